@@ -1,0 +1,340 @@
+// `shisaku` — the command line. Every command returns an exit code; errors go to stderr in Japanese and
+// English; stdout carries only the requested output, so `export json > file` is safe.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { readFileSync, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { checkpoint, defaultOptions, openDatabase, type Database } from '../db/client.ts';
+import {
+  EditionExistsError,
+  InvalidInputError,
+  listEditions,
+  listOrganizations,
+  loadEdition,
+  loadEditionSource,
+  mergeDepartments,
+  saveEdition,
+} from '../db/repository.ts';
+import { validateOrgCode } from '../domain/org-code.ts';
+import { decodePlanBytes, parsePlanText, PlanTextError } from '../import/plan-text.ts';
+import { formatFindings, lintDocument } from '../domain/lint.ts';
+import { editionToJson } from '../export/json.ts';
+import { loadSample, SAMPLE } from '../db/sample.ts';
+
+export class UsageError extends Error {}
+
+const HELP = `shisaku — 自治体DXアクションプランの管理・公開
+
+使い方 / usage:
+  shisaku import plan-text FILE --org CODE [--year YYYY] [--name 自治体名] [--replace]
+  shisaku lint [FILE] [--org CODE --year YYYY] [--lang ja|en] [--json]
+  shisaku export json --org CODE --year YYYY
+  shisaku export xlsx --org CODE --year YYYY [--department 名前] [--blank] --out FILE
+  shisaku export csv --org CODE --year YYYY [--table initiatives|results|kpis] [--encoding utf8|sjis] --out FILE
+  shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete]
+  shisaku departments list --org CODE
+  shisaku departments merge 旧名 --into 正式名 --org CODE
+  shisaku editions [--org CODE]
+  shisaku report --org CODE --year YYYY --format html|pdf --out FILE [--diff-from YYYY]
+  shisaku serve [--port N] [--seed-sample]
+  shisaku seed-sample
+
+環境変数 / environment: DATABASE_URL (PostgreSQL), SHISAKU_DATA_DIR (embedded data, default ./data), PORT`;
+
+/** Largest plan text accepted; a real plan is well under 1 MB. */
+const MAX_PLAN_TEXT_BYTES = 20 * 1024 * 1024;
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+function args<O extends Options>(argv: string[], options: O) {
+  try {
+    return parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>({
+      args: argv,
+      options,
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+function requireOrg(value: unknown): string {
+  if (typeof value !== 'string') throw new UsageError('--org CODE が必要です / --org CODE is required');
+  const check = validateOrgCode(value);
+  if (!check.ok) throw new UsageError(`${check.reason} / ${check.reasonEn}`);
+  return check.code;
+}
+
+function requireYear(value: unknown): number {
+  if (typeof value !== 'string' || !/^\d{4}$/.test(value)) {
+    throw new UsageError('--year YYYY（西暦の年度、例: 2023）が必要です / --year YYYY is required');
+  }
+  return Number(value);
+}
+
+async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(defaultOptions());
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+function readPlanFile(file: string): string {
+  const size = statSync(file).size;
+  if (size > MAX_PLAN_TEXT_BYTES) {
+    throw new PlanTextError(
+      `ファイルが大きすぎます（${size} バイト、上限 ${MAX_PLAN_TEXT_BYTES} バイト）`,
+      `file too large (${size} bytes, limit ${MAX_PLAN_TEXT_BYTES})`,
+    );
+  }
+  return decodePlanBytes(readFileSync(file));
+}
+
+async function importCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'xlsx' || argv[0] === 'csv') {
+    const format = argv[0];
+    return withDatabase(async (database) => (await import('./spreadsheet.ts')).importSpreadsheetCommand(format, argv.slice(1), database));
+  }
+  const { positionals, values } = args(argv, {
+    org: { type: 'string' },
+    year: { type: 'string' },
+    name: { type: 'string' },
+    replace: { type: 'boolean', default: false },
+  });
+  const [format, file] = positionals;
+  if (format !== 'plan-text' || !file) {
+    throw new UsageError('使い方: shisaku import plan-text FILE --org CODE [--year YYYY] [--replace]');
+  }
+  const code = requireOrg(values.org);
+  const text = readPlanFile(file);
+  const doc = parsePlanText(text, {
+    organization: { code, name: (values.name as string | undefined) ?? '' },
+    fiscalYear: values.year ? requireYear(values.year) : undefined,
+    filename: basename(file),
+  });
+  return withDatabase(async (database) => {
+    const result = await saveEdition(database.db, doc.data, {
+      replace: values.replace as boolean,
+      actor: 'cli',
+      source: 'import:plan-text',
+      sourceDocument: { format: 'plan-text', filename: basename(file), content: text },
+    });
+    await checkpoint(database);
+    const d = doc.data;
+    process.stderr.write(
+      `${result.replaced ? '置き換えました' : '取り込みました'}: ${d.organization.name}（${d.organization.code}） ${d.edition.title} — ` +
+        `施策 ${d.initiatives.length} 件、KPI ${d.kpis.length} 件、施策体系 ${d.pillars.length} 件\n`,
+    );
+    const findings = lintDocument(doc);
+    if (findings.length) {
+      process.stderr.write(`データ品質の指摘 ${findings.length} 件（shisaku lint で詳細） / ${findings.length} lint findings\n`);
+    }
+    return 0;
+  });
+}
+
+async function lintCommand(argv: string[]): Promise<number> {
+  const { positionals, values } = args(argv, {
+    org: { type: 'string' },
+    year: { type: 'string' },
+    lang: { type: 'string', default: 'ja' },
+    json: { type: 'boolean', default: false },
+  });
+  const lang = values.lang === 'en' ? 'en' : 'ja';
+  const targets: { name: string; text: string; code: string; year?: number }[] = [];
+  if (positionals[0]) {
+    targets.push({
+      name: basename(positionals[0]),
+      text: readPlanFile(positionals[0]),
+      code: values.org ? requireOrg(values.org) : '000000',
+      year: values.year ? requireYear(values.year) : undefined,
+    });
+  } else {
+    await withDatabase(async (database) => {
+      const orgs = values.org ? [{ code: requireOrg(values.org) }] : await listOrganizations(database.db);
+      for (const org of orgs) {
+        const editions = await listEditions(database.db, org.code);
+        for (const e of editions) {
+          if (values.year && e.fiscalYear !== requireYear(values.year)) continue;
+          const src = await loadEditionSource(database.db, org.code, e.fiscalYear);
+          if (src?.format === 'plan-text') {
+            targets.push({ name: src.filename ?? `${org.code}-${e.fiscalYear}.txt`, text: src.content, code: org.code, year: e.fiscalYear });
+          }
+        }
+      }
+    });
+    if (targets.length === 0) {
+      process.stderr.write('検査する計画がありません（取り込み元の計画テキストが保存された版がありません） / nothing to lint\n');
+      return 0;
+    }
+  }
+  let errors = 0;
+  const all = [];
+  for (const target of targets) {
+    const doc = parsePlanText(target.text, {
+      organization: { code: target.code, name: '' },
+      fiscalYear: target.year,
+      filename: target.name,
+    });
+    const findings = lintDocument(doc);
+    errors += findings.filter((f) => f.severity === 'error').length;
+    if (values.json) all.push({ file: target.name, findings });
+    else if (findings.length) process.stdout.write(formatFindings(findings, lang, target.name) + '\n');
+    process.stderr.write(`${target.name}: ${findings.length} 件の指摘 / ${findings.length} findings\n`);
+  }
+  if (values.json) process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+  return errors > 0 ? 1 : 0;
+}
+
+async function exportCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'xlsx' || argv[0] === 'csv') {
+    const format = argv[0];
+    return withDatabase(async (database) => (await import('./spreadsheet.ts')).exportSpreadsheetCommand(format, argv.slice(1), database));
+  }
+  const { positionals, values } = args(argv, { org: { type: 'string' }, year: { type: 'string' } });
+  const [format] = positionals;
+  if (format !== 'json') throw new UsageError(`未対応の形式です: ${format ?? '(なし)'} / unknown export format`);
+  const code = requireOrg(values.org);
+  const year = requireYear(values.year);
+  return withDatabase(async (database) => {
+    const data = await loadEdition(database.db, code, year);
+    if (!data) {
+      process.stderr.write(`${code} の ${year} 年度版はありません / no FY${year} edition for ${code}\n`);
+      return 2;
+    }
+    process.stdout.write(JSON.stringify(editionToJson(data), null, 2) + '\n');
+    return 0;
+  });
+}
+
+async function departmentsCommand(argv: string[]): Promise<number> {
+  const { positionals, values } = args(argv, { org: { type: 'string' }, into: { type: 'string' } });
+  const [sub, from] = positionals;
+  const code = requireOrg(values.org);
+  return withDatabase(async (database) => {
+    if (sub === 'merge') {
+      if (!from || typeof values.into !== 'string') {
+        throw new UsageError('使い方: shisaku departments merge 旧名 --into 正式名 --org CODE');
+      }
+      const r = await mergeDepartments(database.db, code, from, values.into, { actor: 'cli' });
+      process.stderr.write(`「${from}」を「${values.into}」に統合しました（施策 ${r.moved} 件、別名: ${r.aliases.join('、')}）\n`);
+      return 0;
+    }
+    if (sub === 'list') {
+      const editions = await listEditions(database.db, code);
+      if (!editions[0]) return 0;
+      const data = await loadEdition(database.db, code, editions[0].fiscalYear);
+      for (const d of data!.departments) {
+        const count = data!.initiatives.filter((i) => i.departments.includes(d.name)).length;
+        process.stdout.write(`${d.name}\t${count}${d.aliases.length ? `\t別名: ${d.aliases.join('、')}` : ''}\n`);
+      }
+      return 0;
+    }
+    throw new UsageError('使い方: shisaku departments list|merge …');
+  });
+}
+
+async function editionsCommand(argv: string[]): Promise<number> {
+  const { values } = args(argv, { org: { type: 'string' } });
+  return withDatabase(async (database) => {
+    const orgs = values.org ? [{ code: requireOrg(values.org), name: '' }] : await listOrganizations(database.db);
+    for (const org of orgs) {
+      for (const e of await listEditions(database.db, org.code)) {
+        process.stdout.write(`${org.code}\t${org.name}\t${e.fiscalYear}\t${e.state}\t${e.title}\n`);
+      }
+    }
+    return 0;
+  });
+}
+
+async function serveCommand(argv: string[]): Promise<number> {
+  const { values } = args(argv, { port: { type: 'string' }, 'seed-sample': { type: 'boolean', default: false } });
+  const port = Number(values.port ?? process.env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`ポート番号が不正です: ${values.port}`);
+  const { startServer } = await import('../web/server.ts');
+  const database = await openDatabase(defaultOptions());
+  try {
+    if (values['seed-sample'] && (await listOrganizations(database.db)).length === 0) {
+      await loadSample(database.db);
+      await checkpoint(database);
+      process.stderr.write(`サンプル計画を読み込みました: ${SAMPLE.title}（出典: 日立市）\n`);
+    }
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  const server = await startServer({ database, port });
+  process.stderr.write(`shisaku: http://localhost:${server.port}/ （${database.kind}: ${database.location}）\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await database.close();
+  return 0;
+}
+
+async function seedCommand(): Promise<number> {
+  return withDatabase(async (database) => {
+    await loadSample(database.db);
+    await checkpoint(database);
+    process.stderr.write(`サンプル計画を読み込みました: ${SAMPLE.title}（出典: 日立市）\n`);
+    return 0;
+  });
+}
+
+const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
+  import: importCommand,
+  lint: lintCommand,
+  export: exportCommand,
+  departments: departmentsCommand,
+  editions: editionsCommand,
+  serve: serveCommand,
+  'seed-sample': seedCommand,
+  report: (argv) => withDatabase(async (database) => (await import('./report.ts')).reportCommand(argv, database)),
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(HELP + '\n');
+    return command ? 0 : 2;
+  }
+  const run = COMMANDS[command];
+  try {
+    if (!run) throw new UsageError(`不明なコマンドです: ${command} / unknown command`);
+    return await run(rest);
+  } catch (e) {
+    return reportError(e);
+  }
+}
+
+function reportError(e: unknown): number {
+  if (e instanceof UsageError) {
+    process.stderr.write(`shisaku: ${e.message}\n\n${HELP}\n`);
+    return 2;
+  }
+  if (e instanceof PlanTextError || e instanceof EditionExistsError || e instanceof InvalidInputError) {
+    process.stderr.write(`shisaku: ${e.message}\n`);
+    return 1;
+  }
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'ENOENT') {
+    process.stderr.write(`shisaku: ファイルがありません: ${err.path} / no such file\n`);
+    return 1;
+  }
+  if (err?.name === 'DatabaseLockedError') {
+    process.stderr.write(`shisaku: ${err.message}\n`);
+    return 1;
+  }
+  process.stderr.write(`shisaku: 予期しないエラー / unexpected error: ${err?.stack ?? String(e)}\n`);
+  return 1;
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
+}

@@ -1,0 +1,105 @@
+// `shisaku export xlsx|csv` and `shisaku import xlsx|csv`: staff keep working in Excel; shisaku takes the
+// file back safely (preview first, apply only a file with no errors, one transaction, one change set).
+import { parseArgs } from 'node:util';
+import { readFileSync, statSync } from 'node:fs';
+import type { Database } from '../db/client.ts';
+import { editionStamp, loadEdition } from '../db/repository.ts';
+import { validateOrgCode } from '../domain/org-code.ts';
+import { exportWorkbook } from '../export/xlsx.ts';
+import { exportCsv, shiftJisLosses, type CsvTable } from '../export/csv.ts';
+import { writeAtomically } from '../report/pdf.ts';
+import { LIMITS, SpreadsheetError, readCsv, readXlsx, type SheetData } from '../import/spreadsheet.ts';
+import { formatErrors, previewSpreadsheet, type Preview } from '../domain/changes.ts';
+import { applyPreview } from '../db/apply-changes.ts';
+
+function fail(message: string, code = 2): number {
+  process.stderr.write(`shisaku: ${message}\n`);
+  return code;
+}
+
+function orgYear(values: { org?: string; year?: string }): { org: string; year: number } | string {
+  const check = validateOrgCode(values.org ?? '');
+  if (!check.ok) return `${check.reason} / ${check.reasonEn}`;
+  if (!values.year || !/^\d{4}$/.test(values.year)) return '--year YYYY が必要です / --year is required';
+  return { org: check.code, year: Number(values.year) };
+}
+
+export async function exportSpreadsheetCommand(format: string, argv: string[], database: Database): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { org: { type: 'string' }, year: { type: 'string' }, department: { type: 'string' }, encoding: { type: 'string', default: 'utf8' }, table: { type: 'string', default: 'initiatives' }, out: { type: 'string' }, blank: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  const oy = orgYear(values);
+  if (typeof oy === 'string') return fail(oy);
+  if (!values.out) return fail('--out FILE が必要です / --out FILE is required');
+  const data = await loadEdition(database.db, oy.org, oy.year);
+  if (!data) return fail(`${oy.org} の ${oy.year} 年度版はありません / no such edition`);
+  if (values.department && !data.initiatives.some((i) => i.departments.includes(values.department!))) {
+    return fail(`担当課所「${values.department}」の施策はこの版にありません / no initiatives for that department`);
+  }
+  if (format === 'xlsx') {
+    writeAtomically(values.out, await exportWorkbook(data, { department: values.department, blank: values.blank }));
+  } else {
+    if (!['initiatives', 'results', 'kpis'].includes(values.table!)) return fail('--table は initiatives / results / kpis です');
+    if (values.encoding !== 'utf8' && values.encoding !== 'sjis') return fail('--encoding は utf8 か sjis です');
+    writeAtomically(values.out, exportCsv(data, values.table as CsvTable, { encoding: values.encoding, department: values.department }));
+    const lost = values.encoding === 'sjis' ? shiftJisLosses(data, values.table as CsvTable, values.department) : [];
+    if (lost.length) {
+      process.stderr.write(
+        `注意: Shift_JIS で表せない文字 ${lost.map((c) => `「${c}」`).join('')} は「?」になります。取り込み時は元の文字のまま扱います（UTF-8 なら失われません）` +
+          ` / note: characters Shift_JIS cannot hold are written as "?"; import keeps the stored text\n`,
+      );
+    }
+  }
+  process.stderr.write(`${values.out} を書き出しました / written\n`);
+  return 0;
+}
+
+export function describePreview(p: Preview): string {
+  const lines: string[] = [];
+  for (const c of p.changes) lines.push(`変更 ${c.label} ${c.field}: 「${c.before ?? ''}」→「${c.after ?? ''}」`);
+  for (const a of p.added.initiatives) lines.push(`追加 施策 ${a}`);
+  for (const a of p.added.results) lines.push(`追加 実績 ${a}`);
+  for (const r of p.removed.initiatives) lines.push(`削除 施策 ${r}`);
+  for (const r of p.removed.results) lines.push(`削除 実績 ${r}`);
+  for (const n of p.notices) lines.push(`注意 ${n}`);
+  return lines.join('\n');
+}
+
+export async function importSpreadsheetCommand(format: string, argv: string[], database: Database): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { org: { type: 'string' }, year: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'allow-delete': { type: 'boolean', default: false } },
+    allowPositionals: true,
+    strict: true,
+  });
+  const oy = orgYear(values);
+  if (typeof oy === 'string') return fail(oy);
+  const file = positionals[0];
+  if (!file) return fail('取り込むファイルを指定してください / FILE is required');
+  if (statSync(file).size > LIMITS.maxBytes) return fail(`ファイルが大きすぎます（上限 ${LIMITS.maxBytes / 1024 / 1024} MB） / file too large`, 1);
+  const current = await loadEdition(database.db, oy.org, oy.year);
+  if (!current) return fail(`${oy.org} の ${oy.year} 年度版はありません / no such edition`);
+  const stamp = await editionStamp(database.db, oy.org, oy.year);
+  let sheets: SheetData[];
+  try {
+    const bytes = new Uint8Array(readFileSync(file));
+    sheets = format === 'xlsx' ? await readXlsx(bytes) : [readCsv(bytes).sheet];
+  } catch (e) {
+    if (e instanceof SpreadsheetError) return fail(e.message, 1);
+    throw e;
+  }
+  const preview = previewSpreadsheet(current, sheets, { allowDelete: values['allow-delete'] });
+  if (preview.errors.length) {
+    process.stderr.write(`エラーが ${preview.errors.length} 件あります。何も変更していません / ${preview.errors.length} errors; nothing was changed\n`);
+    for (const line of formatErrors(preview.errors).slice(0, 200)) process.stderr.write(`${line}\n`);
+    return 1;
+  }
+  const summary = describePreview(preview);
+  process.stdout.write(summary ? `${summary}\n` : '変更はありません / no changes\n');
+  if (values['dry-run']) return 0;
+  const r = await applyPreview(database.db, oy.org, oy.year, preview, { actor: 'cli', source: `import:${format}`, expectedStamp: stamp ?? undefined });
+  process.stderr.write(r.changeSetId ? `適用しました（変更セット ${r.changeSetId}） / applied\n` : '変更はありません / nothing to apply\n');
+  return 0;
+}

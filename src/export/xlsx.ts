@@ -1,0 +1,146 @@
+// The edition (or one department's slice) as a workbook staff can fill in: key columns locked, status and
+// departments chosen from drop-downs fed by the master data, widths and wrapping for Japanese text, and a
+// 説明 sheet that explains every column.
+import ExcelJS from 'exceljs';
+import { statusLabel, type EditionData } from '../domain/model.ts';
+import {
+  INITIATIVE_COLUMNS,
+  INITIATIVE_SHEET,
+  KPI_FIXED_COLUMNS,
+  KPI_SHEET,
+  LIST_SHEET,
+  README_SHEET,
+  RESULT_COLUMNS,
+  RESULT_SHEET,
+  STATUS_CHOICES,
+  kpiYearHeader,
+  type SheetColumn,
+} from '../domain/sheets.ts';
+import { neutralizeFormula } from './opendata.ts';
+import { fiscalYearLabel } from '../domain/wareki.ts';
+
+export interface WorkbookOptions {
+  /** Only initiatives this department owns (results follow their initiatives). */
+  department?: string;
+  /** Empty template: the sheets and lists, no rows. */
+  blank?: boolean;
+}
+
+const HEADER_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFE8F1FE' } };
+const KEY_FILL: ExcelJS.Fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFF2F2F2' } };
+
+function sheet(wb: ExcelJS.Workbook, name: string, columns: SheetColumn[]): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, { views: [{ state: 'frozen', ySplit: 1 }] });
+  ws.columns = columns.map((c) => ({ header: c.header, width: c.width }));
+  const head = ws.getRow(1);
+  head.font = { bold: true };
+  head.fill = HEADER_FILL;
+  head.alignment = { vertical: 'middle', wrapText: true };
+  return ws;
+}
+
+function text(v: string | null): string | null {
+  return v === null ? null : (neutralizeFormula(v) as string);
+}
+
+function num(v: string | null): number | string | null {
+  // Numbers go in as numbers so Excel can sum them; a value beyond double precision stays text.
+  if (v === null) return null;
+  const n = Number(v);
+  return String(n) === v || /^-?\d+\.\d+$/.test(v) ? n : v;
+}
+
+/** Unlocks the editable cells of a row and colours the keys, so protection leaves only keys fixed. */
+function styleRow(row: ExcelJS.Row, columns: SheetColumn[]) {
+  columns.forEach((c, k) => {
+    const cell = row.getCell(k + 1);
+    cell.alignment = { vertical: 'top', wrapText: true };
+    if (c.key || c.reference) cell.fill = KEY_FILL;
+    else cell.protection = { locked: false };
+  });
+}
+
+export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = {}): Promise<Uint8Array> {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = 'shisaku';
+  wb.created = new Date(0);
+  wb.modified = new Date(0);
+  const initiatives = opts.blank
+    ? []
+    : data.initiatives.filter((i) => !opts.department || i.departments.includes(opts.department));
+  const pillarName = new Map(data.pillars.map((p) => [p.key, p.name]));
+  const subAreaName = new Map(data.pillars.flatMap((p) => p.subAreas.map((s) => [s.key, s.name] as const)));
+
+  const readme = wb.addWorksheet(README_SHEET);
+  readme.columns = [{ width: 18 }, { width: 18 }, { width: 90 }];
+  readme.addRow([`${data.edition.title}（${fiscalYearLabel(data.edition.fiscalYear)}）`]).font = { bold: true, size: 14 };
+  readme.addRow([`${data.organization.name}（${data.organization.code}）${opts.department ? ` ／ ${opts.department}` : ''}`]);
+  readme.addRow(['この表の使い方: 白いセルを編集し、灰色のセル（キー）は変更しないでください。行の並べ替え・追加はできます。削除した行は、取り込み時に明示的に指定しない限り削除されません。']);
+  readme.addRow([]);
+  readme.addRow(['シート', '列', '説明']).font = { bold: true };
+  for (const [name, cols] of [
+    [INITIATIVE_SHEET, INITIATIVE_COLUMNS],
+    [RESULT_SHEET, RESULT_COLUMNS],
+    [KPI_SHEET, KPI_FIXED_COLUMNS],
+  ] as const) {
+    for (const c of cols) readme.addRow([name, c.header, c.help]).alignment = { wrapText: true, vertical: 'top' };
+  }
+  readme.addRow([KPI_SHEET, kpiYearHeader(data.edition.fiscalYear), '各年度の実績値（数値のみ）。']);
+
+  // Master data for the drop-downs, on a hidden sheet.
+  const lists = wb.addWorksheet(LIST_SHEET, { state: 'hidden' });
+  STATUS_CHOICES.forEach((s, k) => (lists.getCell(k + 1, 1).value = s));
+  const departments = data.departments.map((d) => d.name);
+  departments.forEach((d, k) => (lists.getCell(k + 1, 2).value = d));
+
+  const ws = sheet(wb, INITIATIVE_SHEET, INITIATIVE_COLUMNS);
+  for (const i of initiatives) {
+    const row = ws.addRow([
+      i.key,
+      i.number ?? '新',
+      text(pillarName.get(i.pillarKey) ?? ''),
+      text(i.subAreaKey ? (subAreaName.get(i.subAreaKey) ?? '') : ''),
+      text(i.title),
+      text(i.departments.join('、')),
+      statusLabel(i.status),
+      text(i.content),
+      text(i.plan),
+    ]);
+    styleRow(row, INITIATIVE_COLUMNS);
+  }
+  // Drop-downs on the data rows and on spare rows below, where staff add new initiatives.
+  const spare = Math.max(initiatives.length + 50, 100);
+  for (let r = 2; r <= spare + 1; r++) {
+    ws.getCell(r, 7).dataValidation = { type: 'list', allowBlank: true, formulae: [`${LIST_SHEET}!$A$1:$A$${STATUS_CHOICES.length}`], showErrorMessage: true, errorTitle: '状況', error: '一覧から選んでください' };
+    if (departments.length) {
+      // A list check would reject "課A、課B"; the drop-down offers names without enforcing them.
+      ws.getCell(r, 6).dataValidation = { type: 'list', allowBlank: true, formulae: [`${LIST_SHEET}!$B$1:$B$${departments.length}`], showErrorMessage: false };
+    }
+    if (r > initiatives.length + 1) styleRow(ws.getRow(r), INITIATIVE_COLUMNS.map((c) => ({ ...c, key: false })));
+  }
+
+  const rs = sheet(wb, RESULT_SHEET, RESULT_COLUMNS);
+  for (const i of initiatives) {
+    for (const r of i.results) {
+      styleRow(rs.addRow([i.key, i.number ?? '新', text(i.title), text(r.label), num(r.actual), num(r.target), text(r.unit), text(r.note)]), RESULT_COLUMNS);
+    }
+  }
+  // Spare rows for added results; the bound is fixed first because styling a row grows rowCount.
+  const lastResultRow = rs.rowCount;
+  for (let r = lastResultRow + 1; r <= lastResultRow + 50; r++) styleRow(rs.getRow(r), RESULT_COLUMNS.map((c) => ({ ...c, key: false, reference: false })));
+
+  const years: number[] = [];
+  for (let y = data.plan.startFiscalYear; y <= data.plan.endFiscalYear; y++) years.push(y);
+  const kpiColumns: SheetColumn[] = [...KPI_FIXED_COLUMNS, ...years.map((y) => ({ header: kpiYearHeader(y), kind: 'number' as const, width: 12, help: '' }))];
+  const ks = sheet(wb, KPI_SHEET, kpiColumns);
+  if (!opts.department && !opts.blank) {
+    for (const k of data.kpis) {
+      styleRow(ks.addRow([k.key, text(k.name), text(pillarName.get(k.pillarKey) ?? ''), k.unit, num(k.target), ...years.map((y) => num(k.actuals[String(y)] ?? null))]), kpiColumns);
+    }
+  }
+
+  for (const w of [ws, rs, ks]) {
+    await w.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, insertRows: true, sort: true, autoFilter: true });
+  }
+  return new Uint8Array(await wb.xlsx.writeBuffer());
+}

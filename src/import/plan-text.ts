@@ -1,0 +1,674 @@
+// Importer for a plan in the layout of a converted action-plan PDF (the bundled 日立市 sample): a cover
+// with the summary table (計画の進捗状況) and KPI table (KPIの達成状況), a CONTENTS list, then per pillar
+// a title page with its own contents and one block per initiative ("01. 題名", 担当課所, status,
+// 施策内容, R5取組, 実績【令和4年度】).
+//
+// It reads what the document says and records where it said it; it never corrects the document. The
+// linter (src/domain/lint.ts) compares the places that should agree. Nothing here depends on line
+// numbers or exact spacing: landmarks are found by their normalized text.
+import { createHash } from 'node:crypto';
+import iconv from 'iconv-lite';
+import {
+  DEFAULT_PLAN_SETTINGS,
+  parseStatus,
+  type EditionData,
+  type Initiative,
+  type Kpi,
+  type Organization,
+  type Pillar,
+  type Status,
+} from '../domain/model.ts';
+import { normalizeNumber } from '../domain/decimal.ts';
+import { parseWarekiYear } from '../domain/wareki.ts';
+import type { InitiativeSource, NameOccurrence, ParsedPlanDocument, PrintedKpiRow, PrintedSummaryRow, TocEntry } from '../domain/plan-document.ts';
+import { isBlank, sameCharacters, squash, toLines, type Line } from './plan-text/lines.ts';
+import { parsePlanTargets, parseResults, valuesOnLine } from './plan-text/values.ts';
+
+export class PlanTextError extends Error {
+  constructor(
+    readonly ja: string,
+    readonly en: string,
+    readonly line?: number,
+  ) {
+    super(`${line ? `${line}行目: ` : ''}${ja} / ${en}`);
+    this.name = 'PlanTextError';
+  }
+}
+
+export interface ParseOptions {
+  organization: Organization;
+  /** Overrides the year printed in the title. */
+  fiscalYear?: number;
+  filename?: string;
+}
+
+export type {
+  TocEntry,
+  InitiativeSource,
+  PrintedSummaryRow,
+  PrintedKpiRow,
+  NameOccurrence,
+  ParsedPlanDocument,
+} from '../domain/plan-document.ts';
+
+// ---- Bytes to text ---------------------------------------------------------------------------------
+
+/**
+ * UTF-8 is tried strictly first; Shift_JIS (cp932), still common from older office software, is the
+ * fallback when the bytes are not UTF-8. Binary data is refused rather than decoded into noise.
+ */
+export function decodePlanBytes(bytes: Uint8Array): string {
+  if (bytes.length === 0) throw new PlanTextError('ファイルが空です', 'the file is empty');
+  const sample = bytes.subarray(0, 8192);
+  let control = 0;
+  for (const b of sample) if (b === 0 || (b < 9 && b !== 0) || (b > 13 && b < 32 && b !== 27)) control++;
+  if (sample.includes(0) || control > sample.length * 0.01) {
+    throw new PlanTextError('バイナリファイルです。計画のテキストファイル（UTF-8）を指定してください', 'binary data, not a plan text file');
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    const text = iconv.decode(Buffer.from(bytes), 'cp932');
+    if (text.includes('\uFFFD')) {
+      throw new PlanTextError(
+        '文字コードを判別できません。UTF-8 で保存し直してください',
+        'unknown encoding: neither UTF-8 nor Shift_JIS; save the file as UTF-8',
+      );
+    }
+    return text;
+  }
+}
+
+// ---- Parsing ---------------------------------------------------------------------------------------
+
+/** "Nothing yet" as printed: em dash, horizontal bar (Shift_JIS has no em dash), hyphen. */
+const NONE = /^[—―－\-‐]$/;
+const HEADER = /^(\d{1,3}|新)\s*\.\s*(\S.*)$/;
+const DEPARTMENT_SUFFIX = /(課|課所|所|局|室|館|センター|本部|事務所|事務局|支所)$/;
+const PLAN_HEADING = /^(?:R\s*\d+|令和\s*\d+\s*年度|今年度)\s*の?\s*取組$/;
+
+function isDepartmentList(s: string): boolean {
+  const parts = s.split(/[、,]/).map((p) => p.trim());
+  return parts.length > 0 && parts.every((p) => p.length >= 2 && !/\s/.test(p) && DEPARTMENT_SUFFIX.test(p));
+}
+
+/** Splits "題名 デジタル推進課、関係課所 実施中" into its parts; either tail may be absent. */
+function splitHeaderTail(text: string): { title: string; departments: string | null; status: Status | null } {
+  let rest = text.trim();
+  let status: Status | null = null;
+  const lastSpace = rest.lastIndexOf(' ');
+  if (lastSpace > 0) {
+    const s = parseStatus(rest.slice(lastSpace + 1));
+    if (s) {
+      status = s;
+      rest = rest.slice(0, lastSpace).trim();
+    }
+  }
+  let departments: string | null = null;
+  const i = rest.lastIndexOf(' ');
+  if (i > 0 && isDepartmentList(rest.slice(i + 1))) {
+    departments = rest.slice(i + 1);
+    rest = rest.slice(0, i).trim();
+  }
+  return { title: rest, departments, status };
+}
+
+function splitDepartments(s: string): string[] {
+  return s
+    .split(/[、,，]/)
+    .map((d) => d.replace(/\s/g, ''))
+    .filter(Boolean);
+}
+
+/** Joins lines a PDF wrapped mid-sentence; keeps a line break after a full stop or before a bullet. */
+function joinParagraphs(lines: Line[]): string {
+  let out = '';
+  for (const l of lines) {
+    if (isBlank(l)) continue;
+    const piece = (l.bullet ? '・' : '') + l.display;
+    if (out === '') out = piece;
+    else if (/[。）)」]$/.test(out) || l.bullet || /^[・※（(]/.test(piece)) out += '\n' + piece;
+    else out += piece;
+  }
+  return out;
+}
+
+function cells(line: Line): string[] {
+  const n = line.raw.normalize('NFKC');
+  const parts = n.includes('\t') ? n.split('\t') : n.trim().split(/\s{2,}/);
+  return parts.map((p) => p.replace(/\*\*/g, '').replace(/\s+/g, ' ').trim());
+}
+
+export function initiativeKey(orgCode: string, title: string): string {
+  return createHash('sha1').update(`${orgCode}:${squash(title)}`).digest('hex').slice(0, 8);
+}
+
+function checkText(text: string) {
+  if (text.trim() === '') throw new PlanTextError('ファイルが空です', 'the file is empty');
+  if (/\u0000/.test(text)) throw new PlanTextError('バイナリファイルです', 'binary data, not text');
+  if (text.includes('\uFFFD')) {
+    throw new PlanTextError(
+      '文字化けがあります（Shift_JIS のファイルを UTF-8 として読んだ可能性があります）。UTF-8 で保存し直してください',
+      'the text contains replacement characters (a Shift_JIS file read as UTF-8?); save it as UTF-8',
+    );
+  }
+}
+
+/**
+ * Text extracted from a PDF separates pages with form feeds and carries each page's footer (its page
+ * number) just before one. Footers are blanked rather than removed so line numbers stay those of the file.
+ */
+function dropPageFooters(text: string): string {
+  if (!text.includes('\f')) return text;
+  const pages = text.split('\f').map((page) => {
+    const lines = page.split('\n');
+    for (let i = lines.length - 1; i >= 0; i--) {
+      if (lines[i]!.trim() === '') continue;
+      if (/^\s*[-–—]?\s*\d{1,4}\s*[-–—]?\s*$/.test(lines[i]!)) lines[i] = '';
+      break;
+    }
+    return lines.join('\n');
+  });
+  return pages.join('\n');
+}
+
+/** Cover lines that are metadata, not catch copy or lead: the year, the plan, the source. */
+function isCoverMeta(text: string, orgName: string): boolean {
+  return /^(令和|平成)(\d+|元)年度/.test(text) || /^出典\s*[:：]/.test(text) || text === orgName || /計画[（(]/.test(text);
+}
+
+export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocument {
+  checkText(text);
+  const lines = toLines(dropPageFooters(text));
+  const warnings: ParsedPlanDocument['warnings'] = [];
+  const names: NameOccurrence[] = [];
+
+  // Initiative headers: "NN. 題名" followed by 施策内容 before the next header.
+  const headerIdx: number[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (!HEADER.test(lines[i]!.text)) continue;
+    for (let j = i + 1; j < lines.length && j < i + 40; j++) {
+      if (lines[j]!.text === '施策内容') {
+        headerIdx.push(i);
+        break;
+      }
+      if (HEADER.test(lines[j]!.text)) break;
+    }
+  }
+  if (headerIdx.length === 0) {
+    throw new PlanTextError(
+      '計画テキストとして読めません: 施策（「01. 題名」の行と「施策内容」）が1件も見つかりません',
+      'not a plan text: no initiative ("01. title" followed by 施策内容) found',
+    );
+  }
+
+  const findLine = (re: RegExp, from = 0, to = lines.length) => {
+    for (let i = from; i < to; i++) if (re.test(lines[i]!.text)) return i;
+    return -1;
+  };
+
+  // Cover: title, tagline, lead.
+  const firstIdx = lines.findIndex((l) => !isBlank(l));
+  const titleText = lines[firstIdx]!.text;
+  const editionTitle = titleText.replace(/\s+/g, '');
+  const yearMatch = /(20\d{2})/.exec(titleText);
+  const fiscalYear = opts.fiscalYear ?? (yearMatch ? Number(yearMatch[1]) : NaN);
+  if (!Number.isInteger(fiscalYear)) {
+    throw new PlanTextError('年度が分かりません。--year で指定してください', 'no fiscal year in the title; pass --year', lines[firstIdx]!.no);
+  }
+  const orgName = opts.organization.name || (/^(\S+?[都道府県市区町村])/.exec(titleText)?.[1] ?? '');
+
+  const summaryIdx = findLine(/計画の進捗状況$/);
+  const kpiIdx = findLine(/KPI\s*の?\s*達成状況$/);
+  const contentsIdx = findLine(/^(CONTENTS|目次)$/i);
+  const coverEnd = [summaryIdx, kpiIdx, contentsIdx, headerIdx[0]!].filter((i) => i >= 0).sort((a, b) => a - b)[0]!;
+  const taglineLines: string[] = [];
+  const leadParas: string[] = [];
+  for (let i = firstIdx + 1; i < coverEnd; i++) {
+    const l = lines[i]!;
+    if (isBlank(l) || isCoverMeta(l.text, orgName)) continue;
+    if (leadParas.length === 0 && !/。$/.test(l.text)) taglineLines.push(l.display);
+    else leadParas.push(l.display);
+  }
+
+  // 計画の進捗状況 as printed.
+  const summary: PrintedSummaryRow[] = [];
+  if (summaryIdx >= 0) {
+    const headerAt = findLine(/合\s*計/, summaryIdx + 1, Math.min(lines.length, summaryIdx + 5));
+    const header = headerAt >= 0 ? cells(lines[headerAt]!) : [];
+    const columns = header.slice(1).map((h): Status | 'total' | null => {
+      const t = squash(h);
+      if (t === '合計') return 'total';
+      return parseStatus(t) ?? (t.includes('完了') ? 'completed' : t.includes('新規') ? 'new' : null);
+    });
+    for (let i = headerAt + 1; headerAt >= 0 && i < lines.length; i++) {
+      const l = lines[i]!;
+      if (isBlank(l)) {
+        if (summary.length) break;
+        continue;
+      }
+      const c = cells(l);
+      if (c.length < 2 || !c.slice(1).every((x) => NONE.test(x) || /^\d+$/.test(x))) break;
+      const row: PrintedSummaryRow = { pillarName: c[0]!, counts: {}, total: null, isTotal: squash(c[0]!) === '合計', line: l.no };
+      c.slice(1).forEach((v, k) => {
+        const n = /^\d+$/.test(v) ? Number(v) : 0;
+        const col = columns[k];
+        if (col === 'total') row.total = n;
+        else if (col) row.counts[col] = n;
+      });
+      summary.push(row);
+    }
+  }
+  const pillarNames = summary.filter((r) => !r.isTotal).map((r) => r.pillarName);
+  summary.filter((r) => !r.isTotal).forEach((r) => names.push({ kind: 'pillar', name: r.pillarName, line: r.line, where: '計画の進捗状況' }));
+
+  // KPIの達成状況 as printed.
+  const printedKpis: PrintedKpiRow[] = [];
+  let kpiYears: number[] = [];
+  let kpiTargetYear: number | null = null;
+  if (kpiIdx >= 0) {
+    const end = contentsIdx > kpiIdx ? contentsIdx : headerIdx[0]!;
+    let pillar = '';
+    for (let i = kpiIdx + 1; i < end; i++) {
+      const l = lines[i]!;
+      if (isBlank(l)) continue;
+      const years = [...l.text.matchAll(/R\s*(\d+)/g)].map((m) => parseWarekiYear(`R${m[1]}`)!);
+      if (/目標値/.test(l.text)) {
+        if (years.length) kpiTargetYear = years[0]!;
+        // A one-row header also carries the year columns: "目標値 (R8) R4 (進捗率) R5 R6 R7 R8".
+        if (years.length >= 3) kpiYears = years.slice(1);
+        continue;
+      }
+      if (years.length >= 2 && !/\d%/.test(l.text.replace(/R\s*\d+/g, ''))) {
+        kpiYears = years;
+        continue;
+      }
+      if (kpiYears.length === 0) continue;
+      let c = cells(l);
+      if (c.length !== kpiYears.length + 3 && c.length !== kpiYears.length + 2) c = kpiCellsByShape(l.text, kpiYears.length, pillarNames) ?? c;
+      if (c.length < 3) continue;
+      // Cells: [pillar?], name, target, one per year. Count from the right so a missing pillar cell works.
+      const yearCells = c.slice(-kpiYears.length);
+      const head = c.slice(0, c.length - kpiYears.length);
+      const targetText = head.pop() ?? '';
+      let name = head.pop() ?? '';
+      // Pillar and name fused by a single space ("デジタル環境整備 コンビニ等での…").
+      const fused = head.length === 0 ? pillarNames.find((p) => name.startsWith(p + ' ')) : undefined;
+      if (fused) {
+        head.push(fused);
+        name = name.slice(fused.length).trim();
+      }
+      if (head.length && head[0]) pillar = head[0];
+      if (!name) continue;
+      const rowCells: PrintedKpiRow['cells'] = {};
+      yearCells.forEach((cell, k) => {
+        if (!cell || NONE.test(cell)) return;
+        const m = /^(.*?)\s*\(\s*([\d.]+)\s*%\s*\)$/.exec(cell);
+        rowCells[String(kpiYears[k])] = { actual: (m ? m[1]! : cell).trim(), rate: m ? m[2]! : null };
+      });
+      printedKpis.push({ pillarName: pillar, name, targetText, cells: rowCells, line: l.no });
+      names.push({ kind: 'pillar', name: pillar, line: l.no, where: 'KPIの達成状況' });
+    }
+  }
+
+  // Pillar title pages: a pillar's name followed, within a few lines, by its catch copy ending in 。.
+  const matchPillar = (s: string) => pillarNames.find((p) => squash(p) === squash(s)) ?? pillarNames.find((p) => sameCharacters(p, s));
+  const titlePages: { idx: number; printed: string; summaryName: string }[] = [];
+  for (let i = 0; i < headerIdx[0]! || (i < lines.length && titlePages.length < pillarNames.length); i++) {
+    const l = lines[i]!;
+    if (isBlank(l) || l.bullet) continue;
+    const p = matchPillar(l.text);
+    if (!p || titlePages.some((t) => t.summaryName === p)) continue;
+    let seen = 0;
+    for (let j = i + 1; j < lines.length && seen < 4; j++) {
+      const n = lines[j]!;
+      if (isBlank(n)) continue;
+      seen++;
+      if (n.bullet || HEADER.test(n.text)) break;
+      if (/。$/.test(n.text)) {
+        titlePages.push({ idx: i, printed: l.display, summaryName: p });
+        break;
+      }
+    }
+  }
+  titlePages.sort((a, b) => a.idx - b.idx);
+  if (titlePages.length === 0 && pillarNames.length) {
+    warnings.push({ line: lines[headerIdx[0]!]!.no, ja: '施策体系の扉ページが見つかりません', en: 'no pillar title pages found' });
+  }
+
+  // CONTENTS.
+  const toc: TocEntry[] = [];
+  const parseTocRange = (from: number, to: number, source: TocEntry['source'], pillarAtStart: string | null) => {
+    let pillar = pillarAtStart;
+    let heading: string | null = null;
+    let lastWasHeading = false;
+    for (let i = from; i < to; i++) {
+      const l = lines[i]!;
+      if (isBlank(l)) continue;
+      const stripped = l.text.replace(/<[^>]*>/g, '\u0001');
+      const [before, after] = stripped.includes('\u0001') ? [stripped.split('\u0001')[0]!, stripped.split('\u0001').slice(1).join(' ')] : [null, null];
+      if (!l.bullet && /^[（(].*[）)]$/.test(l.text) && toc.length && toc[toc.length - 1]!.line >= from) {
+        // A wrapped contents entry: "- 06 職員研修の実施" / "（デジタル人材育成）".
+        toc[toc.length - 1]!.title += l.text;
+        continue;
+      }
+      const entryText = after ?? (l.bullet || /^(\d{2}|新)\s+\S/.test(l.text) ? l.text : null);
+      const headingText = before ?? (entryText === null ? l.text : null);
+      if (headingText && headingText.trim()) {
+        const h = headingText.trim();
+        const pillarHit = pillarNames.find((p) => h.startsWith(p)) ?? pillarNames.find((p) => sameCharacters(h.slice(0, p.length), p));
+        if (pillarHit) {
+          pillar = source === 'contents' ? pillarHit : pillar;
+          names.push({ kind: 'pillar', name: h.slice(0, pillarHit.length), line: l.no, where: source === 'contents' ? 'CONTENTS' : '扉ページの目次' });
+          const rest = h.slice(pillarHit.length).trim();
+          heading = rest ? rest : null;
+        } else {
+          // Headings listed one after another with no entries between them (業務効率化's page lists
+          // three sub-areas, then all entries) are one heading for the entries that follow.
+          heading = lastWasHeading && heading ? `${heading} ${h}` : h;
+        }
+        if (heading) {
+          // A heading line may list several sub-areas at once ("情報システムの標準化 AI・RPAの利用促進").
+          names.push({ kind: 'subArea', name: heading, line: l.no, where: source === 'contents' ? 'CONTENTS' : '扉ページの目次' });
+        }
+      }
+      lastWasHeading = !entryText;
+      if (entryText) {
+        for (const m of entryText.matchAll(/(?:^|\s)(\d{2}|新)\s+(.+?)(?=\s+(?:\d{2}|新)\s|$)/g)) {
+          // A printed contents has page numbers after the title ("01 題名 …… 5").
+          const title = m[2]!.replace(/[\s.…・]*\s\d{1,4}$/, '').trim();
+          toc.push({ number: m[1] === '新' ? null : m[1]!, title, pillarName: pillar, heading, source, line: l.no });
+        }
+      }
+    }
+  };
+  if (contentsIdx >= 0) parseTocRange(contentsIdx + 1, titlePages[0]?.idx ?? headerIdx[0]!, 'contents', null);
+
+  // Pillars and their pages.
+  const pillars: Pillar[] = [];
+  const initiatives: Initiative[] = [];
+  const pages: InitiativeSource[] = [];
+  const usedKeys = new Set<string>();
+  const departmentsSeen: string[] = [];
+  const resultsFiscalYearDefault = fiscalYear - 1;
+
+  const regions =
+    titlePages.length > 0
+      ? titlePages.map((t, k) => ({ start: t.idx, end: titlePages[k + 1]?.idx ?? lines.length, printed: t.printed, summaryName: t.summaryName }))
+      : [{ start: headerIdx[0]!, end: lines.length, printed: pillarNames[0] ?? '施策', summaryName: pillarNames[0] ?? '施策' }];
+
+  for (const [pi, region] of regions.entries()) {
+    const pillarKey = `p${pi + 1}`;
+    names.push({ kind: 'pillar', name: region.printed, line: lines[region.start]!.no, where: '扉ページ' });
+    // Catch copy: lines up to the last consecutive one ending in 。.
+    let i = region.start + 1;
+    const tagline: string[] = [];
+    let sawStop = false;
+    for (; i < region.end; i++) {
+      const l = lines[i]!;
+      if (isBlank(l)) continue;
+      const ends = /。$/.test(l.text);
+      if (sawStop && !ends) break;
+      if (l.bullet || HEADER.test(l.text)) break;
+      tagline.push(l.display);
+      if (ends) sawStop = true;
+    }
+    const firstHeader = headerIdx.find((h) => h >= i && h < region.end) ?? region.end;
+    const firstSub = findLine(/^○/, i, firstHeader);
+    const tocEnd = firstSub >= 0 ? firstSub : firstHeader;
+    const tocStartCount = toc.length;
+    parseTocRange(i, tocEnd, 'pillar', region.summaryName);
+    const pillarToc = toc.slice(tocStartCount);
+    const tocHeadings = names.filter((n) => n.kind === 'subArea' && n.line >= lines[i]?.no! && n.line < (lines[tocEnd]?.no ?? Infinity));
+
+    const pillar: Pillar = { key: pillarKey, name: region.printed, tagline: tagline.join('\n') || null, subAreas: [] };
+    pillars.push(pillar);
+    let subAreaKey: string | null = null;
+    let subAreaHeading: InitiativeSource['subAreaHeading'] = null;
+    // Initiatives printed before the first ○ heading belong to the first heading the pillar's own
+    // contents lists, unless that heading is the pillar itself.
+    const implicit = tocHeadings.find((h) => !matchPillar(h.name));
+    const firstPageHeader = headerIdx.find((h) => h >= tocEnd && h < region.end);
+    if (implicit && firstPageHeader !== undefined && (firstSub < 0 || firstPageHeader < firstSub)) {
+      const name = implicit.name.split(' ')[0]!;
+      subAreaKey = `${pillarKey}-s1`;
+      pillar.subAreas.push({ key: subAreaKey, name });
+      subAreaHeading = { name, line: implicit.line };
+    }
+
+    for (let k = tocEnd; k < region.end; k++) {
+      const l = lines[k]!;
+      if (/^[○◯]/.test(l.text)) {
+        const name = l.display.replace(/^[○◯]\s*/, '');
+        subAreaKey = `${pillarKey}-s${pillar.subAreas.length + 1}`;
+        pillar.subAreas.push({ key: subAreaKey, name });
+        subAreaHeading = { name, line: l.no };
+        names.push({ kind: 'subArea', name, line: l.no, where: '本文の見出し' });
+        continue;
+      }
+      if (!headerIdx.includes(k)) continue;
+      const end = Math.min(
+        headerIdx.find((h) => h > k) ?? region.end,
+        region.end,
+        (() => {
+          const s = findLine(/^○/, k + 1, region.end);
+          return s < 0 ? region.end : s;
+        })(),
+      );
+      const parsed = parseBlock(k, end);
+      let key = initiativeKey(opts.organization.code, parsed.title);
+      for (let n = 2; usedKeys.has(key); n++) key = `${initiativeKey(opts.organization.code, parsed.title)}-${n}`;
+      usedKeys.add(key);
+      for (const d of parsed.departments) {
+        if (!departmentsSeen.includes(d)) departmentsSeen.push(d);
+        names.push({ kind: 'department', name: d, line: parsed.departmentsLine ?? l.no, where: `${parsed.number ?? '新'}. ${parsed.title}` });
+      }
+      if (!parsed.status) {
+        warnings.push({ line: l.no, ja: `施策「${parsed.title}」の状況（完了/実施中/新規）がありません`, en: `no status for "${parsed.title}"` });
+      }
+      initiatives.push({
+        key,
+        number: parsed.number,
+        title: parsed.title,
+        pillarKey,
+        subAreaKey,
+        departments: parsed.departments,
+        status: parsed.status ?? (parsed.number === null ? 'new' : 'in_progress'),
+        content: parsed.content,
+        plan: parsed.plan,
+        planTargets: parsed.planTargets,
+        resultsFiscalYear: parsed.resultsFiscalYear ?? resultsFiscalYearDefault,
+        results: parsed.results.results,
+        resultsText: parsed.resultsText,
+      });
+      pages.push({
+        key,
+        number: parsed.number,
+        title: parsed.title,
+        line: l.no,
+        departmentsLine: parsed.departmentsLine,
+        statusLine: parsed.statusLine,
+        subAreaHeading,
+        resultLines: parsed.results.lines,
+        danglingResults: parsed.results.dangling,
+      });
+      k = end - 1;
+    }
+    void pillarToc;
+  }
+
+  function parseBlock(start: number, end: number) {
+    const m = HEADER.exec(lines[start]!.text)!;
+    const number = m[1] === '新' ? null : m[1]!.padStart(2, '0');
+    const tail = splitHeaderTail(lines[start]!.display.replace(/^(?:\d{1,3}|[０-９]{1,3}|新)\s*[.．]\s*/, ''));
+    let status: Status | null = tail.status;
+    let statusLine: number | null = status ? lines[start]!.no : null;
+    const deptParts: string[] = tail.departments ? [tail.departments] : [];
+    let departmentsLine: number | null = tail.departments ? lines[start]!.no : null;
+    let phase: 'pre' | 'content' | 'plan' | 'results' = 'pre';
+    const content: Line[] = [];
+    const plan: Line[] = [];
+    const results: Line[] = [];
+    let resultsFiscalYear: number | null = null;
+    for (let i = start + 1; i < end; i++) {
+      const l = lines[i]!;
+      const t = l.text;
+      if (t === '施策内容') {
+        phase = 'content';
+        continue;
+      }
+      if (PLAN_HEADING.test(t) && phase !== 'results') {
+        phase = 'plan';
+        continue;
+      }
+      if (t === '実績' && phase !== 'results') {
+        phase = 'results';
+        continue;
+      }
+      if (phase === 'pre') {
+        if (isBlank(l)) continue;
+        const s = parseStatus(t);
+        if (s) {
+          status = s;
+          statusLine = l.no;
+          continue;
+        }
+        const d = l.display;
+        const tailed = splitHeaderTail('x ' + d);
+        if (tailed.status) {
+          status = tailed.status;
+          statusLine = l.no;
+        }
+        const deptText = tailed.status ? d.slice(0, d.lastIndexOf(' ')).trim() : d;
+        if (deptText) {
+          // A name broken over two lines ("かみね公園" / "管理事務所") continues the previous part.
+          const prev = deptParts[deptParts.length - 1];
+          if (prev !== undefined && !DEPARTMENT_SUFFIX.test(prev) && !/[、,]$/.test(prev)) deptParts[deptParts.length - 1] = prev + deptText;
+          else deptParts.push(deptText);
+          departmentsLine ??= l.no;
+        }
+        continue;
+      }
+      if (phase === 'content') content.push(l);
+      else if (phase === 'plan') plan.push(l);
+      else {
+        const y = /【(.+?)】/.exec(t);
+        if (y && resultsFiscalYear === null) resultsFiscalYear = parseWarekiYear(y[1]!);
+        results.push(l);
+      }
+    }
+    const departments = deptParts.flatMap(splitDepartments);
+    return {
+      number,
+      title: tail.title,
+      status,
+      statusLine,
+      departments,
+      departmentsLine,
+      content: joinParagraphs(content),
+      plan: joinParagraphs(plan),
+      planTargets: parsePlanTargets(plan),
+      resultsFiscalYear,
+      results: parseResults(results),
+      resultsText: results
+        .filter((l) => !isBlank(l))
+        .map((l) => (l.bullet ? '・' : '') + l.display)
+        .join('\n'),
+    };
+  }
+
+  // KPIs, from the printed table; progress is recomputed, never copied.
+  const kpis: Kpi[] = printedKpis.map((row, n) => {
+    const target = splitValue(row.targetText);
+    const pillarIndex = pillarNames.findIndex((p) => p === matchPillar(row.pillarName));
+    const actuals: Record<string, string> = {};
+    for (const [fy, cell] of Object.entries(row.cells)) {
+      const v = splitValue(cell.actual);
+      if (v.value !== null) actuals[fy] = v.value;
+      else warnings.push({ line: row.line, ja: `KPI「${row.name}」の実績値「${cell.actual}」が数値ではありません`, en: `KPI actual is not a number` });
+    }
+    if (target.value === null) {
+      warnings.push({ line: row.line, ja: `KPI「${row.name}」の目標値「${row.targetText}」が数値ではありません`, en: `KPI target is not a number` });
+    }
+    const firstActual = Object.values(actuals)[0];
+    const byTitle = initiatives.find((i) => squash(row.name).includes(squash(i.title)));
+    const byValue = firstActual
+      ? initiatives.filter((i) => i.results.some((r) => r.actual === firstActual))
+      : [];
+    return {
+      key: `k${n + 1}`,
+      name: row.name,
+      pillarKey: pillarIndex >= 0 ? `p${pillarIndex + 1}` : 'p1',
+      unit: target.unit ?? splitValue(Object.values(row.cells)[0]?.actual ?? '').unit,
+      target: target.value ?? '0',
+      targetFiscalYear: kpiTargetYear ?? kpiYears[kpiYears.length - 1] ?? fiscalYear + 3,
+      direction: 'higher',
+      baseline: null,
+      actuals,
+      initiativeKey: byTitle?.key ?? (byValue.length === 1 ? byValue[0]!.key : null),
+    };
+  });
+
+  const planTitleMatch = orgName ? new RegExp(`${orgName}[^\\s（()「」、。]*?推進計画`).exec(text.normalize('NFKC')) : null;
+  const startFiscalYear = kpiYears[0] ?? fiscalYear - 1;
+  const endFiscalYear = kpiTargetYear ?? kpiYears[kpiYears.length - 1] ?? fiscalYear + 3;
+
+  const data: EditionData = {
+    organization: { code: opts.organization.code, name: orgName },
+    plan: {
+      title: planTitleMatch?.[0] ?? editionTitle.replace(/アクションプラン\s*\d{4}$/, '計画'),
+      startFiscalYear,
+      endFiscalYear,
+      settings: structuredClone(DEFAULT_PLAN_SETTINGS),
+    },
+    edition: {
+      fiscalYear,
+      title: editionTitle,
+      tagline: taglineLines.join('') || null,
+      lead: leadParas.join('\n\n') || null,
+      source: orgName ? `出典: ${orgName}「${editionTitle}」` : null,
+      state: 'published',
+    },
+    pillars,
+    initiatives,
+    kpis,
+    departments: departmentsSeen.map((name) => ({ name, aliases: [] })),
+  };
+  return {
+    filename: opts.filename ?? 'plan.txt',
+    data,
+    toc,
+    pages,
+    printed: { summary, kpis: printedKpis },
+    names,
+    lines: lines.map((l) => l.raw),
+    warnings,
+  };
+}
+
+/**
+ * A KPI row whose cells are not separated clearly (one space between them, as pdftotext may print a
+ * narrow table) is read from the right by the shape of its values: N year cells, then the target, then
+ * the name, with the pillar in front when the row names one.
+ */
+function kpiCellsByShape(text: string, years: number, pillarNames: string[]): string[] | null {
+  const cell = String.raw`(?:—|―|-|[\d,]+(?:\.\d+)?\s?%?(?:\s?\(\s?[\d.]+\s?%\s?\))?)`;
+  const target = String.raw`[\d,]+(?:\.\d+)?\s?(?:%|[A-Za-z]+\b|[^\s\d—―()]{1,4})?`;
+  const m = new RegExp(String.raw`^(.*?)\s+(${target})\s+(${cell}(?:\s+${cell}){${years - 1}})$`).exec(text);
+  if (!m) return null;
+  const yearCells = m[3]!.match(new RegExp(cell, 'g')) ?? [];
+  if (yearCells.length !== years) return null;
+  const head = m[1]!.trim();
+  const pillar = pillarNames.find((p) => head.startsWith(p + ' '));
+  return [pillar ?? '', pillar ? head.slice(pillar.length).trim() : head, m[2]!.trim(), ...yearCells.map((x) => x.trim())];
+}
+
+/** "3,300 h" → 3300 / h; "23%" → 23 / %; "2,682,332" → 2682332 / null. */
+export function splitValue(text: string): { value: string | null; unit: string | null } {
+  const t = text.normalize('NFKC').trim();
+  const m = /^([\d,]+(?:\.\d+)?)\s*(.*)$/.exec(t);
+  if (!m) return { value: null, unit: null };
+  return { value: normalizeNumber(m[1]!), unit: m[2]!.trim() || null };
+}
+
+export { valuesOnLine };

@@ -1,0 +1,227 @@
+// Reading workbooks and CSV files that staff edited. Everything is checked before anything is written:
+// the file's kind, size and row count first (so a 50 MB upload or a 100,000-row sheet is refused without
+// being held in memory), then every cell, with errors named by sheet, row and column in Japanese.
+import ExcelJS from 'exceljs';
+import { unzipSync } from 'fflate';
+import { parse as parseCsv } from 'csv-parse/sync';
+import iconv from 'iconv-lite';
+import { INITIATIVE_SHEET, KPI_SHEET, RESULT_SHEET } from '../domain/sheets.ts';
+
+export class SpreadsheetError extends Error {
+  constructor(
+    readonly ja: string,
+    readonly en: string,
+  ) {
+    super(`${ja} / ${en}`);
+    this.name = 'SpreadsheetError';
+  }
+}
+
+export const LIMITS = {
+  /** A real edition's workbook is well under 1 MB; 3,000 initiatives take about 2 MB. */
+  maxBytes: 20 * 1024 * 1024,
+  maxRowsPerSheet: 20_000,
+  /** What the sheets may inflate to: far above a real workbook, far below what would strain memory. */
+  maxInflatedBytes: 200 * 1024 * 1024,
+};
+
+export type Cell = string | number | null | { formula: string } | { error: string } | Date;
+
+export interface SheetData {
+  /** 施策 / 実績 / KPI, recognised by the header row (the sheet may have been renamed). */
+  kind: 'initiatives' | 'results' | 'kpis';
+  name: string;
+  header: string[];
+  rows: { row: number; cells: Cell[] }[];
+  /** Set when the file's encoding cannot hold every character (Shift_JIS); see SheetInput. */
+  represent?: (s: string) => string;
+}
+
+function kindOf(header: string[]): SheetData['kind'] | null {
+  const h = new Set(header.map((x) => x.normalize('NFKC').trim()));
+  if (h.has('KPIキー')) return 'kpis';
+  if (h.has('施策キー') && h.has('項目') && h.has('実績値')) return 'results';
+  if (h.has('施策キー') && h.has('施策名') && h.has('状況')) return 'initiatives';
+  return null;
+}
+
+const SHEET_NAMES: Record<SheetData['kind'], string> = { initiatives: INITIATIVE_SHEET, results: RESULT_SHEET, kpis: KPI_SHEET };
+
+function cellValue(v: ExcelJS.CellValue): Cell {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'string' || typeof v === 'number') return v;
+  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
+  if (v instanceof Date) return v;
+  if (typeof v === 'object') {
+    if ('formula' in v || 'sharedFormula' in v) return { formula: String((v as { formula?: string }).formula ?? (v as { sharedFormula?: string }).sharedFormula ?? '') };
+    if ('richText' in v) return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
+    if ('text' in v) return String((v as { text: unknown }).text);
+    if ('error' in v) return { error: String((v as ExcelJS.CellErrorValue).error) };
+  }
+  return String(v);
+}
+
+export function checkSize(bytes: Uint8Array): void {
+  if (bytes.length === 0) throw new SpreadsheetError('ファイルが空です', 'the file is empty');
+  if (bytes.length > LIMITS.maxBytes) {
+    throw new SpreadsheetError(
+      `ファイルが大きすぎます（${(bytes.length / 1024 / 1024).toFixed(1)} MB、上限 ${LIMITS.maxBytes / 1024 / 1024} MB）`,
+      `file too large (${bytes.length} bytes, limit ${LIMITS.maxBytes})`,
+    );
+  }
+}
+
+/**
+ * Checks a workbook's size before anything is parsed: the zip must be readable, must not inflate past
+ * LIMITS.maxInflatedBytes (a zip bomb), and no sheet may hold more rows than LIMITS.maxRowsPerSheet.
+ * Rows are counted in the raw sheet XML, so a 100,000-row sheet is refused without building its cells.
+ */
+function checkWorkbookBounds(bytes: Uint8Array): void {
+  let declared = 0;
+  let entries: Record<string, Uint8Array>;
+  try {
+    entries = unzipSync(bytes, {
+      filter: (f) => {
+        declared += f.originalSize;
+        if (declared > LIMITS.maxInflatedBytes) throw new SpreadsheetError('展開後のサイズが大きすぎます', 'inflates too large');
+        return /^xl\/worksheets\/sheet\d+\.xml$/.test(f.name);
+      },
+    });
+  } catch (e) {
+    if (e instanceof SpreadsheetError) {
+      throw new SpreadsheetError(
+        `ファイルが大きすぎます（展開後 ${LIMITS.maxInflatedBytes / 1024 / 1024} MB まで）`,
+        `the workbook inflates past ${LIMITS.maxInflatedBytes} bytes`,
+      );
+    }
+    throw unreadable(e);
+  }
+  const rowTag = /<(?:\w+:)?row[\s>]/g;
+  for (const xml of Object.values(entries)) {
+    if (xml.length > LIMITS.maxInflatedBytes) throw new SpreadsheetError('展開後のサイズが大きすぎます', 'inflates too large');
+    const rows = new TextDecoder().decode(xml).match(rowTag)?.length ?? 0;
+    if (rows > LIMITS.maxRowsPerSheet + 1) {
+      throw new SpreadsheetError(
+        `行が多すぎます（1シート ${LIMITS.maxRowsPerSheet.toLocaleString('ja-JP')} 行まで）`,
+        `too many rows (limit ${LIMITS.maxRowsPerSheet} per sheet)`,
+      );
+    }
+  }
+}
+
+function unreadable(e: unknown): SpreadsheetError {
+  return new SpreadsheetError(
+    `Excel ブックを読み取れません（壊れているか、途中で切れています）: ${String((e as Error)?.message ?? e).slice(0, 120)}`,
+    'the workbook cannot be read (corrupt or truncated)',
+  );
+}
+
+/**
+ * Reads a workbook. exceljs's streaming reader decodes each zip chunk on its own and so can split a
+ * multibyte character at a chunk boundary (目指し → 目指��); the bounds are checked first instead, and
+ * the whole-file reader, which decodes each part at once, does the parsing.
+ */
+export async function readXlsx(bytes: Uint8Array): Promise<SheetData[]> {
+  checkSize(bytes);
+  if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0) {
+    throw new SpreadsheetError(
+      'パスワードで保護されたブック、または古い形式（.xls）のファイルです。パスワードを外し、Excel ブック（.xlsx）として保存し直してください',
+      'password-protected or legacy .xls workbook; remove the password and save as .xlsx',
+    );
+  }
+  if (!(bytes[0] === 0x50 && bytes[1] === 0x4b)) {
+    throw new SpreadsheetError('Excel ブック（.xlsx）ではありません', 'not an .xlsx workbook');
+  }
+  checkWorkbookBounds(bytes);
+  const wb = new ExcelJS.Workbook();
+  try {
+    await wb.xlsx.load(Buffer.from(bytes) as unknown as ArrayBuffer);
+  } catch (e) {
+    throw unreadable(e);
+  }
+  const sheets: SheetData[] = [];
+  for (const ws of wb.worksheets) {
+    let header: string[] | null = null;
+    let kind: SheetData['kind'] | null = null;
+    const rows: SheetData['rows'] = [];
+    ws.eachRow({ includeEmpty: false }, (row) => {
+      if (header && !kind) return;
+      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
+      if (!header) {
+        header = values.map((v) => (typeof v === 'string' ? v.trim() : ''));
+        kind = kindOf(header); // 説明 and リスト sheets, or anything else: not data.
+        return;
+      }
+      if (values.every((v) => v === null || v === '')) return;
+      rows.push({ row: row.number, cells: values });
+    });
+    if (header && kind) sheets.push({ kind, name: SHEET_NAMES[kind], header, rows });
+  }
+  if (sheets.length === 0) {
+    throw new SpreadsheetError('施策・実績・KPI のいずれのシートも見つかりません（1行目の見出しで判別します）', 'no 施策/実績/KPI sheet found (recognised by the header row)');
+  }
+  return sheets;
+}
+
+export type DetectedEncoding = 'utf-8' | 'utf-8-bom' | 'shift_jis';
+
+/** UTF-8 is tried strictly first; bytes that are not UTF-8 are read as Shift_JIS (cp932). */
+export function decodeText(bytes: Uint8Array): { text: string; encoding: DetectedEncoding } {
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    return { text: new TextDecoder('utf-8').decode(bytes.subarray(3)), encoding: 'utf-8-bom' };
+  }
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(bytes), encoding: 'utf-8' };
+  } catch {
+    const text = iconv.decode(Buffer.from(bytes), 'cp932');
+    if (text.includes('\uFFFD')) throw new SpreadsheetError('文字コードを判別できません（UTF-8 または Shift_JIS で保存してください）', 'unknown text encoding');
+    return { text, encoding: 'shift_jis' };
+  }
+}
+
+/** What a Shift_JIS (cp932) file can hold of a text: characters it has no code for become "?". */
+export function cp932Representation(text: string): string {
+  return iconv.decode(iconv.encode(text, 'cp932'), 'cp932');
+}
+
+export function readCsv(bytes: Uint8Array): { sheet: SheetData; encoding: DetectedEncoding } {
+  checkSize(bytes);
+  if (bytes.includes(0)) throw new SpreadsheetError('CSV ではありません（バイナリデータです）', 'not a CSV file (binary data)');
+  const { text, encoding } = decodeText(bytes);
+  let records: { record: string[]; info: { lines: number } }[];
+  try {
+    // Column counts are checked below, after the header says which table this is: a CSV that is not
+    // one of ours should be told so, not told about its columns.
+    records = parseCsv(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true, to: LIMITS.maxRowsPerSheet + 2 }) as unknown as typeof records;
+  } catch (e) {
+    const err = e as { lines?: number; message: string };
+    throw new SpreadsheetError(`CSV ${err.lines ?? '?'}行目付近を読み取れません: ${err.message.slice(0, 120)}`, 'the CSV cannot be parsed');
+  }
+  if (records.length > LIMITS.maxRowsPerSheet + 1) {
+    throw new SpreadsheetError(`行が多すぎます（${LIMITS.maxRowsPerSheet.toLocaleString('ja-JP')} 行まで）`, 'too many rows');
+  }
+  const [head, ...rest] = records;
+  const header = head?.record.map((h) => h.trim());
+  const kind = header ? kindOf(header) : null;
+  if (!header || !kind) {
+    throw new SpreadsheetError('見出し行から表の種類（施策・実績・KPI）を判別できません', 'cannot tell which table this CSV is from its header row');
+  }
+  for (const { record, info } of rest) {
+    if (record.length !== header.length) {
+      throw new SpreadsheetError(
+        `CSV ${info.lines}行目: 列の数が見出し行と違います（${record.length}列、見出しは${header.length}列）`,
+        `CSV line ${info.lines}: wrong number of columns`,
+      );
+    }
+  }
+  return {
+    encoding,
+    sheet: {
+      kind,
+      name: SHEET_NAMES[kind],
+      header,
+      rows: rest.map(({ record, info }) => ({ row: info.lines, cells: record.map((c) => (c === '' ? null : c)) })),
+      ...(encoding === 'shift_jis' ? { represent: cp932Representation } : {}),
+    },
+  };
+}

@@ -1,0 +1,58 @@
+// The edition diff as an HTML fragment, shared by the portal page and the report's appendix.
+import { statusLabel } from '../domain/model.ts';
+import { fiscalYearLabel } from '../domain/wareki.ts';
+import type { EditionDiff, TextChange } from '../domain/edition-diff.ts';
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+}
+
+const FIELD: Record<TextChange['field'], string> = { title: '施策名', content: '施策内容', plan: '取組' };
+
+function parts(t: TextChange): string {
+  return t.parts.map((p) => (p.added ? `<ins>${esc(p.value)}</ins>` : p.removed ? `<del>${esc(p.value)}</del>` : esc(p.value))).join('');
+}
+
+const n = (x: string | null) => x ?? '新';
+const v = (x: { actual: string | null; target: string | null; unit: string | null } | null) =>
+  x === null ? '—' : `${x.actual ?? '—'}${x.unit ?? ''}${x.target !== null ? `（目標 ${x.target}${x.unit ?? ''}）` : ''}`;
+
+export function renderDiffSection(d: EditionDiff): string {
+  const out: string[] = [];
+  out.push(`<div class="diff"><h2 class="section">${esc(fiscalYearLabel(d.from))}からの変更</h2>`);
+  out.push(
+    `<p>追加 ${d.added.length} 件、完了 ${d.finished.length} 件、削除 ${d.removed.length} 件、変更 ${d.changed.length} 件、KPIの変更 ${d.kpis.length} 件</p>`,
+  );
+  const list = (title: string, items: { number: string | null; title: string }[]) => {
+    if (!items.length) return;
+    out.push(`<h3>${esc(title)}</h3><ul>${items.map((i) => `<li>${esc(n(i.number))} ${esc(i.title)}</li>`).join('')}</ul>`);
+  };
+  list('追加された施策', d.added);
+  list('完了した施策', d.finished);
+  list('なくなった施策', d.removed);
+  if (d.changed.length) {
+    out.push(`<h3>変更された施策</h3>`);
+    for (const c of d.changed) {
+      out.push(`<section class="change"><h4>${esc(n(c.numberAfter))} ${esc(c.title)}</h4><ul>`);
+      if (c.renumbered) out.push(`<li>番号: ${esc(n(c.numberBefore))} → ${esc(n(c.numberAfter))}</li>`);
+      if (c.status) out.push(`<li>状況: ${esc(statusLabel(c.status.before))} → ${esc(statusLabel(c.status.after))}</li>`);
+      if (c.departments) out.push(`<li>担当課所: ${esc(c.departments.before.join('、'))} → ${esc(c.departments.after.join('、'))}</li>`);
+      for (const t of c.texts) out.push(`<li>${FIELD[t.field]}: <span class="text">${parts(t)}</span></li>`);
+      for (const r of c.results) out.push(`<li>実績「${esc(r.label)}」: ${esc(v(r.before))} → ${esc(v(r.after))}</li>`);
+      out.push(`</ul></section>`);
+    }
+  }
+  if (d.kpis.length) {
+    out.push(`<h3>KPI</h3><ul>`);
+    for (const k of d.kpis) {
+      const bits = [
+        ...(k.target ? [`目標値 ${k.target.before} → ${k.target.after}`] : []),
+        ...k.actuals.map((a) => `${a.fiscalYear}年度 ${a.before ?? '—'} → ${a.after ?? '—'}`),
+      ];
+      out.push(`<li>${esc(k.name)}: ${esc(bits.join('、') || '新しい指標')}</li>`);
+    }
+    out.push(`</ul>`);
+  }
+  out.push(`</div>`);
+  return out.join('\n');
+}

@@ -1,0 +1,110 @@
+// UI text in Japanese (default) and English. Only the interface is translated: plan data (titles,
+// content, department names) stay as the municipality entered them.
+import type { Context, MiddlewareHandler } from 'hono';
+import { getCookie, setCookie } from 'hono/cookie';
+import type { Status } from '../domain/model.ts';
+import { STATUS_EN, statusLabel } from '../domain/model.ts';
+import { fiscalYearLabel, warekiFiscalYear } from '../domain/wareki.ts';
+import type { AppEnv } from './env.ts';
+
+export type Lang = 'ja' | 'en';
+
+const messages = {
+  siteName: { ja: 'shisaku 自治体DX施策ポータル', en: 'shisaku — municipal DX action plans' },
+  skip: { ja: '本文へ移動', en: 'Skip to content' },
+  home: { ja: 'ホーム', en: 'Home' },
+  search: { ja: '検索', en: 'Search' },
+  searchPlaceholder: { ja: '例: マイナンバー', en: 'e.g. マイナンバー' },
+  departments: { ja: '担当課所', en: 'Departments' },
+  department: { ja: '担当課所', en: 'Department' },
+  summaryTable: { ja: '計画の進捗状況', en: 'Progress of the plan' },
+  kpiTable: { ja: 'KPIの達成状況', en: 'KPI achievement' },
+  pillar: { ja: '施策体系', en: 'Pillar' },
+  pillars: { ja: '施策体系', en: 'Pillars' },
+  subArea: { ja: '分野', en: 'Area' },
+  initiative: { ja: '施策', en: 'Initiative' },
+  initiatives: { ja: '施策', en: 'Initiatives' },
+  number: { ja: '番号', en: 'No.' },
+  title: { ja: '施策名', en: 'Title' },
+  status: { ja: '状況', en: 'Status' },
+  total: { ja: '合計', en: 'Total' },
+  content: { ja: '施策内容', en: 'Description' },
+  planOfYear: { ja: '今年度の取組', en: 'Plan for the year' },
+  targets: { ja: '目標', en: 'Targets' },
+  results: { ja: '実績', en: 'Results' },
+  resultsOf: { ja: '実績', en: 'Results of' },
+  label: { ja: '項目', en: 'Item' },
+  actual: { ja: '実績値', en: 'Actual' },
+  target: { ja: '目標値', en: 'Target' },
+  unit: { ja: '単位', en: 'Unit' },
+  achievement: { ja: '達成率', en: 'Achievement' },
+  history: { ja: '年度ごとの経過', en: 'History across editions' },
+  mainKpi: { ja: '主な施策（KPI）', en: 'KPI' },
+  finalTarget: { ja: '目標値', en: 'Target' },
+  progressRate: { ja: '進捗率', en: 'Progress' },
+  trend: { ja: '推移', en: 'Trend' },
+  noValue: { ja: '—', en: '—' },
+  editions: { ja: '年度版', en: 'Editions' },
+  current: { ja: '最新', en: 'current' },
+  plan: { ja: '計画', en: 'Plan' },
+  period: { ja: '計画期間', en: 'Period' },
+  statusMix: { ja: '施策体系ごとの状況', en: 'Status by pillar' },
+  chartAlt: { ja: '同じ内容を表で示しています。', en: 'The same data is shown in the table.' },
+  source: { ja: '出典', en: 'Source' },
+  downloads: { ja: 'オープンデータ', en: 'Open data' },
+  report: { ja: '報告書', en: 'Report' },
+  accessibility: { ja: 'ウェブアクセシビリティ方針', en: 'Accessibility statement' },
+  api: { ja: 'API', en: 'API' },
+  notFound: { ja: 'ページが見つかりません', en: 'Page not found' },
+  notFoundBody: { ja: 'お探しのページは見つかりませんでした。アドレスをご確認ください。', en: 'The page you asked for does not exist.' },
+  badRequest: { ja: '入力が正しくありません', en: 'Bad request' },
+  results_count: { ja: '件', en: 'results' },
+  noResults: { ja: '該当する施策はありません。', en: 'No initiative matches.' },
+  allPillars: { ja: 'すべての施策体系', en: 'All pillars' },
+  allStatuses: { ja: 'すべての状況', en: 'All statuses' },
+  allDepartments: { ja: 'すべての担当課所', en: 'All departments' },
+  keyword: { ja: 'キーワード', en: 'Keywords' },
+  language: { ja: 'English', en: '日本語' },
+  languageLabel: { ja: 'Switch to English', en: '日本語に切り替え' },
+  initiativesOf: { ja: 'の施策', en: '' },
+  count: { ja: '件数', en: 'Count' },
+  organization: { ja: '自治体', en: 'Municipality' },
+  code: { ja: '全国地方公共団体コード', en: 'Local government code' },
+} as const satisfies Record<string, Record<Lang, string>>;
+
+export type MessageKey = keyof typeof messages;
+
+export function t(lang: Lang, key: MessageKey): string {
+  return messages[key][lang];
+}
+
+export function statusText(lang: Lang, s: Status): string {
+  return lang === 'ja' ? statusLabel(s) : STATUS_EN[s];
+}
+
+export function fyText(lang: Lang, fy: number): string {
+  return lang === 'ja' ? fiscalYearLabel(fy) : `FY${fy} (${warekiFiscalYear(fy)})`;
+}
+
+/** ?lang= (remembered in a cookie) → cookie → Accept-Language → Japanese. */
+export function languageMiddleware(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const q = c.req.query('lang');
+    let lang: Lang | null = q === 'en' || q === 'ja' ? q : null;
+    if (lang) setCookie(c, 'lang', lang, { path: '/', sameSite: 'Lax', maxAge: 60 * 60 * 24 * 365, httpOnly: true });
+    lang ??= pick(getCookie(c, 'lang'));
+    lang ??= fromAcceptLanguage(c);
+    c.set('lang', lang);
+    await next();
+  };
+}
+
+function pick(v: string | undefined): Lang | null {
+  return v === 'en' || v === 'ja' ? v : null;
+}
+
+function fromAcceptLanguage(c: Context): Lang {
+  const header = c.req.header('accept-language') ?? '';
+  const first = header.split(',')[0]?.trim().toLowerCase() ?? '';
+  return first.startsWith('en') ? 'en' : 'ja';
+}

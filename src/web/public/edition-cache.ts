@@ -1,0 +1,68 @@
+// Published editions as the portal reads them. A whole edition is loaded once and kept with its stamp;
+// every request asks only for the stamp (one indexed row) and reloads when a write has changed it.
+import type { Db } from '../../db/client.ts';
+import { editionStamp, loadEdition } from '../../db/repository.ts';
+import type { EditionData } from '../../domain/model.ts';
+import { kpiTable, summaryTable, type KpiTable, type SummaryTable } from '../../domain/tables.ts';
+import { buildSearchIndex, type SearchIndex } from './search.ts';
+import { changeGeneration } from '../../db/change-signal.ts';
+
+export interface EditionView {
+  stamp: string;
+  data: EditionData;
+  summary: SummaryTable;
+  kpis: KpiTable;
+  pillarName: Map<string, string>;
+  subAreaName: Map<string, string>;
+  search: SearchIndex;
+  /** Rendered pages keyed by path and language; dropped with the view when the stamp changes. */
+  pages: Map<string, string>;
+  /** Built download files (CSV, XLSX, zip) by file name. */
+  files: Map<string, Uint8Array | string>;
+}
+
+const cache = new Map<string, EditionView>();
+/** When each edition's stamp was last read, and the write generation at that time. */
+const checked = new Map<string, { at: number; generation: number; db: Db }>();
+/** How long a published page may lag a write made by another process. */
+const STAMP_TTL_MS = 1000;
+
+export async function editionView(db: Db, org: string, fy: number, opts: { includeDrafts?: boolean } = {}): Promise<EditionView | null> {
+  const key = `${org}/${fy}`;
+  let view = cache.get(key);
+  const last = checked.get(key);
+  if (view && last && last.db === db && last.generation === changeGeneration() && performance.now() - last.at < STAMP_TTL_MS) {
+    return view.data.edition.state !== 'published' && !opts.includeDrafts ? null : view;
+  }
+  const generation = changeGeneration();
+  const stamp = await editionStamp(db, org, fy);
+  if (!stamp) {
+    checked.delete(key);
+    return null;
+  }
+  checked.set(key, { at: performance.now(), generation, db });
+  if (!view || view.stamp !== stamp) {
+    const data = await loadEdition(db, org, fy);
+    if (!data) return null;
+    view = {
+      stamp,
+      data,
+      summary: summaryTable(data),
+      kpis: kpiTable(data),
+      pillarName: new Map(data.pillars.map((p) => [p.key, p.name])),
+      subAreaName: new Map(data.pillars.flatMap((p) => p.subAreas.map((s) => [s.key, s.name] as const))),
+      search: buildSearchIndex(data),
+      pages: new Map(),
+      files: new Map(),
+    };
+    cache.set(key, view);
+  }
+  if (view.data.edition.state !== 'published' && !opts.includeDrafts) return null;
+  return view;
+}
+
+/** Tests open many databases in one process; an edition cached from one must not answer for another. */
+export function clearEditionCache(): void {
+  cache.clear();
+  checked.clear();
+}
