@@ -7,6 +7,7 @@ const suites: Suite[] = [
   { name: 'foundation', load: async () => (await import('./foundation.ts')).benchFoundation },
   { name: 'portal', load: async () => (await import('./portal.ts')).benchPortal },
   { name: 'report', load: async () => (await import('./report.ts')).benchReport },
+  { name: 'spreadsheet', load: async () => (await import('./spreadsheet.ts')).benchSpreadsheet },
 ];
 
 function fmt(n: number): string {
