@@ -38,8 +38,10 @@ const HELP = `shisaku — 自治体DXアクションプランの管理・公開
   shisaku report --org CODE --year YYYY --format html|pdf --out FILE [--diff-from YYYY]
   shisaku serve [--port N] [--seed-sample]
   shisaku seed-sample
+  shisaku user add LOGIN --org CODE --role admin|editor|viewer|evaluator [--name 表示名] [--department 課所 …] [--email ADDR]
+      （パスワードは標準入力の1行目から / password from the first line of standard input）
 
-環境変数 / environment: DATABASE_URL (PostgreSQL), SHISAKU_DATA_DIR (embedded data, default ./data), PORT`;
+環境変数 / environment: DATABASE_URL (PostgreSQL), SHISAKU_DATA_DIR (embedded data, default ./data), PORT, SMTP_URL`;
 
 /** Largest plan text accepted; a real plan is well under 1 MB. */
 const MAX_PLAN_TEXT_BYTES = 20 * 1024 * 1024;
@@ -268,11 +270,19 @@ async function serveCommand(argv: string[]): Promise<number> {
   }
   const server = await startServer({ database, port });
   process.stderr.write(`shisaku: http://localhost:${server.port}/ （${database.kind}: ${database.location}）\n`);
+  // Reminders wait in the outbox; they go out by SMTP when SMTP_URL is set, otherwise to this log.
+  const { deliverOutbox } = await import('../db/workspace.ts');
+  const mailer = process.env.SMTP_URL ? await (await import('./mailer.ts')).smtpMailer(process.env.SMTP_URL) : null;
+  const outbox = setInterval(() => {
+    deliverOutbox(database.db, mailer, (line) => process.stderr.write(line + '\n')).catch((e) => process.stderr.write(`outbox: ${(e as Error).message}\n`));
+  }, 30_000);
+  outbox.unref();
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  clearInterval(outbox);
   await server.close();
   await database.close();
   return 0;
@@ -296,6 +306,7 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   serve: serveCommand,
   'seed-sample': seedCommand,
   report: (argv) => withDatabase(async (database) => (await import('./report.ts')).reportCommand(argv, database)),
+  user: (argv) => withDatabase(async (database) => (await import('./user.ts')).userCommand(argv, database)),
 };
 
 export async function main(argv: string[]): Promise<number> {

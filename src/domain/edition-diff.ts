@@ -78,6 +78,19 @@ function kpiChanges(a: Kpi[], b: Kpi[]): KpiChange[] {
   return out;
 }
 
+/** What changed in one initiative between two versions of it (two editions, or two submissions). */
+export function diffInitiative(x: Initiative, y: Initiative): InitiativeChange | null {
+  const texts = [textChange('title', x.title, y.title), textChange('content', x.content, y.content), textChange('plan', x.plan, y.plan)].filter(
+    (t): t is TextChange => t !== null,
+  );
+  const results = resultChanges(x, y);
+  const renumbered = x.number !== y.number;
+  const status = x.status !== y.status ? { before: x.status, after: y.status } : null;
+  const departments = x.departments.join('、') !== y.departments.join('、') ? { before: x.departments, after: y.departments } : null;
+  if (!(renumbered || status || departments || texts.length || results.length)) return null;
+  return { key: y.key, title: y.title, numberBefore: x.number, numberAfter: y.number, renumbered, status, departments, texts, results };
+}
+
 export function diffEditions(a: EditionData, b: EditionData): EditionDiff {
   const before = new Map(a.initiatives.map((i) => [i.key, i]));
   const after = new Map(b.initiatives.map((i) => [i.key, i]));
@@ -87,16 +100,8 @@ export function diffEditions(a: EditionData, b: EditionData): EditionDiff {
     const x = before.get(y.key);
     if (!x) continue;
     if (y.status === 'completed' && x.status !== 'completed') finished.push(y);
-    const texts = [textChange('title', x.title, y.title), textChange('content', x.content, y.content), textChange('plan', x.plan, y.plan)].filter(
-      (t): t is TextChange => t !== null,
-    );
-    const results = resultChanges(x, y);
-    const renumbered = x.number !== y.number;
-    const status = x.status !== y.status ? { before: x.status, after: y.status } : null;
-    const departments = x.departments.join('、') !== y.departments.join('、') ? { before: x.departments, after: y.departments } : null;
-    if (renumbered || status || departments || texts.length || results.length) {
-      changed.push({ key: y.key, title: y.title, numberBefore: x.number, numberAfter: y.number, renumbered, status, departments, texts, results });
-    }
+    const change = diffInitiative(x, y);
+    if (change) changed.push(change);
   }
   return {
     from: a.edition.fiscalYear,

@@ -1,4 +1,1020 @@
-import { Hono } from 'hono';
-import type { AppEnv } from '../env.ts';
+// The staff workspace: login, the dashboard of the yearly round, one page per initiative (edit, submit,
+// review, assess, history), publishing, reminders, and the Excel/CSV upload. Every write goes through one
+// command of db/workspace.ts, which checks the actor's permission again; a refusal changes nothing.
+import { Hono, type Context } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { authenticate, changePassword, createSession, endSession } from '../../db/accounts.ts';
+import { listEditions, loadEdition, editionStamp, mergeDepartments } from '../../db/repository.ts';
+import {
+  ConflictError,
+  WorkspaceError,
+  addInitiative,
+  departmentProgress,
+  initiativeAudit,
+  listAssessments,
+  listOutbox,
+  loadItem,
+  loadWorkspace,
+  openRound,
+  publishEdition,
+  queueReminders,
+  recordAssessment,
+  reopenEdition,
+  reviewInitiative,
+  saveInitiative,
+  submitInitiative,
+  SUBMISSION_LABELS,
+  updateKpiActual,
+  type SubmissionState,
+} from '../../db/workspace.ts';
+import { applyPreview, StalePreviewError } from '../../db/apply-changes.ts';
+import { can, owns, ROLE_LABELS } from '../../domain/roles.ts';
+import { diffInitiative } from '../../domain/edition-diff.ts';
+import { renderInitiativeChange } from '../../report/diff-html.ts';
+import { statusLabel, type Initiative } from '../../domain/model.ts';
+import { normalizeNumber } from '../../domain/decimal.ts';
+import { fiscalYearLabel } from '../../domain/wareki.ts';
+import { formatErrors, previewSpreadsheet, type Preview } from '../../domain/changes.ts';
+import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
+import { AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
+import { clearSessionCookie, LoginLimiter, requireCsrf, requireSession, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
+import { newInitiativeSchema, one, parseInitiativeForm, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
+import { randomBytes } from 'node:crypto';
+import { bodyLimit } from 'hono/body-limit';
 
-export const adminRoutes = new Hono<AppEnv>();
+export const adminRoutes = new Hono<AdminEnv>();
+const limiter = new LoginLimiter();
+/** Tests sign in many times from one address; production never calls this. */
+export const resetLoginLimiter = () => limiter.reset();
+
+// An upload larger than any workbook we accept is refused before it is read into memory.
+adminRoutes.use(
+  '*',
+  bodyLimit({
+    maxSize: LIMITS.maxBytes + 1024 * 1024,
+    onError: (c) => c.text(`送信されたデータが大きすぎます（上限 ${LIMITS.maxBytes / 1024 / 1024} MB） / request body too large`, 413),
+  }),
+);
+
+// ---- login -----------------------------------------------------------------------------------------
+
+function safeNext(next: string | undefined): string {
+  return next && /^\/admin(\/[A-Za-z0-9/_%.-]*)?$/.test(next) ? next : '/admin';
+}
+
+function loginPage(c: Context, opts: { error?: string; next?: string; login?: string } = {}, status: 200 | 401 | 429 | 403 = 200) {
+  c.status(status);
+  c.header('Cache-Control', 'no-store');
+  return c.html(
+    <AdminLayout title="ログイン" error={opts.error}>
+      <h1>ログイン</h1>
+      <form method="post" action="/admin/login" class="panel">
+        <input type="hidden" name="next" value={safeNext(opts.next)} />
+        <p>
+          <label for="login">ログイン名</label>
+          <br />
+          <input id="login" name="login" autocomplete="username" required value={opts.login ?? ''} />
+        </p>
+        <p>
+          <label for="password">パスワード</label>
+          <br />
+          <input id="password" name="password" type="password" autocomplete="current-password" required />
+        </p>
+        <p>
+          <button type="submit">ログイン</button>
+        </p>
+      </form>
+      <p>アカウントは管理者が作成します（<code>shisaku user add</code>）。</p>
+    </AdminLayout>,
+  );
+}
+
+adminRoutes.get('/login', (c) => loginPage(c, { next: c.req.query('next') }));
+
+adminRoutes.post('/login', async (c) => {
+  // A login form posted from another site would sign the person in as someone else.
+  const origin = c.req.header('origin');
+  if (origin && origin !== new URL(c.req.url).origin) return c.text('不正な送信元です / cross-site login refused', 403);
+  const body = (await c.req.parseBody().catch(() => ({}))) as Body;
+  const login = one(body, 'login').trim().slice(0, 100);
+  const password = one(body, 'password').slice(0, 300);
+  const next = one(body, 'next');
+  const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local';
+  const keys = [`ip:${ip}`, `login:${login.toLowerCase()}`];
+  if (limiter.blocked(keys)) return loginPage(c, { error: 'ログインの失敗が続いたため、15分間ログインできません。', login, next }, 429);
+  const actor = login && password ? await authenticate(c.get('database').db, login, password) : null;
+  if (!actor) {
+    limiter.fail(keys);
+    return loginPage(c, { error: 'ログイン名またはパスワードが違います。', login, next }, 401);
+  }
+  limiter.succeed(keys);
+  const { token } = await createSession(c.get('database').db, actor.id);
+  setSessionCookie(c, token);
+  return c.redirect(safeNext(next), 303);
+});
+
+// ---- everything below needs a session and, for POST, the CSRF token ---------------------------------
+
+adminRoutes.use('*', async (c, next) => {
+  if (c.req.path === '/admin/login') return next();
+  return requireSession()(c, next);
+});
+adminRoutes.use('*', async (c, next) => {
+  if (c.req.path === '/admin/login') return next();
+  return requireCsrf()(c, next);
+});
+
+async function body(c: Context<AdminEnv>): Promise<Body> {
+  // requireCsrf parsed it already; Hono caches the parsed body on the request.
+  return (await c.req.parseBody({ all: true })) as Body;
+}
+
+function fyParam(c: Context<AdminEnv>): number {
+  const fy = c.req.param('fy') ?? '';
+  if (!/^\d{4}$/.test(fy)) throw new WorkspaceError('年度が正しくありません', 404);
+  return Number(fy);
+}
+
+function page(c: Context<AdminEnv>, title: string, children: unknown, opts: { flash?: string; error?: string; status?: number } = {}) {
+  c.status((opts.status ?? 200) as 200);
+  return c.html(
+    <AdminLayout title={title} actor={c.get('actor')} csrf={c.get('csrf')} flash={opts.flash ?? c.req.query('done')} error={opts.error}>
+      {children as never}
+    </AdminLayout>,
+  );
+}
+
+/** A refusal as a page with the right status; anything else is a real error for onError. */
+function refusal(c: Context<AdminEnv>, e: unknown) {
+  if (e instanceof WorkspaceError) return page(c, 'できませんでした', <p><a href="/admin">ダッシュボードへ戻る</a></p>, { error: e.message, status: e.status });
+  throw e;
+}
+
+const back = (c: Context<AdminEnv>, to: string, message: string) => c.redirect(`${to}${to.includes('?') ? '&' : '?'}done=${encodeURIComponent(message)}`, 303);
+
+adminRoutes.post('/logout', async (c) => {
+  const token = getCookie(c, SESSION_COOKIE);
+  if (token) await endSession(c.get('database').db, token);
+  clearSessionCookie(c);
+  return c.redirect('/admin/login', 303);
+});
+
+adminRoutes.get('/password', (c) => page(c, 'パスワード変更', <PasswordForm csrf={c.get('csrf')} />));
+
+function PasswordForm({ csrf, errors }: { csrf: string; errors?: FieldErrors }) {
+  return (
+    <>
+      <h1>パスワード変更</h1>
+      <form method="post" action="/admin/password" class="panel">
+        <Csrf token={csrf} />
+        <p>
+          <label for="current">現在のパスワード</label>
+          <br />
+          <input id="current" name="current" type="password" autocomplete="current-password" required />
+        </p>
+        <p>
+          <label for="next">新しいパスワード（12文字以上）</label>
+          <br />
+          <input id="next" name="next" type="password" autocomplete="new-password" required minlength={12} />
+          <FieldError errors={errors} name="next" />
+        </p>
+        <p>
+          <button type="submit">変更する</button>
+        </p>
+      </form>
+    </>
+  );
+}
+
+adminRoutes.post('/password', async (c) => {
+  const b = await body(c);
+  const problem = await changePassword(c.get('database').db, c.get('actor').id, one(b, 'current'), one(b, 'next'));
+  if (problem) return page(c, 'パスワード変更', <PasswordForm csrf={c.get('csrf')} errors={{ next: problem }} />, { error: problem, status: 400 });
+  clearSessionCookie(c);
+  return c.redirect('/admin/login?next=/admin', 303);
+});
+
+// ---- dashboard ------------------------------------------------------------------------------------------
+
+async function orgCode(c: Context<AdminEnv>): Promise<string> {
+  const { organizations } = await import('../../db/schema.ts');
+  const { eq } = await import('drizzle-orm');
+  const [o] = await c.get('database').db.select({ code: organizations.code }).from(organizations).where(eq(organizations.id, c.get('actor').organizationId));
+  return o!.code;
+}
+
+adminRoutes.get('/', async (c) => {
+  const actor = c.get('actor');
+  const code = await orgCode(c);
+  const editions = await listEditions(c.get('database').db, code);
+  const latest = editions.at(-1);
+  return page(
+    c,
+    'ダッシュボード',
+    <>
+      <h1>ダッシュボード</h1>
+      <p>
+        {actor.displayName}（{ROLE_LABELS[actor.role]}
+        {actor.departments.length ? `・${actor.departments.join('、')}` : ''}）
+      </p>
+      <h2>年度版</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">年度</th>
+              <th scope="col">題名</th>
+              <th scope="col">状態</th>
+            </tr>
+          </thead>
+          <tbody>
+            {[...editions].reverse().map((e) => (
+              <tr>
+                <td>
+                  <a href={`/admin/e/${e.fiscalYear}`}>{fiscalYearLabel(e.fiscalYear)}</a>
+                </td>
+                <td>{e.title}</td>
+                <td>{e.state === 'published' ? '公開中' : '作成中（非公開）'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {can(actor, 'manage') && latest ? (
+        <form method="post" action="/admin/rounds" class="panel">
+          <h2>更新ラウンドを開く</h2>
+          <Csrf token={c.get('csrf')} />
+          <input type="hidden" name="fromFiscalYear" value={String(latest.fiscalYear)} />
+          <p>
+            {fiscalYearLabel(latest.fiscalYear)}版をもとに、{fiscalYearLabel(latest.fiscalYear + 1)}版を作成し、各課所に更新を依頼します。
+          </p>
+          <p>
+            <label for="dueDate">提出期限</label>
+            <br />
+            <input id="dueDate" name="dueDate" type="date" required />
+          </p>
+          <fieldset>
+            <legend>完了した施策</legend>
+            <label>
+              <input type="radio" name="dropCompleted" value="carry" checked /> 引き継ぐ（完了のまま掲載）
+            </label>
+            <br />
+            <label>
+              <input type="radio" name="dropCompleted" value="drop" /> 引き継がない
+            </label>
+          </fieldset>
+          <p>
+            <button type="submit">ラウンドを開く</button>
+          </p>
+        </form>
+      ) : null}
+      {can(actor, 'manage') ? (
+        <p>
+          <a href="/admin/outbox">送信したお知らせ（督促）</a>
+        </p>
+      ) : null}
+    </>,
+  );
+});
+
+adminRoutes.post('/rounds', async (c) => {
+  const parsed = roundSchema.safeParse(await body(c));
+  if (!parsed.success) return page(c, '入力エラー', <p><a href="/admin">戻る</a></p>, { error: Object.values(zodErrors(parsed.error)).join('\n'), status: 400 });
+  try {
+    const { fiscalYear } = await openRound(c.get('database').db, c.get('actor'), { ...parsed.data, dropCompleted: parsed.data.dropCompleted === 'drop' });
+    return back(c, `/admin/e/${fiscalYear}`, `${fiscalYearLabel(fiscalYear)}の更新ラウンドを開きました`);
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+// ---- one edition: the round's to-do list and progress ----------------------------------------------------
+
+adminRoutes.get('/e/:fy', async (c) => {
+  try {
+    const actor = c.get('actor');
+    const fy = fyParam(c);
+    const ws = await loadWorkspace(c.get('database').db, actor, fy);
+    const mine = c.req.query('all') !== '1' && actor.role === 'editor';
+    const items = mine ? ws.items.filter((i) => owns(actor, i.initiative)) : ws.items;
+    const progress = departmentProgress(ws);
+    const edition = await loadEdition(c.get('database').db, await orgCode(c), fy);
+    const states: SubmissionState[] = ['not_started', 'draft', 'submitted', 'returned', 'approved'];
+    return page(
+      c,
+      `${fiscalYearLabel(fy)}版`,
+      <>
+        <h1>
+          {ws.title}（{fiscalYearLabel(fy)}）
+        </h1>
+        <p>
+          状態: <strong>{ws.state === 'published' ? '公開中（編集できません）' : '作成中（非公開）'}</strong>
+          {ws.round ? ` ／ 更新ラウンド: 提出期限 ${ws.round.dueDate}（${ws.round.state === 'open' ? '受付中' : '終了'}）` : ''}
+        </p>
+        <h2>{mine ? '担当の施策（やること）' : '施策'}</h2>
+        {actor.role === 'editor' ? <p>{mine ? <a href={`/admin/e/${fy}?all=1`}>すべての施策を見る（閲覧のみ）</a> : <a href={`/admin/e/${fy}`}>担当の施策だけを見る</a>}</p> : null}
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">番号</th>
+                <th scope="col">施策名</th>
+                <th scope="col">担当課所</th>
+                <th scope="col">状況</th>
+                <th scope="col">提出</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.map((i) => (
+                <tr>
+                  <td>{i.initiative.number ?? '新'}</td>
+                  <td>
+                    <a href={`/admin/e/${fy}/i/${encodeURIComponent(i.initiative.key)}`}>{i.initiative.title}</a>
+                  </td>
+                  <td>{i.initiative.departments.join('、')}</td>
+                  <td>{statusLabel(i.initiative.status)}</td>
+                  <td>{ws.round ? <SubmissionBadge state={i.submission?.state} /> : '—'}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {ws.round ? (
+          <>
+            <h2>課所別の進み具合</h2>
+            <div class="table-wrap">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">担当課所</th>
+                    {states.map((s) => (
+                      <th scope="col">{SUBMISSION_LABELS[s]}</th>
+                    ))}
+                    <th scope="col">合計</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {progress.map((p) => (
+                    <tr class={p.overdue ? 'overdue' : undefined}>
+                      <th scope="row">
+                        {p.department}
+                        {p.overdue ? '（期限超過）' : ''}
+                      </th>
+                      {states.map((s) => (
+                        <td class="num">{p.counts[s]}</td>
+                      ))}
+                      <td class="num">{p.total}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          </>
+        ) : null}
+        {can(actor, 'manage') ? (
+          <>
+            <h2>管理</h2>
+            {ws.state === 'draft' ? (
+              <>
+                <form method="post" action={`/admin/e/${fy}/publish`} class="panel">
+                  <Csrf token={c.get('csrf')} />
+                  <p>すべての施策が承認されると公開できます。公開すると公開サイトに掲載され、編集できなくなります。</p>
+                  <button type="submit">この版を公開する</button>
+                </form>
+                {ws.round?.state === 'open' ? (
+                  <form method="post" action={`/admin/e/${fy}/remind`} class="panel">
+                    <Csrf token={c.get('csrf')} />
+                    <p>未提出・差戻しの施策がある課所の編集者にお知らせを送ります。</p>
+                    <button type="submit">督促を送る</button>
+                  </form>
+                ) : null}
+                {edition ? (
+                  <form method="post" action={`/admin/e/${fy}/initiatives`} class="panel">
+                    <h3>新しい施策（新）を追加</h3>
+                    <Csrf token={c.get('csrf')} />
+                    <p>
+                      <label for="title">施策名</label>
+                      <br />
+                      <input id="title" name="title" required size={40} />
+                    </p>
+                    <p>
+                      <label for="pillar">施策体系</label>
+                      <br />
+                      <select id="pillar" name="pillar">
+                        {edition.pillars.map((p) => (
+                          <option value={p.key}>{p.name}</option>
+                        ))}
+                      </select>
+                    </p>
+                    <p>
+                      <label for="subArea">分野（任意）</label>
+                      <br />
+                      <select id="subArea" name="subArea">
+                        <option value="">なし</option>
+                        {edition.pillars.flatMap((p) =>
+                          p.subAreas.map((s) => (
+                            <option value={s.key}>
+                              {p.name} ／ {s.name}
+                            </option>
+                          )),
+                        )}
+                      </select>
+                    </p>
+                    <p>
+                      <label for="departments">担当課所（複数は「、」で区切る）</label>
+                      <br />
+                      <input id="departments" name="departments" required list="department-list" />
+                      <datalist id="department-list">
+                        {edition.departments.map((d) => (
+                          <option value={d.name} />
+                        ))}
+                      </datalist>
+                    </p>
+                    <p>
+                      <label for="new-content">施策内容</label>
+                      <br />
+                      <textarea id="new-content" name="content" rows={3}></textarea>
+                    </p>
+                    <p>
+                      <label for="new-plan">今年度の取組</label>
+                      <br />
+                      <textarea id="new-plan" name="plan" rows={3}></textarea>
+                    </p>
+                    <button type="submit">追加する</button>
+                  </form>
+                ) : null}
+              </>
+            ) : (
+              <form method="post" action={`/admin/e/${fy}/reopen`} class="panel">
+                <Csrf token={c.get('csrf')} />
+                <p>
+                  <label for="reason">再開する理由（記録されます）</label>
+                  <br />
+                  <input id="reason" name="reason" required size={50} />
+                </p>
+                <button type="submit">編集を再開する</button>
+              </form>
+            )}
+            {edition ? (
+              <div class="panel">
+                <h3>KPI の実績値</h3>
+                {edition.kpis.map((k) => (
+                  <form method="post" action={`/admin/e/${fy}/kpis/${encodeURIComponent(k.key)}`} class="kpi-row">
+                    <Csrf token={c.get('csrf')} />
+                    <input type="hidden" name="year" value={String(edition.edition.fiscalYear - 1)} />
+                    <label for={`kpi-${k.key}`}>
+                      {k.name}（{edition.edition.fiscalYear - 1}年度、単位 {k.unit ?? '—'}、目標 {k.target}）
+                    </label>{' '}
+                    <input id={`kpi-${k.key}`} name="value" inputmode="decimal" size={10} value={k.actuals[String(edition.edition.fiscalYear - 1)] ?? ''} />{' '}
+                    <button type="submit" class="secondary">
+                      保存
+                    </button>
+                  </form>
+                ))}
+              </div>
+            ) : null}
+            <p>
+              <a href={`/admin/e/${fy}/import`}>Excel・CSV から取り込む</a>
+            </p>
+            <form method="post" action="/admin/departments/merge" class="panel">
+              <h3>担当課所の表記を統合</h3>
+              <Csrf token={c.get('csrf')} />
+              <label for="from">旧表記</label> <input id="from" name="from" required /> <label for="into">正式名</label> <input id="into" name="into" required />{' '}
+              <button type="submit" class="secondary">
+                統合する
+              </button>
+            </form>
+          </>
+        ) : null}
+      </>,
+    );
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/publish', async (c) => {
+  try {
+    const fy = fyParam(c);
+    await publishEdition(c.get('database').db, c.get('actor'), fy);
+    return back(c, `/admin/e/${fy}`, `${fiscalYearLabel(fy)}版を公開しました`);
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/reopen', async (c) => {
+  try {
+    const fy = fyParam(c);
+    await reopenEdition(c.get('database').db, c.get('actor'), fy, one(await body(c), 'reason').slice(0, 1000));
+    return back(c, `/admin/e/${fy}`, '編集を再開しました（公開サイトからは外れています）');
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/remind', async (c) => {
+  try {
+    const fy = fyParam(c);
+    const n = await queueReminders(c.get('database').db, c.get('actor'), fy);
+    return back(c, `/admin/e/${fy}`, `督促を ${n} 件、送信待ちに入れました`);
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/initiatives', async (c) => {
+  try {
+    const fy = fyParam(c);
+    const b = await body(c);
+    const parsed = newInitiativeSchema.safeParse({ title: one(b, 'title'), pillar: one(b, 'pillar'), subArea: one(b, 'subArea'), departments: one(b, 'departments'), content: one(b, 'content'), plan: one(b, 'plan') });
+    if (!parsed.success) throw new WorkspaceError(Object.values(zodErrors(parsed.error)).join('\n'));
+    const d = parsed.data;
+    const key = await addInitiative(c.get('database').db, c.get('actor'), fy, { title: d.title, pillarKey: d.pillar, subAreaKey: d.subArea || null, departments: d.departments, content: d.content, plan: d.plan });
+    return back(c, `/admin/e/${fy}/i/${key}`, '新しい施策を追加しました');
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/kpis/:kpi', async (c) => {
+  try {
+    const fy = fyParam(c);
+    const b = await body(c);
+    const year = Number(one(b, 'year'));
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new WorkspaceError('年度が正しくありません');
+    const text = one(b, 'value').trim();
+    const value = text === '' ? null : normalizeNumber(text);
+    if (text !== '' && value === null) throw new WorkspaceError(`KPI の実績値が数値ではありません「${text.slice(0, 40)}」`);
+    await updateKpiActual(c.get('database').db, c.get('actor'), fy, c.req.param('kpi'), year, value);
+    return back(c, `/admin/e/${fy}`, 'KPI の実績値を保存しました');
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/departments/merge', async (c) => {
+  try {
+    if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
+    const b = await body(c);
+    const from = one(b, 'from').trim();
+    const into = one(b, 'into').trim();
+    if (!from || !into) throw new WorkspaceError('旧表記と正式名を入力してください');
+    const r = await mergeDepartments(c.get('database').db, await orgCode(c), from, into, { actor: c.get('actor').login, userId: c.get('actor').id });
+    return back(c, '/admin', `「${from}」を「${into}」に統合しました（${JSON.stringify(r).slice(0, 80)}）`);
+  } catch (e) {
+    if (e instanceof Error && !(e instanceof WorkspaceError) && /見つかりません|not found|同じ|same/i.test(e.message)) return refusal(c, new WorkspaceError(e.message));
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.get('/outbox', async (c) => {
+  if (!can(c.get('actor'), 'manage')) return refusal(c, new WorkspaceError('この操作をする権限がありません', 403));
+  const rows = await listOutbox(c.get('database').db, c.get('actor').organizationId);
+  return page(
+    c,
+    'お知らせの送信記録',
+    <>
+      <h1>お知らせの送信記録</h1>
+      <p>SMTP_URL が設定されていればメールで送り、なければサーバーのログに記録します。</p>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">作成</th>
+              <th scope="col">宛先</th>
+              <th scope="col">件名</th>
+              <th scope="col">送信</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((r) => (
+              <tr>
+                <td>{r.createdAt.toLocaleString('ja-JP')}</td>
+                <td>{r.recipient}</td>
+                <td>{r.subject}</td>
+                <td>{r.sentAt ? r.sentAt.toLocaleString('ja-JP') : r.error ? `失敗: ${r.error}` : '送信待ち'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>,
+  );
+});
+
+// ---- one initiative ---------------------------------------------------------------------------------------
+
+async function previousYear(c: Context<AdminEnv>, fy: number, key: string): Promise<Initiative | null> {
+  const prev = await loadEdition(c.get('database').db, await orgCode(c), fy - 1);
+  return prev?.initiatives.find((i) => i.key === key) ?? null;
+}
+
+function Diff({ from, to, heading }: { from: Initiative | null; to: Initiative; heading: string }) {
+  if (!from) return null;
+  const d = diffInitiative(from, to);
+  return (
+    <section class="panel">
+      <h2>{heading}</h2>
+      {d ? <TrustedHtml html={renderInitiativeChange(d, 'h3')} /> : <p>変更はありません。</p>}
+    </section>
+  );
+}
+
+async function itemPage(c: Context<AdminEnv>, fy: number, key: string, opts: { errors?: FieldErrors; typed?: Initiative; version?: number; error?: string; status?: number; conflict?: ConflictError } = {}) {
+  const actor = c.get('actor');
+  const db = c.get('database').db;
+  const { workspace, item } = await loadItem(db, actor, fy, key);
+  const i = item.initiative;
+  const prev = await previousYear(c, fy, key);
+  const editable = workspace.state === 'draft' && can(actor, 'edit', i) && (actor.role === 'admin' || !['submitted', 'approved'].includes(item.submission?.state ?? ''));
+  const sub = item.submission;
+  const assessments = await listAssessments(db, item.yearId);
+  const action = `/admin/e/${fy}/i/${encodeURIComponent(key)}`;
+  return page(
+    c,
+    `${i.number ?? '新'} ${i.title}`,
+    <>
+      <p>
+        <a href={`/admin/e/${fy}`}>{workspace.title}（{fiscalYearLabel(fy)}）</a>
+      </p>
+      <h1>
+        {i.number ?? '新'} {i.title}
+      </h1>
+      <p>
+        担当課所: {i.departments.join('、')} ／ 提出: {workspace.round ? <SubmissionBadge state={sub?.state} /> : '—'} ／ <a href={`/admin/i/${encodeURIComponent(key)}/history`}>変更履歴</a>
+      </p>
+      {sub?.comment ? (
+        <p class="panel">
+          審査コメント: <strong>{sub.comment}</strong>
+        </p>
+      ) : null}
+      {opts.conflict ? (
+        <section class="panel" aria-labelledby="conflict-h">
+          <h2 id="conflict-h">相手の変更</h2>
+          <p>
+            {opts.conflict.by ?? '別の人'}さんが {opts.conflict.at ? opts.conflict.at.toLocaleString('ja-JP') : ''} に保存した内容です。あなたの入力は下のフォームに残っています。相手の変更を踏まえて直し、もう一度保存してください。
+          </p>
+          <Diff from={opts.typed ?? i} to={opts.conflict.current} heading="あなたの入力 → 保存されている内容" />
+          <h3>保存されている内容</h3>
+          <dl>
+            <dt>状況</dt>
+            <dd>{statusLabel(opts.conflict.current.status)}</dd>
+            <dt>施策内容</dt>
+            <dd class="pre">{opts.conflict.current.content}</dd>
+            <dt>今年度の取組</dt>
+            <dd class="pre">{opts.conflict.current.plan}</dd>
+          </dl>
+        </section>
+      ) : null}
+      {editable ? (
+        <InitiativeForm action={action} csrf={c.get('csrf')} version={opts.version ?? item.version} initiative={opts.typed ?? i} errors={opts.errors} />
+      ) : (
+        <section>
+          <p>{workspace.state === 'published' ? 'この版は公開済みのため編集できません。' : can(actor, 'edit', i) ? '提出済み・承認済みのため、審査が終わるまで編集できません。' : '閲覧のみ（担当課所の施策ではありません）。'}</p>
+          <h2>状況</h2>
+          <p>{statusLabel(i.status)}</p>
+          <h2>施策内容</h2>
+          <p class="pre">{i.content}</p>
+          <h2>今年度の取組</h2>
+          <p class="pre">{i.plan}</p>
+          <h2>実績【{i.resultsFiscalYear}年度】</h2>
+          <ul>
+            {i.results.map((r) => (
+              <li>
+                {r.label}: {r.actual ?? '—'}
+                {r.unit ?? ''}
+                {r.target !== null ? `（目標 ${r.target}${r.unit ?? ''}）` : ''}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {workspace.state === 'draft' && workspace.round && sub && can(actor, 'submit', i) && ['not_started', 'draft', 'returned'].includes(sub.state) ? (
+        <form method="post" action={`${action}/submit`} class="panel">
+          <Csrf token={c.get('csrf')} />
+          <p>保存した内容をデジタル推進課に提出します。提出後は審査が終わるまで編集できません。</p>
+          <button type="submit">提出する</button>
+        </form>
+      ) : null}
+      {workspace.state === 'draft' && sub?.state === 'submitted' && can(actor, 'review') ? (
+        <form method="post" action={`${action}/review`} class="panel">
+          <h2>審査</h2>
+          <Csrf token={c.get('csrf')} />
+          <p>
+            <label for="comment">コメント（差し戻す場合は必須）</label>
+            <br />
+            <textarea id="comment" name="comment" rows={3}></textarea>
+          </p>
+          <button type="submit" name="decision" value="approve">
+            承認する
+          </button>{' '}
+          <button type="submit" name="decision" value="return" class="secondary">
+            差し戻す
+          </button>
+        </form>
+      ) : null}
+      {sub?.snapshot ? <Diff from={sub.previousSnapshot} to={sub.snapshot} heading="前回の提出からの変更" /> : null}
+      <Diff from={prev} to={i} heading={`前年度（${fiscalYearLabel(fy - 1)}）からの変更`} />
+      {can(actor, 'assess') ? (
+        <section class="panel">
+          <h2>外部評価</h2>
+          {assessments.length ? (
+            <ul>
+              {assessments.map((a) => (
+                <li>
+                  {a.by}: <strong>{a.grade}</strong> {a.comment}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>まだ評価はありません。</p>
+          )}
+          {actor.role === 'evaluator' || actor.role === 'admin' ? (
+            <form method="post" action={`${action}/assess`}>
+              <Csrf token={c.get('csrf')} />
+              <fieldset>
+                <legend>評価</legend>
+                {['A', 'B', 'C', 'D'].map((g) => (
+                  <label>
+                    <input type="radio" name="grade" value={g} required /> {g}{' '}
+                  </label>
+                ))}
+              </fieldset>
+              <p>
+                <label for="assess-comment">コメント</label>
+                <br />
+                <textarea id="assess-comment" name="comment" rows={3}></textarea>
+              </p>
+              <button type="submit">評価を記録する</button>
+            </form>
+          ) : null}
+        </section>
+      ) : null}
+    </>,
+    { error: opts.error, status: opts.status },
+  );
+}
+
+adminRoutes.get('/e/:fy/i/:key', async (c) => {
+  try {
+    return await itemPage(c, fyParam(c), c.req.param('key'));
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/i/:key', async (c) => {
+  const key = c.req.param('key');
+  let fy = 0;
+  try {
+    fy = fyParam(c);
+    // Permission before validation: someone who may not edit learns nothing from the form's errors.
+    const { item } = await loadItem(c.get('database').db, c.get('actor'), fy, key);
+    if (!can(c.get('actor'), 'edit', item.initiative)) throw new WorkspaceError('この操作をする権限がありません', 403);
+    const parsed = parseInitiativeForm(await body(c));
+    if (!parsed.ok) {
+      const typed = typedBack(item.initiative, await body(c));
+      return await itemPage(c, fy, key, { errors: parsed.errors, typed, version: Number(one(await body(c), 'version')) || item.version, error: '入力に誤りがあります。各欄の説明を確認してください。', status: 400 });
+    }
+    await saveInitiative(c.get('database').db, c.get('actor'), fy, key, parsed.value.version, parsed.value.edit);
+    return back(c, `/admin/e/${fy}/i/${encodeURIComponent(key)}`, '保存しました');
+  } catch (e) {
+    if (e instanceof ConflictError) {
+      const parsed = parseInitiativeForm(await body(c));
+      const typed = parsed.ok ? { ...e.current, ...parsed.value.edit, planTargets: parsed.value.edit.planTargets.map((p) => ({ ...p, raw: '' })), results: parsed.value.edit.results.map((r) => ({ ...r, raw: '' })) } : e.current;
+      // The form now carries the current version: saving again overwrites knowingly, after seeing the diff.
+      return itemPage(c, fy, key, { conflict: e, typed, version: e.currentVersion, error: e.message, status: 409 });
+    }
+    return refusal(c, e);
+  }
+});
+
+/** What the person typed, shown again with the errors (numbers as typed, even when not numbers). */
+function typedBack(current: Initiative, b: Body): Initiative {
+  const arr = (n: string) => {
+    const v = b[n];
+    return (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'string' ? x : ''));
+  };
+  const status = one(b, 'status');
+  return {
+    ...current,
+    status: (['completed', 'in_progress', 'new', 'suspended', 'not_started'].includes(status) ? status : current.status) as Initiative['status'],
+    content: one(b, 'content'),
+    plan: one(b, 'plan'),
+    planTargets: arr('t_label').map((label, k) => ({ label, value: arr('t_value')[k] || null, unit: arr('t_unit')[k] || null, raw: '' })).filter((p) => p.label || p.value || p.unit),
+    results: arr('r_label')
+      .map((label, k) => ({ label, actual: arr('r_actual')[k] || null, target: arr('r_target')[k] || null, unit: arr('r_unit')[k] || null, note: arr('r_note')[k] || null, raw: '' }))
+      .filter((r) => r.label || r.actual || r.target || r.unit || r.note),
+  };
+}
+
+adminRoutes.post('/e/:fy/i/:key/submit', async (c) => {
+  try {
+    const fy = fyParam(c);
+    await submitInitiative(c.get('database').db, c.get('actor'), fy, c.req.param('key'));
+    return back(c, `/admin/e/${fy}/i/${encodeURIComponent(c.req.param('key'))}`, '提出しました');
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/i/:key/review', async (c) => {
+  try {
+    const fy = fyParam(c);
+    const b = await body(c);
+    const decision = one(b, 'decision');
+    if (decision !== 'approve' && decision !== 'return') throw new WorkspaceError('承認か差戻しを選んでください');
+    await reviewInitiative(c.get('database').db, c.get('actor'), fy, c.req.param('key'), decision, one(b, 'comment').slice(0, 4000));
+    return back(c, `/admin/e/${fy}`, decision === 'approve' ? '承認しました' : '差し戻しました');
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/i/:key/assess', async (c) => {
+  try {
+    const fy = fyParam(c);
+    const b = await body(c);
+    await recordAssessment(c.get('database').db, c.get('actor'), fy, c.req.param('key'), one(b, 'grade'), one(b, 'comment'));
+    return back(c, `/admin/e/${fy}/i/${encodeURIComponent(c.req.param('key'))}`, '評価を記録しました');
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.get('/i/:key/history', async (c) => {
+  try {
+    const key = c.req.param('key');
+    const rows = await initiativeAudit(c.get('database').db, c.get('actor'), key);
+    return page(
+      c,
+      '変更履歴',
+      <>
+        <h1>変更履歴</h1>
+        <p>だれが・いつ・何を変えたか。記録は追記のみで、書き換えられません。</p>
+        {rows.length === 0 ? <p>記録はまだありません（取り込み時の内容のままです）。</p> : null}
+        <ol class="history">
+          {rows.map((r) => {
+            const before = r.before as (Initiative & { fiscalYear?: number }) | null;
+            const after = r.after as (Initiative & { fiscalYear?: number; state?: string; comment?: string; grade?: string }) | null;
+            const d = r.entity === 'initiative' && before && after && 'title' in before ? diffInitiative(before, after as Initiative) : null;
+            return (
+              <li class="panel">
+                <p>
+                  <strong>{r.at.toLocaleString('ja-JP')}</strong> {r.actor}（{r.summary}）
+                </p>
+                {d ? <TrustedHtml html={renderInitiativeChange(d, 'h3')} /> : null}
+                {r.entity === 'submission' && after ? (
+                  <p>
+                    提出状態: {SUBMISSION_LABELS[(before as { state?: SubmissionState } | null)?.state ?? 'not_started']} → {SUBMISSION_LABELS[(after.state as SubmissionState) ?? 'not_started']}
+                    {after.comment ? `（${after.comment}）` : ''}
+                  </p>
+                ) : null}
+                {r.entity === 'assessment' && after ? (
+                  <p>
+                    評価 {after.grade} {after.comment}
+                  </p>
+                ) : null}
+              </li>
+            );
+          })}
+        </ol>
+      </>,
+    );
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+// ---- Excel / CSV upload: preview, then apply -----------------------------------------------------------
+
+/** Previews waiting to be applied, by a random id; kept briefly, in this process only. */
+const pending = new Map<string, { preview: Preview; stamp: string; fy: number; userId: number; at: number }>();
+
+adminRoutes.get('/e/:fy/import', (c) => {
+  if (!can(c.get('actor'), 'manage')) return refusal(c, new WorkspaceError('この操作をする権限がありません', 403));
+  const fy = c.req.param('fy');
+  return page(
+    c,
+    'Excel・CSV から取り込む',
+    <>
+      <h1>Excel・CSV から取り込む</h1>
+      <p>書き出したブック（.xlsx）または CSV（UTF-8 / Shift_JIS）を選んでください。まず変更点を確認し、その後で適用します。上限 {LIMITS.maxBytes / 1024 / 1024} MB。</p>
+      <form method="post" action={`/admin/e/${fy}/import`} enctype="multipart/form-data" class="panel">
+        <Csrf token={c.get('csrf')} />
+        <p>
+          <label for="file">ファイル</label>
+          <br />
+          <input id="file" name="file" type="file" accept=".xlsx,.csv" required />
+        </p>
+        <button type="submit">変更点を確認する</button>
+      </form>
+    </>,
+  );
+});
+
+adminRoutes.post('/e/:fy/import', async (c) => {
+  try {
+    if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
+    const fy = fyParam(c);
+    const file = (await body(c)).file;
+    if (!(file instanceof File)) throw new WorkspaceError('ファイルを選んでください');
+    if (file.size > LIMITS.maxBytes) throw new WorkspaceError(`ファイルが大きすぎます（上限 ${LIMITS.maxBytes / 1024 / 1024} MB）`);
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    const sheets = /\.csv$/i.test(file.name) ? [readCsv(bytes).sheet] : await readXlsx(bytes);
+    const code = await orgCode(c);
+    const current = await loadEdition(c.get('database').db, code, fy);
+    if (!current) throw new WorkspaceError('その版はありません', 404);
+    if (current.edition.state === 'published') throw new WorkspaceError('公開済みの版には取り込めません（再開してから取り込みます）', 409);
+    const stamp = (await editionStamp(c.get('database').db, code, fy))!;
+    const preview = previewSpreadsheet(current, sheets);
+    const id = randomBytes(16).toString('hex');
+    for (const [k, v] of pending) if (Date.now() - v.at > 30 * 60_000) pending.delete(k);
+    if (!preview.errors.length) pending.set(id, { preview, stamp, fy, userId: c.get('actor').id, at: Date.now() });
+    return page(
+      c,
+      '取り込みの確認',
+      <>
+        <h1>取り込みの確認: {file.name}</h1>
+        {preview.errors.length ? (
+          <>
+            <p>次の誤りがあるため、このファイルは適用できません（何も書き込んでいません）。</p>
+            <ul>
+              {formatErrors(preview.errors).map((l) => (
+                <li>{l}</li>
+              ))}
+            </ul>
+          </>
+        ) : null}
+        <p>
+          変更 {preview.changes.length} 件、追加 {preview.added.initiatives.length + preview.added.results.length} 件。削除はしません。
+        </p>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">対象</th>
+                <th scope="col">項目</th>
+                <th scope="col">変更前</th>
+                <th scope="col">変更後</th>
+              </tr>
+            </thead>
+            <tbody>
+              {preview.changes.map((ch) => (
+                <tr>
+                  <td>{ch.label}</td>
+                  <td>{ch.field}</td>
+                  <td>{ch.before ?? '—'}</td>
+                  <td>{ch.after ?? '—'}</td>
+                </tr>
+              ))}
+              {[...preview.added.initiatives, ...preview.added.results].map((a) => (
+                <tr>
+                  <td>{a}</td>
+                  <td>追加</td>
+                  <td>—</td>
+                  <td>—</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {preview.notices.length ? (
+          <ul>
+            {preview.notices.map((n) => (
+              <li>{n}</li>
+            ))}
+          </ul>
+        ) : null}
+        {!preview.errors.length && (preview.changes.length || preview.added.initiatives.length || preview.added.results.length) ? (
+          <form method="post" action={`/admin/e/${fy}/import/apply`} class="panel">
+            <Csrf token={c.get('csrf')} />
+            <input type="hidden" name="id" value={id} />
+            <button type="submit">この内容で適用する</button>
+          </form>
+        ) : null}
+      </>,
+      { status: preview.errors.length ? 400 : 200 },
+    );
+  } catch (e) {
+    if (e instanceof SpreadsheetError) return refusal(c, new WorkspaceError(e.ja));
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/import/apply', async (c) => {
+  try {
+    if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
+    const fy = fyParam(c);
+    const id = one(await body(c), 'id');
+    const p = pending.get(id);
+    if (!p || p.fy !== fy || p.userId !== c.get('actor').id) throw new WorkspaceError('確認の有効期限が切れました。もう一度ファイルを選んでください', 409);
+    pending.delete(id);
+    const r = await applyPreview(c.get('database').db, await orgCode(c), fy, p.preview, { actor: c.get('actor').login, userId: c.get('actor').id, source: 'import:upload', expectedStamp: p.stamp });
+    return back(c, `/admin/e/${fy}`, `取り込みました（変更 ${r.changed} 件）`);
+  } catch (e) {
+    if (e instanceof StalePreviewError) return refusal(c, new WorkspaceError(e.message, 409));
+    return refusal(c, e);
+  }
+});

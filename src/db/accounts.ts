@@ -1,0 +1,136 @@
+// Staff accounts and their sessions. Passwords are argon2id hashes; a session cookie carries a random
+// token whose SHA-256 is the row id, so a copy of the table cannot be replayed as cookies.
+import { createHash, randomBytes } from 'node:crypto';
+import { and, eq, gt, inArray, lt } from 'drizzle-orm';
+import { hash, verify } from '@node-rs/argon2';
+import type { Db, DbOrTx } from './client.ts';
+import * as t from './schema.ts';
+import { InvalidInputError, recordChangeSet, resolveDepartments } from './repository.ts';
+import { ROLES, type Actor, type Role } from '../domain/roles.ts';
+import { validateOrgCode } from '../domain/org-code.ts';
+
+export const SESSION_HOURS = 8;
+export const MIN_PASSWORD_LENGTH = 12;
+
+export function passwordProblem(password: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `パスワードは${MIN_PASSWORD_LENGTH}文字以上にしてください`;
+  if (password.length > 256) return 'パスワードが長すぎます（256文字まで）';
+  return null;
+}
+
+export interface NewUser {
+  orgCode: string;
+  login: string;
+  displayName: string;
+  email?: string | null;
+  password: string;
+  role: Role;
+  departments?: string[];
+}
+
+export async function createUser(db: Db, u: NewUser, actor = 'cli'): Promise<number> {
+  const code = validateOrgCode(u.orgCode);
+  if (!code.ok) throw new InvalidInputError(`${code.reason} / ${code.reasonEn}`);
+  if (!/^[A-Za-z0-9._@-]{2,64}$/.test(u.login)) throw new InvalidInputError('ログイン名は半角英数字と . _ @ - の2〜64文字です / invalid login name');
+  if (!ROLES.includes(u.role)) throw new InvalidInputError(`役割は ${ROLES.join(' / ')} のいずれかです / unknown role`);
+  const problem = passwordProblem(u.password);
+  if (problem) throw new InvalidInputError(`${problem} / password too short or too long`);
+  if (u.role === 'editor' && !u.departments?.length) throw new InvalidInputError('編集者には担当課所が必要です（--department） / an editor needs a department');
+  const passwordHash = await hash(u.password);
+  return db.transaction(async (tx) => {
+    const [org] = await tx.select({ id: t.organizations.id }).from(t.organizations).where(eq(t.organizations.code, code.code));
+    if (!org) throw new InvalidInputError(`自治体 ${code.code} は登録されていません（先に計画を取り込んでください） / unknown organization`);
+    const [existing] = await tx.select({ id: t.users.id }).from(t.users).where(eq(t.users.login, u.login));
+    if (existing) throw new InvalidInputError(`ログイン名「${u.login}」は使われています / login already exists`);
+    const [row] = await tx
+      .insert(t.users)
+      .values({ organizationId: org.id, login: u.login, displayName: u.displayName, email: u.email ?? null, passwordHash, role: u.role })
+      .returning({ id: t.users.id });
+    if (u.departments?.length) {
+      const ids = await resolveDepartments(tx, org.id, u.departments);
+      await tx.insert(t.userDepartments).values([...new Set(ids.values())].map((departmentId) => ({ userId: row!.id, departmentId })));
+    }
+    await recordChangeSet(tx, { organizationId: org.id, actor, userId: null, source: 'user:add', summary: `user ${u.login} (${u.role})` }, [
+      { entity: 'user', entityKey: u.login, action: 'insert', before: null, after: { login: u.login, role: u.role, departments: u.departments ?? [] } },
+    ]);
+    return row!.id;
+  });
+}
+
+async function actorOf(db: DbOrTx, user: typeof t.users.$inferSelect): Promise<Actor> {
+  const depts = await db
+    .select({ name: t.departments.name })
+    .from(t.userDepartments)
+    .innerJoin(t.departments, eq(t.departments.id, t.userDepartments.departmentId))
+    .where(eq(t.userDepartments.userId, user.id));
+  return { id: user.id, login: user.login, displayName: user.displayName, role: user.role, organizationId: user.organizationId, departments: depts.map((d) => d.name) };
+}
+
+// A hash to verify against when the login does not exist, so both cases take the same time.
+let dummyHash: Promise<string> | null = null;
+
+export async function authenticate(db: Db, login: string, password: string): Promise<Actor | null> {
+  const [user] = await db.select().from(t.users).where(eq(t.users.login, login));
+  if (!user || user.disabled) {
+    await verify(await (dummyHash ??= hash('not a password of anyone')), password).catch(() => false);
+    return null;
+  }
+  if (!(await verify(user.passwordHash, password).catch(() => false))) return null;
+  return actorOf(db, user);
+}
+
+export async function changePassword(db: Db, userId: number, current: string, next: string): Promise<string | null> {
+  const [user] = await db.select().from(t.users).where(eq(t.users.id, userId));
+  if (!user || !(await verify(user.passwordHash, current).catch(() => false))) return '現在のパスワードが違います';
+  const problem = passwordProblem(next);
+  if (problem) return problem;
+  const passwordHash = await hash(next);
+  await db.transaction(async (tx) => {
+    await tx.update(t.users).set({ passwordHash, updatedAt: new Date(), version: user.version + 1 }).where(eq(t.users.id, userId));
+    // Other sessions of this user end: whoever knew the old password is signed out.
+    await tx.delete(t.sessions).where(eq(t.sessions.userId, userId));
+    await recordChangeSet(tx, { organizationId: user.organizationId, actor: user.login, userId, source: 'user:password', summary: 'password changed' }, [
+      { entity: 'user', entityKey: user.login, action: 'update', before: null, after: { password: 'changed' } },
+    ]);
+  });
+  return null;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export async function createSession(db: Db, userId: number): Promise<{ token: string; csrf: string }> {
+  const token = randomBytes(32).toString('base64url');
+  const csrf = randomBytes(24).toString('base64url');
+  await db.delete(t.sessions).where(lt(t.sessions.expiresAt, new Date()));
+  await db.insert(t.sessions).values({ id: sha256(token), userId, csrfToken: csrf, expiresAt: new Date(Date.now() + SESSION_HOURS * 3600_000) });
+  return { token, csrf };
+}
+
+export async function loadSession(db: Db, token: string): Promise<{ actor: Actor; csrf: string } | null> {
+  if (!/^[A-Za-z0-9_-]{20,100}$/.test(token)) return null;
+  const [row] = await db
+    .select({ user: t.users, csrf: t.sessions.csrfToken })
+    .from(t.sessions)
+    .innerJoin(t.users, eq(t.users.id, t.sessions.userId))
+    .where(and(eq(t.sessions.id, sha256(token)), gt(t.sessions.expiresAt, new Date())));
+  if (!row || row.user.disabled) return null;
+  return { actor: await actorOf(db, row.user), csrf: row.csrf };
+}
+
+export async function endSession(db: Db, token: string): Promise<void> {
+  await db.delete(t.sessions).where(eq(t.sessions.id, sha256(token)));
+}
+
+/** Editors' e-mail addresses per department, for reminders. */
+export async function editorsByDepartment(db: DbOrTx, organizationId: number, departments: string[]): Promise<Map<string, { login: string; email: string | null }[]>> {
+  const out = new Map<string, { login: string; email: string | null }[]>();
+  if (!departments.length) return out;
+  const rows = await db
+    .select({ dept: t.departments.name, login: t.users.login, email: t.users.email })
+    .from(t.userDepartments)
+    .innerJoin(t.users, eq(t.users.id, t.userDepartments.userId))
+    .innerJoin(t.departments, eq(t.departments.id, t.userDepartments.departmentId))
+    .where(and(eq(t.users.organizationId, organizationId), eq(t.users.disabled, false), inArray(t.departments.name, departments)));
+  for (const r of rows) out.set(r.dept, [...(out.get(r.dept) ?? []), { login: r.login, email: r.email }]);
+  return out;
+}

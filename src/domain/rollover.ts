@@ -1,0 +1,34 @@
+// The next fiscal year's edition, made from the current one when a round opens. Initiatives keep their
+// identity (key); last year's plan targets become this year's results to report, actuals empty.
+import type { EditionData, Initiative } from './model.ts';
+
+export interface RolloverOptions {
+  /** Leave out initiatives that are 完了; by default they are carried and stay 完了. */
+  dropCompleted?: boolean;
+}
+
+export function rollover(data: EditionData, opts: RolloverOptions = {}): EditionData {
+  const fy = data.edition.fiscalYear;
+  const initiatives: Initiative[] = data.initiatives
+    .filter((i) => !(opts.dropCompleted && i.status === 'completed'))
+    .map((i) => ({
+      ...structuredClone(i),
+      // A 新規 initiative of last year is an ongoing one this year.
+      status: i.status === 'new' ? 'in_progress' : i.status,
+      resultsFiscalYear: fy,
+      results: i.planTargets.map((p) => ({ label: p.label, actual: null, target: p.value, unit: p.unit, note: null, raw: '' })),
+      resultsText: '',
+    }));
+  return {
+    ...structuredClone(data),
+    edition: {
+      ...data.edition,
+      fiscalYear: fy + 1,
+      // "…アクションプラン2023" → "…アクションプラン2024"; a title without the year is kept as it is.
+      title: data.edition.title.replace(new RegExp(`${fy}$`), String(fy + 1)),
+      state: 'draft',
+      source: null,
+    },
+    initiatives,
+  };
+}

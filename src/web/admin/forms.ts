@@ -1,0 +1,110 @@
+// Form bodies of the staff workspace, validated with zod before anything reaches a command. Errors are
+// keyed by field name so the page can show each one next to its field, in Japanese.
+import { z } from 'zod';
+import { normalizeNumber } from '../../domain/decimal.ts';
+import { STATUS_ORDER, type Status } from '../../domain/model.ts';
+import type { InitiativeEdit } from '../../db/workspace.ts';
+
+export type FieldErrors = Record<string, string>;
+export type Body = Record<string, string | File | (string | File)[]>;
+
+const MAX_TEXT = 20_000;
+const MAX_ROWS = 50;
+
+function list(body: Body, name: string): string[] {
+  const v = body[name] ?? body[`${name}[]`];
+  const arr = v === undefined ? [] : Array.isArray(v) ? v : [v];
+  return arr.map((x) => (typeof x === 'string' ? x : ''));
+}
+
+export function one(body: Body, name: string): string {
+  const v = body[name];
+  return typeof v === 'string' ? v : Array.isArray(v) && typeof v[0] === 'string' ? v[0] : '';
+}
+
+const text = (label: string, max = MAX_TEXT) =>
+  z
+    .string()
+    .transform((s) => s.replace(/\r\n?/g, '\n').trim())
+    .refine((s) => s.length <= max, `${label}は${max.toLocaleString('ja-JP')}文字までです`)
+    .refine((s) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(s), `${label}に使えない制御文字が含まれています`);
+
+const editSchema = z.object({
+  version: z.coerce.number({ error: '版数がありません' }).int().min(1),
+  status: z.enum(STATUS_ORDER as unknown as [Status, ...Status[]], { error: '状況を選んでください' }),
+  content: text('施策内容'),
+  plan: text('今年度の取組'),
+});
+
+export interface ParsedEdit {
+  version: number;
+  edit: InitiativeEdit;
+}
+
+/** Parses the initiative form; number cells accept full-width digits and commas, as people type them. */
+export function parseInitiativeForm(body: Body): { ok: true; value: ParsedEdit } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const base = editSchema.safeParse({ version: one(body, 'version'), status: one(body, 'status'), content: one(body, 'content'), plan: one(body, 'plan') });
+  if (!base.success) for (const i of base.error.issues) errors[String(i.path[0])] ??= i.message;
+  const num = (v: string, field: string): string | null => {
+    const t = v.trim();
+    if (!t || /^[—―\-‐]$/.test(t)) return null;
+    const n = normalizeNumber(t);
+    if (n === null) errors[field] = `数値ではありません「${t.slice(0, 40)}」（単位は単位欄へ）`;
+    return n;
+  };
+  const short = (v: string, field: string, label: string) => {
+    const t = v.trim();
+    if (t.length > 200) errors[field] = `${label}は200文字までです`;
+    return t;
+  };
+  const results: InitiativeEdit['results'] = [];
+  const rl = list(body, 'r_label');
+  if (rl.length > MAX_ROWS) errors.r_label = `実績は${MAX_ROWS}行までです`;
+  rl.slice(0, MAX_ROWS).forEach((label, k) => {
+    const [actual, target, unit, note] = ['r_actual', 'r_target', 'r_unit', 'r_note'].map((n) => list(body, n)[k] ?? '');
+    if (!label.trim() && !actual!.trim() && !target!.trim() && !unit!.trim() && !note!.trim()) return; // an empty spare row
+    if (!label.trim()) errors[`r_label_${k}`] = '項目名を入力してください';
+    results.push({
+      label: short(label, `r_label_${k}`, '項目名'),
+      actual: num(actual!, `r_actual_${k}`),
+      target: num(target!, `r_target_${k}`),
+      unit: short(unit!, `r_unit_${k}`, '単位') || null,
+      note: short(note!, `r_note_${k}`, '備考') || null,
+    });
+  });
+  const planTargets: InitiativeEdit['planTargets'] = [];
+  const tl = list(body, 't_label');
+  tl.slice(0, MAX_ROWS).forEach((label, k) => {
+    const [value, unit] = ['t_value', 't_unit'].map((n) => list(body, n)[k] ?? '');
+    if (!label.trim() && !value!.trim() && !unit!.trim()) return;
+    if (!label.trim()) errors[`t_label_${k}`] = '目標の項目名を入力してください';
+    planTargets.push({ label: short(label, `t_label_${k}`, '項目名'), value: num(value!, `t_value_${k}`), unit: short(unit!, `t_unit_${k}`, '単位') || null });
+  });
+  if (Object.keys(errors).length || !base.success) return { ok: false, errors };
+  return { ok: true, value: { version: base.data.version, edit: { status: base.data.status, content: base.data.content, plan: base.data.plan, planTargets, results } } };
+}
+
+export const roundSchema = z.object({
+  fromFiscalYear: z.coerce.number({ error: '元になる年度を選んでください' }).int().min(2000).max(2100),
+  dueDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, '提出期限を YYYY-MM-DD で入力してください'),
+  dropCompleted: z.enum(['carry', 'drop'], { error: '完了した施策の扱いを選んでください' }),
+});
+
+export const newInitiativeSchema = z.object({
+  title: text('施策名', 200).refine((s) => s.length > 0, '施策名を入力してください'),
+  pillar: z.string().min(1, '施策体系を選んでください'),
+  subArea: z.string(),
+  departments: z
+    .string()
+    .transform((s) => [...new Set(s.split(/[、,，\n]/).map((d) => d.trim()).filter(Boolean))])
+    .refine((d) => d.length > 0, '担当課所を入力してください'),
+  content: text('施策内容'),
+  plan: text('今年度の取組'),
+});
+
+export function zodErrors(e: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const i of e.issues) out[String(i.path[0] ?? '_')] ??= i.message;
+  return out;
+}

@@ -1,0 +1,218 @@
+// Pages of the staff workspace. Server-rendered forms with no script; every form carries the CSRF token.
+import type { Child } from 'hono/jsx';
+import { raw } from 'hono/html';
+import { assetUrl } from '../static.ts';
+import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.ts';
+import { ROLE_LABELS, type Actor } from '../../domain/roles.ts';
+import { SUBMISSION_LABELS, type SubmissionState } from '../../db/workspace.ts';
+import type { FieldErrors } from './forms.ts';
+
+export function AdminLayout({ title, actor, csrf, flash, error, children }: { title: string; actor?: Actor; csrf?: string; flash?: string; error?: string; children?: Child }) {
+  return (
+    <html lang="ja">
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta name="robots" content="noindex" />
+        <title>{`${title} | shisaku 作業画面`}</title>
+        <link rel="stylesheet" href={assetUrl('tokens.css')} />
+        <link rel="stylesheet" href={assetUrl('site.css')} />
+      </head>
+      <body class="admin">
+        <a class="skip" href="#main">
+          本文へ移動
+        </a>
+        <header class="site-header">
+          <div class="inner">
+            <a class="site-name" href="/admin">
+              shisaku 作業画面
+            </a>
+            {actor && csrf ? (
+              <nav class="site-nav" aria-label="作業画面">
+                <ul>
+                  <li>
+                    <a href="/admin">ダッシュボード</a>
+                  </li>
+                  <li>
+                    <a href="/admin/password">パスワード変更</a>
+                  </li>
+                  <li>
+                    <a href="/">公開サイト</a>
+                  </li>
+                  <li>
+                    <form method="post" action="/admin/logout" class="inline">
+                      <input type="hidden" name="_csrf" value={csrf} />
+                      <button type="submit" class="link">
+                        ログアウト（{actor.displayName}・{ROLE_LABELS[actor.role]}）
+                      </button>
+                    </form>
+                  </li>
+                </ul>
+              </nav>
+            ) : null}
+          </div>
+        </header>
+        <main id="main" tabindex={-1}>
+          {flash ? (
+            <p class="flash" role="status">
+              {flash}
+            </p>
+          ) : null}
+          {error ? (
+            <div class="form-error" role="alert">
+              {error}
+            </div>
+          ) : null}
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}
+
+export function Csrf({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+export function FieldError({ errors, name }: { errors?: FieldErrors; name: string }) {
+  const e = errors?.[name];
+  return e ? (
+    <p class="field-error" id={`${name}-error`}>
+      {e}
+    </p>
+  ) : null;
+}
+
+export function SubmissionBadge({ state }: { state: SubmissionState | undefined }) {
+  const s = state ?? 'not_started';
+  return <span class={`badge sub-${s}`}>{SUBMISSION_LABELS[s]}</span>;
+}
+
+/** An HTML fragment built by renderInitiativeChange, which escapes everything it prints. */
+export function TrustedHtml({ html }: { html: string }) {
+  return <>{raw(html)}</>;
+}
+
+const SPARE_ROWS = 3;
+
+/** The edit form of one initiative; `values` are what the person typed when the page is shown again. */
+export function InitiativeForm({ action, csrf, version, initiative, errors, disabled }: { action: string; csrf: string; version: number; initiative: Initiative; errors?: FieldErrors; disabled?: boolean }) {
+  const results = [...initiative.results, ...Array.from({ length: SPARE_ROWS }, () => ({ label: '', actual: null, target: null, unit: null, note: null, raw: '' }))];
+  const targets = [...initiative.planTargets, ...Array.from({ length: SPARE_ROWS }, () => ({ label: '', value: null, unit: null, raw: '' }))];
+  const described = (name: string) => (errors?.[name] ? { 'aria-invalid': 'true', 'aria-describedby': `${name}-error` } : {});
+  return (
+    <form method="post" action={action} class="edit-form">
+      <Csrf token={csrf} />
+      <input type="hidden" name="version" value={String(version)} />
+      <fieldset disabled={disabled}>
+        <legend class="visually-hidden">施策の内容</legend>
+        <p>
+          <label for="status">状況</label>
+          <br />
+          <select id="status" name="status" {...described('status')}>
+            {STATUS_ORDER.map((s) => (
+              <option value={s} selected={s === initiative.status}>
+                {statusLabel(s)}
+              </option>
+            ))}
+          </select>
+          <FieldError errors={errors} name="status" />
+        </p>
+        <p>
+          <label for="content">施策内容</label>
+          <br />
+          <textarea id="content" name="content" rows={4} {...described('content')}>
+            {initiative.content}
+          </textarea>
+          <FieldError errors={errors} name="content" />
+        </p>
+        <p>
+          <label for="plan">今年度の取組</label>
+          <br />
+          <textarea id="plan" name="plan" rows={4} {...described('plan')}>
+            {initiative.plan}
+          </textarea>
+          <FieldError errors={errors} name="plan" />
+        </p>
+        <h3>今年度の目標値</h3>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">項目</th>
+                <th scope="col">目標値</th>
+                <th scope="col">単位</th>
+              </tr>
+            </thead>
+            <tbody>
+              {targets.map((p, k) => (
+                <tr>
+                  <td>
+                    <input name="t_label" value={p.label} aria-label={`目標${k + 1} 項目`} {...described(`t_label_${k}`)} />
+                    <FieldError errors={errors} name={`t_label_${k}`} />
+                  </td>
+                  <td>
+                    <input name="t_value" value={p.value ?? ''} inputmode="decimal" aria-label={`目標${k + 1} 目標値`} {...described(`t_value_${k}`)} />
+                    <FieldError errors={errors} name={`t_value_${k}`} />
+                  </td>
+                  <td>
+                    <input name="t_unit" value={p.unit ?? ''} size={6} aria-label={`目標${k + 1} 単位`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        <h3>実績【{initiative.resultsFiscalYear}年度】</h3>
+        <div class="table-wrap">
+          <table>
+            <thead>
+              <tr>
+                <th scope="col">項目</th>
+                <th scope="col">実績値</th>
+                <th scope="col">目標値</th>
+                <th scope="col">単位</th>
+                <th scope="col">備考</th>
+              </tr>
+            </thead>
+            <tbody>
+              {results.map((r, k) => (
+                <tr>
+                  <td>
+                    <input name="r_label" value={r.label} aria-label={`実績${k + 1} 項目`} {...described(`r_label_${k}`)} />
+                    <FieldError errors={errors} name={`r_label_${k}`} />
+                  </td>
+                  <td>
+                    <input name="r_actual" value={r.actual ?? ''} inputmode="decimal" size={10} aria-label={`実績${k + 1} 実績値`} {...described(`r_actual_${k}`)} />
+                    <FieldError errors={errors} name={`r_actual_${k}`} />
+                  </td>
+                  <td>
+                    <input name="r_target" value={r.target ?? ''} inputmode="decimal" size={10} aria-label={`実績${k + 1} 目標値`} {...described(`r_target_${k}`)} />
+                    <FieldError errors={errors} name={`r_target_${k}`} />
+                  </td>
+                  <td>
+                    <input name="r_unit" value={r.unit ?? ''} size={6} aria-label={`実績${k + 1} 単位`} />
+                  </td>
+                  <td>
+                    <input name="r_note" value={r.note ?? ''} aria-label={`実績${k + 1} 備考`} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+        {initiative.resultsText ? (
+          <details>
+            <summary>取り込んだ実績の原文</summary>
+            <pre class="raw">{initiative.resultsText}</pre>
+          </details>
+        ) : null}
+        <p>
+          <button type="submit" class="button">
+            下書きを保存
+          </button>
+        </p>
+      </fieldset>
+    </form>
+  );
+}

@@ -1,0 +1,110 @@
+// Every role × every write route, and the read routes of unpublished data: allowed, or 403 (401 for
+// nobody) — and a refusal changes nothing: no change set, the same edition stamp, the same outbox.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sql } from 'drizzle-orm';
+import { backends } from '../helpers/db.ts';
+import { createApp } from '../../src/web/app.tsx';
+import { loadSample, sampleDocument } from '../../src/db/sample.ts';
+import { editionStamp } from '../../src/db/repository.ts';
+import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
+import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
+import { addUsers, formOf, signIn, type Staff } from './helpers.ts';
+import type { Db } from '../../src/db/client.ts';
+
+const { doc } = sampleDocument();
+const K01 = doc.data.initiatives.find((i) => i.number === '01')!.key; // デジタル推進課
+
+type Who = 'nobody' | 'admin' | 'digital' | 'shoko' | 'exec' | 'expert';
+const EVERYONE: Who[] = ['admin', 'digital', 'shoko', 'exec', 'expert'];
+
+interface Route {
+  path: string;
+  form: Record<string, string | string[]>;
+  allowed: Who[];
+}
+
+async function fingerprint(db: Db): Promise<string> {
+  const n = async (q: string) => ((await db.execute(sql.raw(q))) as unknown as { rows: { n: number }[] }).rows[0]!.n;
+  return [
+    await n('SELECT count(*)::int AS n FROM change_sets'),
+    await n('SELECT count(*)::int AS n FROM outbox'),
+    await n('SELECT count(*)::int AS n FROM assessments'),
+    await n(`SELECT count(*)::int AS n FROM submissions WHERE state <> 'not_started'`),
+    await editionStamp(db, '082023', 2024),
+    await editionStamp(db, '082023', 2023),
+  ].join('|');
+}
+
+for (const backend of backends) {
+  test(`${backend.name}: every role × every write route, and unpublished reads`, async (t) => {
+    const database = await backend.open();
+    clearEditionCache();
+    resetLoginLimiter();
+    try {
+      await loadSample(database.db);
+      await addUsers(database.db);
+      const app = createApp({ database });
+      const staff = {} as Record<Exclude<Who, 'nobody'>, Staff>;
+      for (const who of EVERYONE) staff[who as Exclude<Who, 'nobody'>] = await signIn(app, who);
+      assert.equal((await staff.admin.post('/admin/rounds', { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' })).status, 303);
+      const form = formOf((await staff.admin.get(`/admin/e/2024/i/${K01}`)).html);
+
+      const writes: Route[] = [
+        { path: '/admin/rounds', form: { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' }, allowed: ['admin'] },
+        { path: `/admin/e/2024/i/${K01}`, form, allowed: ['admin', 'digital'] },
+        { path: `/admin/e/2024/i/${K01}/submit`, form: {}, allowed: ['admin', 'digital'] },
+        { path: `/admin/e/2024/i/${K01}/review`, form: { decision: 'return', comment: '理由' }, allowed: ['admin'] },
+        { path: `/admin/e/2024/i/${K01}/assess`, form: { grade: 'B', comment: '良い' }, allowed: ['admin', 'expert'] },
+        { path: '/admin/e/2024/publish', form: {}, allowed: ['admin'] },
+        { path: '/admin/e/2024/reopen', form: { reason: '訂正' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/remind', form: {}, allowed: ['admin'] },
+        { path: '/admin/e/2024/initiatives', form: { title: '新しい施策', pillar: doc.data.pillars[0]!.key, subArea: '', departments: 'デジタル推進課', content: '', plan: '' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/kpis/k1', form: { year: '2023', value: '12.5' }, allowed: ['admin'] },
+        { path: '/admin/departments/merge', form: { from: '商工推進課', into: '商工振興課' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/import', form: {}, allowed: ['admin'] },
+        { path: '/admin/e/2024/import/apply', form: { id: 'nothing' }, allowed: ['admin'] },
+      ];
+      for (const route of writes) {
+        await t.test(`POST ${route.path}`, async () => {
+          for (const who of ['nobody', ...EVERYONE] as Who[]) {
+            if (route.allowed.includes(who)) continue; // refusals first, while the state is the same for all
+            const before = await fingerprint(database.db);
+            const r =
+              who === 'nobody'
+                ? await app.request(route.path, { method: 'POST', body: new URLSearchParams({ ...route.form, _csrf: 'x' } as Record<string, string>) })
+                : await staff[who].post(route.path, route.form);
+            assert.equal(r.status, who === 'nobody' ? 401 : 403, `${who} ${route.path}`);
+            assert.equal(await fingerprint(database.db), before, `${who}'s refused ${route.path} changed nothing`);
+          }
+          for (const who of route.allowed) {
+            const r = await staff[who as Exclude<Who, 'nobody'>].post(route.path, route.form);
+            assert.notEqual(r.status, 403, `${who} may ${route.path}`);
+            assert.ok(r.status < 500, `${who} ${route.path}: ${r.status}`);
+          }
+        });
+      }
+
+      const reads: { path: string; allowed: Who[] }[] = [
+        { path: '/admin', allowed: EVERYONE },
+        { path: '/admin/e/2024', allowed: EVERYONE },
+        { path: `/admin/e/2024/i/${K01}`, allowed: EVERYONE },
+        { path: `/admin/i/${K01}/history`, allowed: EVERYONE },
+        { path: '/admin/outbox', allowed: ['admin'] },
+        { path: '/admin/e/2024/import', allowed: ['admin'] },
+      ];
+      await t.test('reads of unpublished data', async () => {
+        for (const route of reads) {
+          const anon = await app.request(route.path);
+          assert.equal(anon.status, 303, `nobody ${route.path}`);
+          for (const who of EVERYONE) {
+            const r = await staff[who as Exclude<Who, 'nobody'>].get(route.path);
+            assert.equal(r.status, route.allowed.includes(who) ? 200 : 403, `${who} GET ${route.path}`);
+          }
+        }
+      });
+    } finally {
+      await database.close();
+    }
+  });
+}
