@@ -9,7 +9,7 @@ import { editorsByDepartment } from './accounts.ts';
 import { signalChange } from './change-signal.ts';
 import { can, type Action, type Actor } from '../domain/roles.ts';
 import { rollover } from '../domain/rollover.ts';
-import type { Initiative, PlanTarget, Result, Status } from '../domain/model.ts';
+import type { Initiative, PlanSettings, PlanTarget, Result, Status } from '../domain/model.ts';
 import { fiscalYearLabel } from '../domain/wareki.ts';
 
 export type SubmissionState = 'not_started' | 'draft' | 'submitted' | 'returned' | 'approved';
@@ -530,6 +530,20 @@ export async function updateKpiActual(db: Db, actor: Actor, fiscalYear: number, 
     await tx.update(t.plans).set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
     await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'kpi:actual', summary: `${kpi.name} ${year}年度 ${value ?? '削除'}` }, [
       { entity: 'kpi', entityKey: kpiKey, action: 'update', before: { fiscalYear: year, value: old?.value ?? null }, after: { fiscalYear: year, value } },
+    ]);
+  });
+  signalChange();
+}
+
+/** The plan's progress rule (rounding, decimals, cap, grading bands); every table is recomputed from it. */
+export async function updatePlanSettings(db: Db, actor: Actor, fiscalYear: number, settings: PlanSettings): Promise<void> {
+  allow(actor, 'manage');
+  await db.transaction(async (tx) => {
+    const ref = await editionOf(tx, actor, fiscalYear);
+    const [plan] = await tx.select().from(t.plans).where(eq(t.plans.id, ref.planId));
+    await tx.update(t.plans).set({ settings, version: plan!.version + 1, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
+    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'plan:settings', summary: '進捗率の計算規則を変更' }, [
+      { entity: 'plan', entityKey: String(ref.planId), action: 'update', before: plan!.settings, after: settings },
     ]);
   });
   signalChange();

@@ -61,6 +61,7 @@ for (const backend of backends) {
         { path: '/admin/e/2024/remind', form: {}, allowed: ['admin'] },
         { path: '/admin/e/2024/initiatives', form: { title: '新しい施策', pillar: doc.data.pillars[0]!.key, subArea: '', departments: 'デジタル推進課', content: '', plan: '' }, allowed: ['admin'] },
         { path: '/admin/e/2024/kpis/k1', form: { year: '2023', value: '12.5' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/settings', form: { rounding: 'truncate', decimals: '1', bands: 'A 100\nB 80\nC 50\nD 0' }, allowed: ['admin'] },
         { path: '/admin/departments/merge', form: { from: '商工推進課', into: '商工振興課' }, allowed: ['admin'] },
         { path: '/admin/e/2024/import', form: {}, allowed: ['admin'] },
         { path: '/admin/e/2024/import/apply', form: { id: 'nothing' }, allowed: ['admin'] },

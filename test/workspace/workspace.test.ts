@@ -238,6 +238,16 @@ test('probes: CSRF, XSS, SQL injection, bad form values, login rate limiting', a
       assert.equal((await admin.post('/admin/rounds', { fromFiscalYear: '2024', dueDate: 'tomorrow', dropCompleted: 'carry' })).status, 400);
     });
 
+    await t.test('plan settings: the progress rule is validated and changes the computed KPI table', async () => {
+      assert.equal((await admin.post('/admin/e/2024/settings', { rounding: 'round', decimals: '9', bands: 'A hundred' })).status, 400);
+      assert.equal((await admin.post('/admin/e/2024/settings', { rounding: 'half-up', decimals: '1', bands: 'A 100\nB 80' })).status, 303);
+      const e = (await loadEdition(database.db, '082023', 2023))!;
+      assert.equal(e.plan.settings.progress.rounding, 'half-up');
+      clearEditionCache();
+      // 11.2 / 23 = 48.69…: truncated it prints 48.6, rounded half-up 48.7.
+      assert.match(await (await app.request('/o/082023/2023')).text(), /11\.2%（48\.7%）/);
+    });
+
     await t.test('anonymous readers are sent to the login page; unpublished data stay private', async () => {
       const r = await app.request('/admin/e/2024');
       assert.equal(r.status, 303);

@@ -2,7 +2,7 @@
 // keyed by field name so the page can show each one next to its field, in Japanese.
 import { z } from 'zod';
 import { normalizeNumber } from '../../domain/decimal.ts';
-import { STATUS_ORDER, type Status } from '../../domain/model.ts';
+import { STATUS_ORDER, type GradeBand, type PlanSettings, type Status } from '../../domain/model.ts';
 import type { InitiativeEdit } from '../../db/workspace.ts';
 
 export type FieldErrors = Record<string, string>;
@@ -107,4 +107,27 @@ export function zodErrors(e: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
   for (const i of e.issues) out[String(i.path[0] ?? '_')] ??= i.message;
   return out;
+}
+
+/** The progress rule form: rounding, decimals, cap, and one grading band per line ("A 100"). */
+export function parseSettingsForm(body: Body): { ok: true; value: PlanSettings } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const rounding = one(body, 'rounding');
+  if (rounding !== 'truncate' && rounding !== 'half-up') errors.rounding = '端数の扱いを選んでください';
+  const decimals = Number(one(body, 'decimals'));
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 4) errors.decimals = '小数点以下の桁数は0〜4です';
+  const bands: GradeBand[] = [];
+  one(body, 'bands')
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .forEach((line, k) => {
+      const m = /^(\S{1,8})\s+(\S+)$/.exec(line.normalize('NFKC'));
+      const min = m ? normalizeNumber(m[2]!.replace(/%$/, '')) : null;
+      if (!m || min === null) errors.bands ??= `${k + 1}行目「${line.slice(0, 30)}」: 「評価 下限の進捗率」の形で書いてください（例: A 100）`;
+      else bands.push({ grade: m[1]!, min });
+    });
+  if (bands.length > 10) errors.bands = '評価の段階は10までです';
+  if (Object.keys(errors).length) return { ok: false, errors };
+  return { ok: true, value: { progress: { rounding: rounding as 'truncate' | 'half-up', decimals, cap: one(body, 'cap') === 'on', bands } } };
 }

@@ -25,6 +25,7 @@ import {
   submitInitiative,
   SUBMISSION_LABELS,
   updateKpiActual,
+  updatePlanSettings,
   type SubmissionState,
 } from '../../db/workspace.ts';
 import { applyPreview, StalePreviewError } from '../../db/apply-changes.ts';
@@ -38,7 +39,7 @@ import { formatErrors, previewSpreadsheet, type Preview } from '../../domain/cha
 import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
 import { AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
 import { clearSessionCookie, LoginLimiter, requireCsrf, requireSession, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
-import { newInitiativeSchema, one, parseInitiativeForm, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
+import { newInitiativeSchema, one, parseInitiativeForm, parseSettingsForm, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
 import { randomBytes } from 'node:crypto';
 import { bodyLimit } from 'hono/body-limit';
 
@@ -473,6 +474,40 @@ adminRoutes.get('/e/:fy', async (c) => {
                 ))}
               </div>
             ) : null}
+            {edition ? (
+              <form method="post" action={`/admin/e/${fy}/settings`} class="panel">
+                <h3>進捗率の計算規則（計画全体）</h3>
+                <Csrf token={c.get('csrf')} />
+                <fieldset>
+                  <legend>端数の扱い</legend>
+                  <label>
+                    <input type="radio" name="rounding" value="truncate" checked={edition.plan.settings.progress.rounding === 'truncate'} /> 切り捨て
+                  </label>{' '}
+                  <label>
+                    <input type="radio" name="rounding" value="half-up" checked={edition.plan.settings.progress.rounding === 'half-up'} /> 四捨五入
+                  </label>
+                </fieldset>
+                <p>
+                  <label for="decimals">小数点以下の桁数</label>{' '}
+                  <input id="decimals" name="decimals" type="number" min="0" max="4" value={String(edition.plan.settings.progress.decimals)} />
+                </p>
+                <p>
+                  <label>
+                    <input type="checkbox" name="cap" checked={edition.plan.settings.progress.cap} /> 100%を上限として表示する
+                  </label>
+                </p>
+                <p>
+                  <label for="bands">評価の段階（1行に「評価 下限の進捗率」）</label>
+                  <br />
+                  <textarea id="bands" name="bands" rows={4}>
+                    {edition.plan.settings.progress.bands.map((b) => `${b.grade} ${b.min}`).join('\n')}
+                  </textarea>
+                </p>
+                <button type="submit" class="secondary">
+                  保存
+                </button>
+              </form>
+            ) : null}
             <p>
               <a href={`/admin/e/${fy}/import`}>Excel・CSV から取り込む</a>
             </p>
@@ -548,6 +583,19 @@ adminRoutes.post('/e/:fy/kpis/:kpi', async (c) => {
     if (text !== '' && value === null) throw new WorkspaceError(`KPI の実績値が数値ではありません「${text.slice(0, 40)}」`);
     await updateKpiActual(c.get('database').db, c.get('actor'), fy, c.req.param('kpi'), year, value);
     return back(c, `/admin/e/${fy}`, 'KPI の実績値を保存しました');
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+adminRoutes.post('/e/:fy/settings', async (c) => {
+  try {
+    const fy = fyParam(c);
+    if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
+    const parsed = parseSettingsForm(await body(c));
+    if (!parsed.ok) throw new WorkspaceError(Object.values(parsed.errors).join('\n'));
+    await updatePlanSettings(c.get('database').db, c.get('actor'), fy, parsed.value);
+    return back(c, `/admin/e/${fy}`, '進捗率の計算規則を保存しました');
   } catch (e) {
     return refusal(c, e);
   }
