@@ -16,7 +16,7 @@ import { renderReportHtml, type ReportOptions } from './html.ts';
 const run = promisify(execFile);
 
 export const CHROMIUM_PATH = process.env.SHISAKU_CHROMIUM ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -3,18 +3,12 @@
 // language switch and search work by plain HTML forms and links.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { Browser, Page } from 'playwright-core';
-import { chromium } from 'playwright-core';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { loadSample, sampleDocument } from '../../src/db/sample.ts';
 import { startServer, type RunningServer } from '../../src/web/server.ts';
 import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
-import { CHROMIUM_PATH } from '../../src/report/pdf.ts';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+import { axeViolations as axe, launchBrowser } from '../helpers/browser.ts';
 
 let database: Database;
 let server: RunningServer;
@@ -27,10 +21,7 @@ before(async () => {
   await loadSample(database.db);
   server = await startServer({ database, port: 0, hostname: '127.0.0.1' });
   base = `http://127.0.0.1:${server.port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -39,16 +30,6 @@ after(async () => {
   await database?.close();
 });
 
-async function axe(page: Page): Promise<{ id: string; nodes: number; help: string }[]> {
-  // The portal's CSP forbids script, so axe is evaluated through the DevTools protocol (page.evaluate),
-  // which CSP does not govern, rather than injected as a <script>.
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> } };
-    return w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.length, help: v.help }));
-}
 
 test('axe-core finds 0 WCAG 2.1 A/AA violations on every page type, in Japanese and English, on a phone too', async () => {
   const key = sampleDocument().doc.data.initiatives.find((i) => i.number === '08')!.key;

@@ -4,9 +4,7 @@
 // and publishes, and the portal shows the 2024 edition with its history. axe-core checks the workspace.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { openDatabase, type Database } from '../../src/db/client.ts';
 import { loadSample, sampleDocument } from '../../src/db/sample.ts';
 import { authenticate } from '../../src/db/accounts.ts';
@@ -14,11 +12,9 @@ import { loadWorkspace, reviewInitiative, submitInitiative } from '../../src/db/
 import { startServer, type RunningServer } from '../../src/web/server.ts';
 import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
 import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
-import { CHROMIUM_PATH } from '../../src/report/pdf.ts';
+import { axeViolations as axeRun, launchBrowser } from '../helpers/browser.ts';
 import { addUsers, PASSWORD } from './helpers.ts';
-
-const require = createRequire(import.meta.url);
-const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const axeViolations = async (page: Page) => (await axeRun(page)).map((v) => `${v.id} (${v.nodes})`);
 const K01 = sampleDocument().doc.data.initiatives.find((i) => i.number === '01')!.key;
 
 let database: Database;
@@ -34,10 +30,7 @@ before(async () => {
   await addUsers(database.db);
   server = await startServer({ database, port: 0, hostname: '127.0.0.1' });
   base = `http://127.0.0.1:${server.port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -46,14 +39,6 @@ after(async () => {
   await database?.close();
 });
 
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.evaluate(AXE);
-  const result = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; nodes: unknown[] }[] }> } };
-    return w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-  });
-  return result.violations.map((v) => `${v.id} (${v.nodes.length})`);
-}
 
 async function signIn(login: string): Promise<Page> {
   const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();
