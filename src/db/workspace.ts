@@ -50,17 +50,19 @@ function allow(actor: Actor, action: Action, initiative?: { departments: string[
   if (!can(actor, action, initiative)) throw new WorkspaceError('この操作をする権限がありません', 403);
 }
 
-async function orgCodeOf(db: DbOrTx, organizationId: number): Promise<string> {
+export async function orgCodeOf(db: DbOrTx, organizationId: number): Promise<string> {
   const [o] = await db.select({ code: t.organizations.code }).from(t.organizations).where(eq(t.organizations.id, organizationId));
   if (!o) throw new WorkspaceError('自治体が見つかりません', 404);
   return o.code;
 }
 
-async function editionOf(db: DbOrTx, actor: Actor, fiscalYear: number): Promise<EditionRef & { state: 'draft' | 'published' }> {
+type EditionAt = EditionRef & { fiscalYear: number; state: 'draft' | 'published'; title: string };
+
+async function editionOf(db: DbOrTx, actor: Actor, fiscalYear: number): Promise<EditionAt> {
   const ref = await findEdition(db, await orgCodeOf(db, actor.organizationId), fiscalYear);
   if (!ref) throw new WorkspaceError(`${fiscalYearLabel(fiscalYear)}の版はありません`, 404);
-  const [e] = await db.select({ state: t.editions.state }).from(t.editions).where(eq(t.editions.id, ref.editionId));
-  return { ...ref, state: e!.state };
+  const [e] = await db.select({ state: t.editions.state, title: t.editions.title }).from(t.editions).where(eq(t.editions.id, ref.editionId));
+  return { ...ref, fiscalYear, state: e!.state, title: e!.title };
 }
 
 export interface RoundInfo {
@@ -106,7 +108,6 @@ export interface WorkspaceItem {
   version: number;
   initiative: Initiative;
   submission: { state: SubmissionState; comment: string | null; snapshot: Initiative | null; previousSnapshot: Initiative | null; submittedAt: Date | null; reviewedAt: Date | null } | null;
-  updatedAt: Date;
 }
 
 export interface Workspace {
@@ -120,20 +121,21 @@ export interface Workspace {
 
 export async function loadWorkspace(db: DbOrTx, actor: Actor, fiscalYear: number, key?: string): Promise<Workspace> {
   allow(actor, 'read');
-  const ref = await editionOf(db, actor, fiscalYear);
+  return workspaceAt(db, await editionOf(db, actor, fiscalYear), key);
+}
+
+/** The workspace of an edition already looked up (and, in a write, already locked). */
+async function workspaceAt(db: DbOrTx, ref: EditionAt, key?: string): Promise<Workspace> {
   const where = key ? and(eq(t.initiativeYears.editionId, ref.editionId), eq(t.initiatives.key, key))! : eq(t.initiativeYears.editionId, ref.editionId);
   const years = await loadInitiativeYears(db, where as ReturnType<typeof eq>);
   const round = await findRound(db, ref.editionId);
   const ids = years.map((y) => y.id);
   const subs = round && ids.length ? await db.select().from(t.submissions).where(and(eq(t.submissions.roundId, round.id), inArray(t.submissions.initiativeYearId, ids))) : [];
-  const stamps = ids.length ? await db.select({ id: t.initiativeYears.id, updatedAt: t.initiativeYears.updatedAt }).from(t.initiativeYears).where(inArray(t.initiativeYears.id, ids)) : [];
   const subBy = new Map(subs.map((s) => [s.initiativeYearId, s]));
-  const updatedBy = new Map(stamps.map((s) => [s.id, s.updatedAt]));
-  const [e] = await db.select({ title: t.editions.title }).from(t.editions).where(eq(t.editions.id, ref.editionId));
   return {
-    fiscalYear,
+    fiscalYear: ref.fiscalYear,
     editionId: ref.editionId,
-    title: e!.title,
+    title: ref.title,
     state: ref.state,
     round,
     items: years.map((y) => {
@@ -142,7 +144,6 @@ export async function loadWorkspace(db: DbOrTx, actor: Actor, fiscalYear: number
         yearId: y.id,
         version: y.version,
         initiative: y.initiative,
-        updatedAt: updatedBy.get(y.id)!,
         submission: s
           ? {
               state: s.state,
@@ -158,11 +159,15 @@ export async function loadWorkspace(db: DbOrTx, actor: Actor, fiscalYear: number
   };
 }
 
-export async function loadItem(db: DbOrTx, actor: Actor, fiscalYear: number, key: string): Promise<{ workspace: Workspace; item: WorkspaceItem }> {
-  const workspace = await loadWorkspace(db, actor, fiscalYear, key);
+function onlyItem(workspace: Workspace): WorkspaceItem {
   const item = workspace.items[0];
   if (!item) throw new WorkspaceError('その施策はこの版にありません', 404);
-  return { workspace, item };
+  return item;
+}
+
+export async function loadItem(db: DbOrTx, actor: Actor, fiscalYear: number, key: string): Promise<{ workspace: Workspace; item: WorkspaceItem }> {
+  const workspace = await loadWorkspace(db, actor, fiscalYear, key);
+  return { workspace, item: onlyItem(workspace) };
 }
 
 // ---- saving an initiative (optimistic locking) -----------------------------------------------------
@@ -192,9 +197,11 @@ async function lastWriter(db: DbOrTx, key: string): Promise<{ by: string | null;
 
 /** Locks the edition row and the initiative-year for the rest of the transaction. */
 async function lockItem(tx: Tx, actor: Actor, fiscalYear: number, key: string) {
+  allow(actor, 'read');
   const ref = await editionOf(tx, actor, fiscalYear);
   await tx.execute(sql`SELECT id FROM editions WHERE id = ${ref.editionId} FOR UPDATE`);
-  const { item, workspace } = await loadItem(tx, actor, fiscalYear, key);
+  const workspace = await workspaceAt(tx, ref, key);
+  const item = onlyItem(workspace);
   await tx.execute(sql`SELECT id FROM initiative_years WHERE id = ${item.yearId} FOR UPDATE`);
   return { ref, item, workspace };
 }
@@ -357,12 +364,12 @@ export async function recordAssessment(db: Db, actor: Actor, fiscalYear: number,
   if (!['A', 'B', 'C', 'D'].includes(grade)) throw new WorkspaceError('評価は A・B・C・D から選んでください');
   if (comment.length > 4000) throw new WorkspaceError('コメントは4,000文字までです');
   await db.transaction(async (tx) => {
-    const { ref, item } = await loadItem(tx, actor, fiscalYear, key).then(async (r) => ({ ...r, ref: await editionOf(tx, actor, fiscalYear) }));
+    const { item } = await loadItem(tx, actor, fiscalYear, key);
     await tx
       .insert(t.assessments)
       .values({ initiativeYearId: item.yearId, userId: actor.id, grade: grade as 'A', comment })
       .onConflictDoUpdate({ target: [t.assessments.initiativeYearId, t.assessments.userId], set: { grade: grade as 'A', comment, updatedAt: new Date(), version: sql`${t.assessments.version} + 1` } });
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'assessment', summary: `${key} を ${grade} と評価` }, [
+    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: actor.id, source: 'assessment', summary: `${key} を ${grade} と評価` }, [
       { entity: 'assessment', entityKey: key, action: 'insert', before: null, after: { fiscalYear, grade, comment } },
     ]);
   });

@@ -1,7 +1,12 @@
 // A signed-in staff member talking to the app through app.request: keeps the session cookie and reads
 // the CSRF token from the pages, as a browser would.
 import { createUser } from '../../src/db/accounts.ts';
-import type { Db } from '../../src/db/client.ts';
+import type { Database, Db } from '../../src/db/client.ts';
+import { loadSample } from '../../src/db/sample.ts';
+import { createApp } from '../../src/web/app.tsx';
+import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
+import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
+import type { Backend } from '../helpers/db.ts';
 import type { Role } from '../../src/domain/roles.ts';
 
 export const PASSWORD = 'correct horse battery';
@@ -24,6 +29,21 @@ export async function addUsers(db: Db) {
   for (const [login, role, departments] of users) {
     await createUser(db, { orgCode: '082023', login, displayName: login, email: `${login}@example.jp`, password: PASSWORD, role, departments });
   }
+}
+
+/** A fresh database with the sample plan and the five staff accounts of addUsers, and the app over it. */
+export async function workspaceApp(backend: Backend): Promise<{ database: Database; app: ReturnType<typeof createApp> }> {
+  const database = await backend.open();
+  clearEditionCache();
+  resetLoginLimiter();
+  try {
+    await loadSample(database.db);
+    await addUsers(database.db);
+  } catch (e) {
+    await database.close();
+    throw e;
+  }
+  return { database, app: createApp({ database }) };
 }
 
 /** Anything that answers requests as the app does (the Hono app in tests). */

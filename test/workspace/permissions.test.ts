@@ -4,12 +4,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { backends } from '../helpers/db.ts';
-import { createApp } from '../../src/web/app.tsx';
-import { loadSample, sampleDocument } from '../../src/db/sample.ts';
+import { sampleDocument } from '../../src/db/sample.ts';
 import { editionStamp } from '../../src/db/repository.ts';
-import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
-import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
-import { addUsers, formOf, signIn, type Staff } from './helpers.ts';
+import { formOf, signIn, workspaceApp, type Staff } from './helpers.ts';
 import type { Db } from '../../src/db/client.ts';
 
 const { doc } = sampleDocument();
@@ -38,13 +35,8 @@ async function fingerprint(db: Db): Promise<string> {
 
 for (const backend of backends) {
   test(`${backend.name}: every role × every write route, and unpublished reads`, async (t) => {
-    const database = await backend.open();
-    clearEditionCache();
-    resetLoginLimiter();
+    const { database, app } = await workspaceApp(backend);
     try {
-      await loadSample(database.db);
-      await addUsers(database.db);
-      const app = createApp({ database });
       const staff = {} as Record<Exclude<Who, 'nobody'>, Staff>;
       for (const who of EVERYONE) staff[who as Exclude<Who, 'nobody'>] = await signIn(app, who);
       assert.equal((await staff.admin.post('/admin/rounds', { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' })).status, 303);

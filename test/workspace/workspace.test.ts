@@ -5,14 +5,13 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { backends } from '../helpers/db.ts';
-import { createApp } from '../../src/web/app.tsx';
-import { loadSample, sampleDocument } from '../../src/db/sample.ts';
+import { sampleDocument } from '../../src/db/sample.ts';
 import { editionStamp, loadEdition } from '../../src/db/repository.ts';
 import { authenticate } from '../../src/db/accounts.ts';
 import { loadWorkspace, reviewInitiative, submitInitiative } from '../../src/db/workspace.ts';
 import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
 import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
-import { addUsers, formOf, PASSWORD, signIn } from './helpers.ts';
+import { formOf, PASSWORD, signIn, workspaceApp } from './helpers.ts';
 import type { Db } from '../../src/db/client.ts';
 
 const { doc } = sampleDocument();
@@ -28,14 +27,9 @@ async function count(db: Db, table: string): Promise<number> {
 
 for (const backend of backends) {
   test(`${backend.name}: the yearly round, end to end`, async (t) => {
-    const database = await backend.open();
-    clearEditionCache();
-    resetLoginLimiter();
+    const { database, app } = await workspaceApp(backend);
     const db = database.db;
     try {
-      await loadSample(db);
-      await addUsers(db);
-      const app = createApp({ database });
       const admin = await signIn(app, 'admin');
       const digital = await signIn(app, 'digital');
       const shoko = await signIn(app, 'shoko');
@@ -147,13 +141,8 @@ for (const backend of backends) {
   });
 
   test(`${backend.name}: two people save the same initiative — the second is refused and sees the first's change`, async () => {
-    const database = await backend.open();
-    clearEditionCache();
-    resetLoginLimiter();
+    const { database, app } = await workspaceApp(backend);
     try {
-      await loadSample(database.db);
-      await addUsers(database.db);
-      const app = createApp({ database });
       const admin = await signIn(app, 'admin');
       await admin.post('/admin/rounds', { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'drop' });
       const e = (await loadEdition(database.db, '082023', 2024))!;
@@ -181,13 +170,8 @@ for (const backend of backends) {
 }
 
 test('probes: CSRF, XSS, SQL injection, bad form values, login rate limiting', async (t) => {
-  const database = await backends[0]!.open();
-  clearEditionCache();
-  resetLoginLimiter();
+  const { database, app } = await workspaceApp(backends[0]!);
   try {
-    await loadSample(database.db);
-    await addUsers(database.db);
-    const app = createApp({ database });
     const admin = await signIn(app, 'admin');
     await admin.post('/admin/rounds', { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' });
     const digital = await signIn(app, 'digital');
@@ -246,6 +230,14 @@ test('probes: CSRF, XSS, SQL injection, bad form values, login rate limiting', a
       clearEditionCache();
       // 11.2 / 23 = 48.69…: truncated it prints 48.6, rounded half-up 48.7.
       assert.match(await (await app.request('/o/082023/2023')).text(), /11\.2%（48\.7%）/);
+    });
+
+    await t.test('merging an unknown department is a clear refusal, not an error page', async () => {
+      const sets = await count(database.db, 'change_sets');
+      const r = await admin.post('/admin/departments/merge', { from: '存在しない課', into: '商工振興課' });
+      assert.equal(r.status, 400);
+      assert.match(r.html, /担当課所「存在しない課」がありません/);
+      assert.equal(await count(database.db, 'change_sets'), sets);
     });
 
     await t.test('anonymous readers are sent to the login page; unpublished data stay private', async () => {

@@ -11,7 +11,8 @@ export type Body = Record<string, string | File | (string | File)[]>;
 const MAX_TEXT = 20_000;
 const MAX_ROWS = 50;
 
-function list(body: Body, name: string): string[] {
+/** Every value of a repeated field (the rows of a table in the form), as strings. */
+export function list(body: Body, name: string): string[] {
   const v = body[name] ?? body[`${name}[]`];
   const arr = v === undefined ? [] : Array.isArray(v) ? v : [v];
   return arr.map((x) => (typeof x === 'string' ? x : ''));

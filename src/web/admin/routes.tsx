@@ -4,9 +4,10 @@
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { authenticate, changePassword, createSession, endSession } from '../../db/accounts.ts';
-import { listEditions, loadEdition, editionStamp, mergeDepartments } from '../../db/repository.ts';
+import { editionStamp, initiativeHistory, InvalidInputError, listEditions, loadEdition, mergeDepartments } from '../../db/repository.ts';
 import {
   ConflictError,
+  orgCodeOf,
   WorkspaceError,
   addInitiative,
   departmentProgress,
@@ -32,16 +33,17 @@ import { applyPreview, StalePreviewError } from '../../db/apply-changes.ts';
 import { can, owns, ROLE_LABELS } from '../../domain/roles.ts';
 import { diffInitiative } from '../../domain/edition-diff.ts';
 import { renderInitiativeChange } from '../../report/diff-html.ts';
-import { statusLabel, type Initiative } from '../../domain/model.ts';
+import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.ts';
 import { normalizeNumber } from '../../domain/decimal.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { formatErrors, previewSpreadsheet, type Preview } from '../../domain/changes.ts';
 import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
 import { AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
 import { clearSessionCookie, LoginLimiter, requireCsrf, requireSession, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
-import { newInitiativeSchema, one, parseInitiativeForm, parseSettingsForm, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
+import { list, newInitiativeSchema, one, parseInitiativeForm, parseSettingsForm, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
 import { randomBytes } from 'node:crypto';
 import { bodyLimit } from 'hono/body-limit';
+import { except } from 'hono/combine';
 
 export const adminRoutes = new Hono<AdminEnv>();
 const limiter = new LoginLimiter();
@@ -116,14 +118,7 @@ adminRoutes.post('/login', async (c) => {
 
 // ---- everything below needs a session and, for POST, the CSRF token ---------------------------------
 
-adminRoutes.use('*', async (c, next) => {
-  if (c.req.path === '/admin/login') return next();
-  return requireSession()(c, next);
-});
-adminRoutes.use('*', async (c, next) => {
-  if (c.req.path === '/admin/login') return next();
-  return requireCsrf()(c, next);
-});
+adminRoutes.use('*', except('/admin/login', requireSession(), requireCsrf()));
 
 async function body(c: Context<AdminEnv>): Promise<Body> {
   // requireCsrf parsed it already; Hono caches the parsed body on the request.
@@ -147,7 +142,9 @@ function page(c: Context<AdminEnv>, title: string, children: unknown, opts: { fl
 
 /** A refusal as a page with the right status; anything else is a real error for onError. */
 function refusal(c: Context<AdminEnv>, e: unknown) {
-  if (e instanceof WorkspaceError) return page(c, 'できませんでした', <p><a href="/admin">ダッシュボードへ戻る</a></p>, { error: e.message, status: e.status });
+  // The repository's own refusals (an unknown department, a file with errors) are the person's to fix.
+  const refused = e instanceof InvalidInputError ? new WorkspaceError(e.message) : e;
+  if (refused instanceof WorkspaceError) return page(c, 'できませんでした', <p><a href="/admin">ダッシュボードへ戻る</a></p>, { error: refused.message, status: refused.status });
   throw e;
 }
 
@@ -197,11 +194,8 @@ adminRoutes.post('/password', async (c) => {
 
 // ---- dashboard ------------------------------------------------------------------------------------------
 
-async function orgCode(c: Context<AdminEnv>): Promise<string> {
-  const { organizations } = await import('../../db/schema.ts');
-  const { eq } = await import('drizzle-orm');
-  const [o] = await c.get('database').db.select({ code: organizations.code }).from(organizations).where(eq(organizations.id, c.get('actor').organizationId));
-  return o!.code;
+function orgCode(c: Context<AdminEnv>): Promise<string> {
+  return orgCodeOf(c.get('database').db, c.get('actor').organizationId);
 }
 
 adminRoutes.get('/', async (c) => {
@@ -299,7 +293,8 @@ adminRoutes.get('/e/:fy', async (c) => {
     const mine = c.req.query('all') !== '1' && actor.role === 'editor';
     const items = mine ? ws.items.filter((i) => owns(actor, i.initiative)) : ws.items;
     const progress = departmentProgress(ws);
-    const edition = await loadEdition(c.get('database').db, await orgCode(c), fy);
+    // Pillars, departments, KPIs and settings feed only the admin's forms.
+    const edition = can(actor, 'manage') ? await loadEdition(c.get('database').db, await orgCode(c), fy) : null;
     const states: SubmissionState[] = ['not_started', 'draft', 'submitted', 'returned', 'approved'];
     return page(
       c,
@@ -611,7 +606,6 @@ adminRoutes.post('/departments/merge', async (c) => {
     const r = await mergeDepartments(c.get('database').db, await orgCode(c), from, into, { actor: c.get('actor').login, userId: c.get('actor').id });
     return back(c, '/admin', `「${from}」を「${into}」に統合しました（${JSON.stringify(r).slice(0, 80)}）`);
   } catch (e) {
-    if (e instanceof Error && !(e instanceof WorkspaceError) && /見つかりません|not found|同じ|same/i.test(e.message)) return refusal(c, new WorkspaceError(e.message));
     return refusal(c, e);
   }
 });
@@ -654,8 +648,8 @@ adminRoutes.get('/outbox', async (c) => {
 // ---- one initiative ---------------------------------------------------------------------------------------
 
 async function previousYear(c: Context<AdminEnv>, fy: number, key: string): Promise<Initiative | null> {
-  const prev = await loadEdition(c.get('database').db, await orgCode(c), fy - 1);
-  return prev?.initiatives.find((i) => i.key === key) ?? null;
+  const history = await initiativeHistory(c.get('database').db, await orgCode(c), key);
+  return history.find((h) => h.fiscalYear === fy - 1)?.initiative ?? null;
 }
 
 function Diff({ from, to, heading }: { from: Initiative | null; to: Initiative; heading: string }) {
@@ -829,31 +823,28 @@ adminRoutes.post('/e/:fy/i/:key', async (c) => {
     return back(c, `/admin/e/${fy}/i/${encodeURIComponent(key)}`, '保存しました');
   } catch (e) {
     if (e instanceof ConflictError) {
-      const parsed = parseInitiativeForm(await body(c));
-      const typed = parsed.ok ? { ...e.current, ...parsed.value.edit, planTargets: parsed.value.edit.planTargets.map((p) => ({ ...p, raw: '' })), results: parsed.value.edit.results.map((r) => ({ ...r, raw: '' })) } : e.current;
       // The form now carries the current version: saving again overwrites knowingly, after seeing the diff.
-      return itemPage(c, fy, key, { conflict: e, typed, version: e.currentVersion, error: e.message, status: 409 });
+      return itemPage(c, fy, key, { conflict: e, typed: typedBack(e.current, await body(c)), version: e.currentVersion, error: e.message, status: 409 });
     }
     return refusal(c, e);
   }
 });
 
-/** What the person typed, shown again with the errors (numbers as typed, even when not numbers). */
+/** What the person typed, shown again with the errors or the conflict (numbers as typed, even when not numbers). */
 function typedBack(current: Initiative, b: Body): Initiative {
-  const arr = (n: string) => {
-    const v = b[n];
-    return (v === undefined ? [] : Array.isArray(v) ? v : [v]).map((x) => (typeof x === 'string' ? x : ''));
-  };
-  const status = one(b, 'status');
+  const status = one(b, 'status') as Initiative['status'];
+  const r = (n: string, k: number) => list(b, n)[k] || null;
   return {
     ...current,
-    status: (['completed', 'in_progress', 'new', 'suspended', 'not_started'].includes(status) ? status : current.status) as Initiative['status'],
+    status: STATUS_ORDER.includes(status) ? status : current.status,
     content: one(b, 'content'),
     plan: one(b, 'plan'),
-    planTargets: arr('t_label').map((label, k) => ({ label, value: arr('t_value')[k] || null, unit: arr('t_unit')[k] || null, raw: '' })).filter((p) => p.label || p.value || p.unit),
-    results: arr('r_label')
-      .map((label, k) => ({ label, actual: arr('r_actual')[k] || null, target: arr('r_target')[k] || null, unit: arr('r_unit')[k] || null, note: arr('r_note')[k] || null, raw: '' }))
-      .filter((r) => r.label || r.actual || r.target || r.unit || r.note),
+    planTargets: list(b, 't_label')
+      .map((label, k) => ({ label, value: r('t_value', k), unit: r('t_unit', k), raw: '' }))
+      .filter((p) => p.label || p.value || p.unit),
+    results: list(b, 'r_label')
+      .map((label, k) => ({ label, actual: r('r_actual', k), target: r('r_target', k), unit: r('r_unit', k), note: r('r_note', k), raw: '' }))
+      .filter((x) => x.label || x.actual || x.target || x.unit || x.note),
   };
 }
 
