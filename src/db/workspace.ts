@@ -10,7 +10,7 @@ import { signalChange } from './change-signal.ts';
 import { can, type Action, type Actor } from '../domain/roles.ts';
 import { rollover } from '../domain/rollover.ts';
 import type { Initiative, PlanSettings, PlanTarget, Result, Status } from '../domain/model.ts';
-import { fiscalYearLabel } from '../domain/wareki.ts';
+import { fiscalYearLabel, japanDate } from '../domain/wareki.ts';
 
 export type SubmissionState = 'not_started' | 'draft' | 'submitted' | 'returned' | 'approved';
 
@@ -394,7 +394,7 @@ export interface DepartmentProgress {
   overdue: boolean;
 }
 
-export function departmentProgress(ws: Workspace, today = new Date().toISOString().slice(0, 10)): DepartmentProgress[] {
+export function departmentProgress(ws: Workspace, today = japanDate()): DepartmentProgress[] {
   const by = new Map<string, DepartmentProgress>();
   for (const item of ws.items) {
     const state = item.submission?.state ?? 'not_started';

@@ -28,3 +28,11 @@ export function parseWarekiYear(text: string): number | null {
   if (h) return 1988 + (h[1] === '元' ? 1 : Number(h[1]));
   return null;
 }
+
+// Due dates are Japanese calendar days: a round due 2024-05-31 is overdue from midnight in Japan, not UTC.
+const japanDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Tokyo', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+/** The date in Japan as YYYY-MM-DD. */
+export function japanDate(now: Date = new Date()): string {
+  return japanDay.format(now);
+}

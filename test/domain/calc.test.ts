@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { progressRate, normalizeNumber, gradeFor, formatNumber } from '../../src/domain/decimal.ts';
 import { DEFAULT_PLAN_SETTINGS, type ProgressRule } from '../../src/domain/model.ts';
-import { warekiFiscalYear, fiscalYearLabel, parseWarekiYear, reiwaShort } from '../../src/domain/wareki.ts';
+import { warekiFiscalYear, fiscalYearLabel, japanDate, parseWarekiYear, reiwaShort } from '../../src/domain/wareki.ts';
 import { validateOrgCode, checkDigit } from '../../src/domain/org-code.ts';
 
 const truncate1 = DEFAULT_PLAN_SETTINGS.progress;
@@ -74,4 +74,10 @@ test('全国地方公共団体コード check digits', () => {
   assert.match((wrong as { reason: string }).reason, /検査数字/);
   assert.equal(validateOrgCode('82023').ok, false);
   assert.equal(validateOrgCode('０８２０２３').ok, true);
+});
+
+test('due dates are days in Japan: 2024-05-31 20:00 UTC is already 6月1日 there', () => {
+  assert.equal(japanDate(new Date('2024-05-31T14:59:59Z')), '2024-05-31');
+  assert.equal(japanDate(new Date('2024-05-31T15:00:00Z')), '2024-06-01');
+  assert.equal(japanDate(new Date('2024-05-31T20:00:00Z')), '2024-06-01');
 });
