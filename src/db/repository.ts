@@ -595,6 +595,25 @@ export async function listEditions(db: DbOrTx, orgCode: string): Promise<Edition
   return rows;
 }
 
+/** Names of every pillar and sub-area key in the organization's editions; a later edition's wording wins. */
+export async function placeNames(db: DbOrTx, orgCode: string): Promise<Map<string, string>> {
+  const rows = (await db.execute(sql`
+    SELECT p.key AS pillar_key, p.name AS pillar_name, s.key AS sub_key, s.name AS sub_name
+    FROM pillars p
+    JOIN editions e ON e.id = p.edition_id
+    JOIN plans pl ON pl.id = e.plan_id
+    JOIN organizations o ON o.id = pl.organization_id
+    LEFT JOIN sub_areas s ON s.pillar_id = p.id
+    WHERE o.code = ${orgCode}
+    ORDER BY e.fiscal_year, p.position, s.position`)) as unknown as { rows: { pillar_key: string; pillar_name: string; sub_key: string | null; sub_name: string | null }[] };
+  const names = new Map<string, string>();
+  for (const r of rows.rows) {
+    names.set(r.pillar_key, r.pillar_name);
+    if (r.sub_key) names.set(r.sub_key, r.sub_name!);
+  }
+  return names;
+}
+
 export interface InitiativeHistoryEntry {
   fiscalYear: number;
   state: 'draft' | 'published';
@@ -693,7 +712,11 @@ export async function mergeDepartments(
       }
     }
     await tx.update(t.departmentAliases).set({ departmentId: dst.id }).where(eq(t.departmentAliases.departmentId, src.id));
-    await tx.update(t.userDepartments).set({ departmentId: dst.id }).where(eq(t.userDepartments.departmentId, src.id)).catch(() => undefined);
+    // An editor of both keeps one link; a failed UPDATE would abort the whole transaction, so none is tried.
+    await tx.execute(
+      sql`DELETE FROM user_departments WHERE department_id = ${src.id} AND user_id IN (SELECT user_id FROM user_departments WHERE department_id = ${dst.id})`,
+    );
+    await tx.update(t.userDepartments).set({ departmentId: dst.id }).where(eq(t.userDepartments.departmentId, src.id));
     await tx.delete(t.departments).where(eq(t.departments.id, src.id));
     await tx.insert(t.departmentAliases).values({ organizationId: org.id, departmentId: dst.id, alias: from });
     const aliases = (

@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from './client.ts';
 import * as t from './schema.ts';
-import { bumpEdition, findEdition, loadEdition, loadInitiativeYears, recordChangeSet, resolveDepartments, saveEdition, type EditionRef } from './repository.ts';
+import { bumpEdition, findEdition, loadEdition, loadInitiativeYears, recordChangeSet, saveEdition, type EditionRef } from './repository.ts';
 import { editorsByDepartment } from './accounts.ts';
 import { signalChange } from './change-signal.ts';
 import { can, type Action, type Actor } from '../domain/roles.ts';
@@ -46,7 +46,7 @@ export class ConflictError extends WorkspaceError {
   }
 }
 
-function allow(actor: Actor, action: Action, initiative?: { departments: string[] }) {
+export function allow(actor: Actor, action: Action, initiative?: { departments: string[] }) {
   if (!can(actor, action, initiative)) throw new WorkspaceError('この操作をする権限がありません', 403);
 }
 
@@ -56,12 +56,14 @@ export async function orgCodeOf(db: DbOrTx, organizationId: number): Promise<str
   return o.code;
 }
 
-type EditionAt = EditionRef & { fiscalYear: number; state: 'draft' | 'published'; title: string };
+export type EditionAt = EditionRef & { fiscalYear: number; state: 'draft' | 'published'; title: string };
 
-async function editionOf(db: DbOrTx, actor: Actor, fiscalYear: number): Promise<EditionAt> {
+/** The actor's edition of that year; with `lock`, its row stays locked (FOR UPDATE) until the transaction ends. */
+export async function editionOf(db: DbOrTx, actor: Actor, fiscalYear: number, opts: { lock?: boolean } = {}): Promise<EditionAt> {
   const ref = await findEdition(db, await orgCodeOf(db, actor.organizationId), fiscalYear);
   if (!ref) throw new WorkspaceError(`${fiscalYearLabel(fiscalYear)}の版はありません`, 404);
-  const [e] = await db.select({ state: t.editions.state, title: t.editions.title }).from(t.editions).where(eq(t.editions.id, ref.editionId));
+  const q = db.select({ state: t.editions.state, title: t.editions.title }).from(t.editions).where(eq(t.editions.id, ref.editionId));
+  const [e] = opts.lock ? await q.for('update') : await q;
   return { ...ref, fiscalYear, state: e!.state, title: e!.title };
 }
 
@@ -84,6 +86,8 @@ export async function openRound(db: Db, actor: Actor, opts: { fromFiscalYear: nu
   const code = await orgCodeOf(db, actor.organizationId);
   const current = await loadEdition(db, code, opts.fromFiscalYear);
   if (!current) throw new WorkspaceError(`${fiscalYearLabel(opts.fromFiscalYear)}の版がありません`, 404);
+  // Rolling over a draft would copy what no one has approved into next year's plan.
+  if (current.edition.state !== 'published') throw new WorkspaceError(`${fiscalYearLabel(opts.fromFiscalYear)}版はまだ公開されていません。公開してから次の年度の更新ラウンドを開きます`, 409);
   const next = rollover(current, { dropCompleted: opts.dropCompleted });
   if (next.edition.fiscalYear > current.plan.endFiscalYear) throw new WorkspaceError(`計画期間（${current.plan.endFiscalYear}年度まで）を過ぎる版は作れません`);
   if (await findEdition(db, code, next.edition.fiscalYear)) throw new WorkspaceError(`${fiscalYearLabel(next.edition.fiscalYear)}の版は既にあります`, 409);
@@ -180,11 +184,11 @@ export interface InitiativeEdit {
   results: Omit<Result, 'raw'>[];
 }
 
-function snapshot(i: Initiative, fiscalYear: number) {
+export function snapshot(i: Initiative, fiscalYear: number) {
   return { fiscalYear, ...i };
 }
 
-async function lastWriter(db: DbOrTx, key: string): Promise<{ by: string | null; at: Date | null }> {
+export async function lastWriter(db: DbOrTx, key: string): Promise<{ by: string | null; at: Date | null }> {
   const [row] = await db
     .select({ actor: t.changeSets.actor, at: t.auditLog.at })
     .from(t.auditLog)
@@ -196,10 +200,9 @@ async function lastWriter(db: DbOrTx, key: string): Promise<{ by: string | null;
 }
 
 /** Locks the edition row and the initiative-year for the rest of the transaction. */
-async function lockItem(tx: Tx, actor: Actor, fiscalYear: number, key: string) {
+export async function lockItem(tx: Tx, actor: Actor, fiscalYear: number, key: string) {
   allow(actor, 'read');
-  const ref = await editionOf(tx, actor, fiscalYear);
-  await tx.execute(sql`SELECT id FROM editions WHERE id = ${ref.editionId} FOR UPDATE`);
+  const ref = await editionOf(tx, actor, fiscalYear, { lock: true });
   const workspace = await workspaceAt(tx, ref, key);
   const item = onlyItem(workspace);
   await tx.execute(sql`SELECT id FROM initiative_years WHERE id = ${item.yearId} FOR UPDATE`);
@@ -470,6 +473,7 @@ export interface HistoryEntry {
   source: string;
   summary: string;
   entity: string;
+  action: 'insert' | 'update' | 'delete';
   before: unknown;
   after: unknown;
 }
@@ -477,7 +481,7 @@ export interface HistoryEntry {
 export async function initiativeAudit(db: DbOrTx, actor: Actor, key: string): Promise<HistoryEntry[]> {
   allow(actor, 'read');
   const rows = await db
-    .select({ at: t.auditLog.at, actor: t.changeSets.actor, source: t.changeSets.source, summary: t.changeSets.summary, entity: t.auditLog.entity, before: t.auditLog.before, after: t.auditLog.after })
+    .select({ at: t.auditLog.at, actor: t.changeSets.actor, source: t.changeSets.source, summary: t.changeSets.summary, entity: t.auditLog.entity, action: t.auditLog.action, before: t.auditLog.before, after: t.auditLog.after })
     .from(t.auditLog)
     .innerJoin(t.changeSets, eq(t.changeSets.id, t.auditLog.changeSetId))
     .where(and(eq(t.changeSets.organizationId, actor.organizationId), inArray(t.auditLog.entity, ['initiative', 'submission', 'assessment']), eq(t.auditLog.entityKey, key)))
@@ -487,39 +491,6 @@ export async function initiativeAudit(db: DbOrTx, actor: Actor, key: string): Pr
 }
 
 // ---- master data and settings (admin) ------------------------------------------------------------------
-
-export async function addInitiative(
-  db: Db,
-  actor: Actor,
-  fiscalYear: number,
-  fields: { title: string; pillarKey: string; subAreaKey: string | null; departments: string[]; content: string; plan: string },
-): Promise<string> {
-  allow(actor, 'manage');
-  const key = `n${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-  await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear);
-    if (ref.state === 'published') throw new WorkspaceError('公開済みの版には追加できません', 409);
-    const [pillar] = await tx.select().from(t.pillars).where(and(eq(t.pillars.editionId, ref.editionId), eq(t.pillars.key, fields.pillarKey)));
-    if (!pillar) throw new WorkspaceError('施策体系を選んでください');
-    const [sub] = fields.subAreaKey ? await tx.select().from(t.subAreas).where(and(eq(t.subAreas.pillarId, pillar.id), eq(t.subAreas.key, fields.subAreaKey))) : [];
-    const [pos] = await tx.select({ n: sql<number>`coalesce(max(${t.initiativeYears.position}), -1)::int` }).from(t.initiativeYears).where(eq(t.initiativeYears.editionId, ref.editionId));
-    const [identity] = await tx.insert(t.initiatives).values({ planId: ref.planId, key }).returning({ id: t.initiatives.id });
-    const [year] = await tx
-      .insert(t.initiativeYears)
-      .values({ initiativeId: identity!.id, editionId: ref.editionId, pillarId: pillar.id, subAreaId: sub?.id ?? null, position: pos!.n + 1, number: null, title: fields.title, status: 'new', content: fields.content, plan: fields.plan, resultsFiscalYear: fiscalYear - 1 })
-      .returning({ id: t.initiativeYears.id });
-    const ids = await resolveDepartments(tx, ref.organizationId, fields.departments);
-    await tx.insert(t.initiativeDepartments).values([...new Set(fields.departments.map((d) => ids.get(d)!))].map((departmentId, position) => ({ initiativeYearId: year!.id, departmentId, position })));
-    const round = await findRound(tx, ref.editionId);
-    if (round) await tx.insert(t.submissions).values({ roundId: round.id, initiativeYearId: year!.id });
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'workspace:add', summary: `新 ${fields.title} を追加` }, [
-      { entity: 'initiative', entityKey: key, action: 'insert', before: null, after: { fiscalYear, ...fields } },
-    ]);
-    await bumpEdition(tx, ref.editionId);
-  });
-  signalChange();
-  return key;
-}
 
 export async function updateKpiActual(db: Db, actor: Actor, fiscalYear: number, kpiKey: string, year: number, value: string | null): Promise<void> {
   allow(actor, 'manage');

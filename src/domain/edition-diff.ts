@@ -25,8 +25,15 @@ export interface InitiativeChange {
   renumbered: boolean;
   status: { before: Status; after: Status } | null;
   departments: { before: string[]; after: string[] } | null;
+  /** Moved to another pillar or sub-area. */
+  placement: { before: Placement; after: Placement } | null;
   texts: TextChange[];
   results: ValueChange[];
+}
+
+export interface Placement {
+  pillarKey: string;
+  subAreaKey: string | null;
 }
 
 export interface KpiChange {
@@ -45,6 +52,8 @@ export interface EditionDiff {
   finished: Initiative[];
   changed: InitiativeChange[];
   kpis: KpiChange[];
+  /** Names of the pillars and sub-areas the changes mention, by key (the later edition's wording wins). */
+  places: Record<string, string>;
 }
 
 function textChange(field: TextChange['field'], before: string, after: string): TextChange | null {
@@ -78,6 +87,12 @@ function kpiChanges(a: Kpi[], b: Kpi[]): KpiChange[] {
   return out;
 }
 
+/** True for a whole initiative as stored in an audit row or a submission, not a partial record. */
+export function isInitiativeSnapshot(x: unknown): x is Initiative {
+  const i = x as Partial<Initiative> | null;
+  return !!i && typeof i.title === 'string' && typeof i.content === 'string' && typeof i.plan === 'string' && Array.isArray(i.results) && Array.isArray(i.departments);
+}
+
 /** What changed in one initiative between two versions of it (two editions, or two submissions). */
 export function diffInitiative(x: Initiative, y: Initiative): InitiativeChange | null {
   const texts = [textChange('title', x.title, y.title), textChange('content', x.content, y.content), textChange('plan', x.plan, y.plan)].filter(
@@ -87,8 +102,12 @@ export function diffInitiative(x: Initiative, y: Initiative): InitiativeChange |
   const renumbered = x.number !== y.number;
   const status = x.status !== y.status ? { before: x.status, after: y.status } : null;
   const departments = x.departments.join('、') !== y.departments.join('、') ? { before: x.departments, after: y.departments } : null;
-  if (!(renumbered || status || departments || texts.length || results.length)) return null;
-  return { key: y.key, title: y.title, numberBefore: x.number, numberAfter: y.number, renumbered, status, departments, texts, results };
+  const placement =
+    x.pillarKey !== y.pillarKey || (x.subAreaKey ?? null) !== (y.subAreaKey ?? null)
+      ? { before: { pillarKey: x.pillarKey, subAreaKey: x.subAreaKey ?? null }, after: { pillarKey: y.pillarKey, subAreaKey: y.subAreaKey ?? null } }
+      : null;
+  if (!(renumbered || status || departments || placement || texts.length || results.length)) return null;
+  return { key: y.key, title: y.title, numberBefore: x.number, numberAfter: y.number, renumbered, status, departments, placement, texts, results };
 }
 
 export function diffEditions(a: EditionData, b: EditionData): EditionDiff {
@@ -111,5 +130,6 @@ export function diffEditions(a: EditionData, b: EditionData): EditionDiff {
     finished,
     changed,
     kpis: kpiChanges(a.kpis, b.kpis),
+    places: Object.fromEntries([...a.pillars, ...b.pillars].flatMap((p) => [[p.key, p.name], ...p.subAreas.map((s) => [s.key, s.name])])),
   };
 }

@@ -17,12 +17,16 @@ const n = (x: string | null) => x ?? '新';
 const v = (x: { actual: string | null; target: string | null; unit: string | null } | null) =>
   x === null ? '—' : `${x.actual ?? '—'}${x.unit ?? ''}${x.target !== null ? `（目標 ${x.target}${x.unit ?? ''}）` : ''}`;
 
-/** One initiative's changes as a list, with character-level insertions and deletions marked. */
-export function renderInitiativeChange(c: InitiativeChange, heading: 'h3' | 'h4'): string {
+/** One initiative's changes as a list, with character-level insertions and deletions marked; `place` names a pillar/sub-area key. */
+export function renderInitiativeChange(c: InitiativeChange, heading: 'h3' | 'h4', place: (key: string) => string = (k) => k): string {
   const out: string[] = [];
   out.push(`<section class="change"><${heading}>${esc(n(c.numberAfter))} ${esc(c.title)}</${heading}><ul>`);
   if (c.renumbered) out.push(`<li>番号: ${esc(n(c.numberBefore))} → ${esc(n(c.numberAfter))}</li>`);
   if (c.status) out.push(`<li>状況: ${esc(statusLabel(c.status.before))} → ${esc(statusLabel(c.status.after))}</li>`);
+  if (c.placement) {
+    const where = (p: { pillarKey: string; subAreaKey: string | null }) => (p.subAreaKey ? `${place(p.pillarKey)} ／ ${place(p.subAreaKey)}` : place(p.pillarKey));
+    out.push(`<li>施策体系: ${esc(where(c.placement.before))} → ${esc(where(c.placement.after))}</li>`);
+  }
   if (c.departments) out.push(`<li>担当課所: ${esc(c.departments.before.join('、'))} → ${esc(c.departments.after.join('、'))}</li>`);
   for (const t of c.texts) out.push(`<li>${FIELD[t.field]}: <span class="text">${parts(t)}</span></li>`);
   for (const r of c.results) out.push(`<li>実績「${esc(r.label)}」: ${esc(v(r.before))} → ${esc(v(r.after))}</li>`);
@@ -45,7 +49,7 @@ export function renderDiffSection(d: EditionDiff): string {
   list('なくなった施策', d.removed);
   if (d.changed.length) {
     out.push(`<h3>変更された施策</h3>`);
-    for (const c of d.changed) out.push(renderInitiativeChange(c, 'h4'));
+    for (const c of d.changed) out.push(renderInitiativeChange(c, 'h4', (k) => d.places[k] ?? k));
   }
   if (d.kpis.length) {
     out.push(`<h3>KPI</h3><ul>`);

@@ -11,6 +11,8 @@ import type { Db } from '../../src/db/client.ts';
 
 const { doc } = sampleDocument();
 const K01 = doc.data.initiatives.find((i) => i.number === '01')!.key; // デジタル推進課
+const K03 = doc.data.initiatives.find((i) => i.number === '03')!.key;
+const K04 = doc.data.initiatives.find((i) => i.number === '04')!.key;
 
 type Who = 'nobody' | 'admin' | 'digital' | 'shoko' | 'exec' | 'expert';
 const EVERYONE: Who[] = ['admin', 'digital', 'shoko', 'exec', 'expert'];
@@ -41,6 +43,9 @@ for (const backend of backends) {
       for (const who of EVERYONE) staff[who as Exclude<Who, 'nobody'>] = await signIn(app, who);
       assert.equal((await staff.admin.post('/admin/rounds', { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' })).status, 303);
       const form = formOf((await staff.admin.get(`/admin/e/2024/i/${K01}`)).html);
+      const k03 = (await staff.admin.get(`/admin/e/2024/i/${K03}`)).html;
+      const k03Version = /name="version" value="(\d+)"/.exec(k03.slice(k03.indexOf('id="identity-h"')))![1]!;
+      const p1 = doc.data.pillars[0]!.key;
 
       const writes: Route[] = [
         { path: '/admin/rounds', form: { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' }, allowed: ['admin'] },
@@ -55,6 +60,27 @@ for (const backend of backends) {
         { path: '/admin/e/2024/kpis/k1', form: { year: '2023', value: '12.5' }, allowed: ['admin'] },
         { path: '/admin/e/2024/settings', form: { rounding: 'truncate', decimals: '1', bands: 'A 100\nB 80\nC 50\nD 0' }, allowed: ['admin'] },
         { path: '/admin/departments/merge', form: { from: '商工推進課', into: '商工振興課' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/pillars', form: { name: '新しい体系', tagline: '' }, allowed: ['admin'] },
+        { path: `/admin/e/2024/pillars/${p1}`, form: { name: '体制整備', tagline: '' }, allowed: ['admin'] },
+        { path: `/admin/e/2024/pillars/${p1}/move`, form: { direction: 'down' }, allowed: ['admin'] },
+        { path: `/admin/e/2024/pillars/${p1}/delete`, form: {}, allowed: ['admin'] },
+        { path: '/admin/e/2024/pillars/p2/subareas', form: { name: '新しい分野' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/pillars/p2/subareas/p2-s1', form: { name: '分野の新しい名前' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/pillars/p2/subareas/p2-s1/move', form: { direction: 'down' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/pillars/p2/subareas/p2-s2/delete', form: {}, allowed: ['admin'] },
+        { path: '/admin/e/2024/renumber', form: {}, allowed: ['admin'] },
+        { path: `/admin/e/2024/i/${K03}/identity`, form: { version: k03Version, number: '03', title: '施策名', pillar: p1, subArea: '', departments: 'デジタル推進課' }, allowed: ['admin'] },
+        { path: `/admin/e/2024/i/${K03}/move`, form: { direction: 'up' }, allowed: ['admin'] },
+        { path: `/admin/e/2024/i/${K04}/delete`, form: { reason: '統合' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/kpis', form: { version: '', name: '新しい指標', pillar: p1, unit: '%', target: '50', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/kpis/k1/definition', form: { version: '1', name: '交付率', pillar: 'p2', unit: '%', target: '25', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/kpis/k1/move', form: { direction: 'down' }, allowed: ['admin'] },
+        { path: '/admin/e/2024/kpis/k9/delete', form: {}, allowed: ['admin'] },
+        { path: '/admin/departments', form: { name: '新設課' }, allowed: ['admin'] },
+        { path: '/admin/departments/rename', form: { from: '関係課', to: '関係各課' }, allowed: ['admin'] },
+        { path: '/admin/departments/alias', form: { name: '市民課', alias: '市民窓口課' }, allowed: ['admin'] },
+        { path: '/admin/departments/alias/delete', form: { alias: '市民窓口課' }, allowed: ['admin'] },
+        { path: '/admin/departments/delete', form: { name: '新設課' }, allowed: ['admin'] },
         { path: '/admin/e/2024/import', form: {}, allowed: ['admin'] },
         { path: '/admin/e/2024/import/apply', form: { id: 'nothing' }, allowed: ['admin'] },
       ];
@@ -85,6 +111,9 @@ for (const backend of backends) {
         { path: `/admin/i/${K01}/history`, allowed: EVERYONE },
         { path: '/admin/outbox', allowed: ['admin'] },
         { path: '/admin/e/2024/import', allowed: ['admin'] },
+        { path: '/admin/e/2024/structure', allowed: ['admin'] },
+        { path: '/admin/e/2024/kpis', allowed: ['admin'] },
+        { path: '/admin/departments', allowed: ['admin'] },
       ];
       await t.test('reads of unpublished data', async () => {
         for (const route of reads) {

@@ -132,3 +132,79 @@ export function parseSettingsForm(body: Body): { ok: true; value: PlanSettings }
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, value: { progress: { rounding: rounding as 'truncate' | 'half-up', decimals, cap: one(body, 'cap') === 'on', bands } } };
 }
+
+// ---- the plan's structure (admin) --------------------------------------------------------------------
+
+const required = (label: string, max: number) => text(label, max).refine((s) => s.length > 0, `${label}を入力してください`);
+/** One line: a name never spans lines (it is printed in headings and table cells). */
+const name = (label: string, max = 100) => required(label, max).refine((s) => !s.includes('\n'), `${label}は1行で入力してください`);
+const decimal = (label: string) =>
+  z.string().transform((s, ctx) => {
+    const n = normalizeNumber(s.trim());
+    if (n === null) ctx.addIssue({ code: 'custom', message: `${label}は数値で入力してください「${s.trim().slice(0, 40)}」` });
+    return n ?? '';
+  });
+const optionalDecimal = (label: string) =>
+  z.string().transform((s, ctx) => {
+    if (!s.trim()) return null;
+    const n = normalizeNumber(s.trim());
+    if (n === null) ctx.addIssue({ code: 'custom', message: `${label}は数値で入力してください「${s.trim().slice(0, 40)}」` });
+    return n;
+  });
+const departmentList = z
+  .string()
+  .transform((s) => [...new Set(s.split(/[、,，\n]/).map((d) => d.trim()).filter(Boolean))])
+  .refine((d) => d.length > 0, '担当課所を入力してください')
+  .refine((d) => d.length <= 30 && d.every((x) => x.length <= 100), '担当課所が多すぎるか長すぎます');
+
+export const moveSchema = z.object({ direction: z.enum(['up', 'down'], { error: '上へ・下へのどちらかを選んでください' }) });
+
+export const pillarSchema = z.object({
+  name: name('施策体系の名前'),
+  tagline: text('キャッチコピー', 300).transform((s) => s || null),
+});
+
+export const subAreaSchema = z.object({ name: name('分野の名前') });
+
+export const identitySchema = z.object({
+  version: z.coerce.number({ error: '版数がありません' }).int().min(1),
+  // 新 (or nothing) is an initiative without a number yet; full-width digits are accepted as typed.
+  number: z
+    .string()
+    .transform((s) => s.normalize('NFKC').trim())
+    .refine((s) => s === '' || s === '新' || /^\d{1,4}$/.test(s), '番号は数字（例: 05）か「新」で入力してください')
+    .transform((s) => (s === '' || s === '新' ? null : s)),
+  title: name('施策名', 200),
+  pillar: z.string().min(1, '施策体系を選んでください'),
+  subArea: z.string(),
+  departments: departmentList,
+});
+
+export const removeSchema = z.object({ reason: required('削除する理由', 1000) });
+
+export const kpiSchema = z.object({
+  version: z.string().transform((s) => (/^\d+$/.test(s) ? Number(s) : null)),
+  name: name('指標名', 200),
+  pillar: z.string().min(1, '施策体系を選んでください'),
+  unit: text('単位', 20).transform((s) => s || null),
+  target: decimal('目標値'),
+  targetFiscalYear: z.coerce.number({ error: '目標年度を選んでください' }).int('目標年度は西暦の年で入力してください').min(2000, '目標年度は西暦の年で入力してください').max(2100, '目標年度は西暦の年で入力してください'),
+  direction: z.enum(['higher', 'lower'], { error: '「高いほどよい」か「低いほどよい」を選んでください' }),
+  baseline: optionalDecimal('基準値'),
+  initiative: z.string().transform((s) => s.trim() || null),
+});
+
+export const departmentNameSchema = z.object({ name: name('課所名') });
+export const renameDepartmentSchema = z.object({ from: name('今の課所名'), to: name('新しい表記') });
+export const aliasSchema = z.object({ name: name('課所名'), alias: name('別表記') });
+
+/** Parses a form body with a schema; the errors are keyed by field, in Japanese. */
+export function parseWith<S extends z.ZodType>(schema: S, body: Body): { ok: true; value: z.output<S> } | { ok: false; errors: FieldErrors } {
+  const fields: Record<string, string> = {};
+  for (const k of Object.keys(body)) fields[k] = one(body, k);
+  // Absent fields are empty strings, so each gets its own message rather than a type error.
+  const shape = (schema as unknown as { shape?: Record<string, unknown> }).shape ?? {};
+  for (const k of Object.keys(shape)) fields[k] ??= '';
+  const r = schema.safeParse(fields);
+  return r.success ? { ok: true, value: r.data } : { ok: false, errors: zodErrors(r.error) };
+}

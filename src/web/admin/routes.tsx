@@ -4,12 +4,11 @@
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { authenticate, changePassword, createSession, endSession } from '../../db/accounts.ts';
-import { editionStamp, initiativeHistory, InvalidInputError, listEditions, loadEdition, mergeDepartments } from '../../db/repository.ts';
+import { editionStamp, initiativeHistory, listEditions, loadEdition, placeNames } from '../../db/repository.ts';
 import {
   ConflictError,
   orgCodeOf,
   WorkspaceError,
-  addInitiative,
   departmentProgress,
   initiativeAudit,
   listAssessments,
@@ -25,22 +24,23 @@ import {
   saveInitiative,
   submitInitiative,
   SUBMISSION_LABELS,
-  updateKpiActual,
   updatePlanSettings,
   type SubmissionState,
 } from '../../db/workspace.ts';
 import { applyPreview, StalePreviewError } from '../../db/apply-changes.ts';
 import { can, owns, ROLE_LABELS } from '../../domain/roles.ts';
-import { diffInitiative } from '../../domain/edition-diff.ts';
+import { diffInitiative, isInitiativeSnapshot } from '../../domain/edition-diff.ts';
 import { renderInitiativeChange } from '../../report/diff-html.ts';
 import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.ts';
-import { normalizeNumber } from '../../domain/decimal.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { formatErrors, previewSpreadsheet, type Preview } from '../../domain/changes.ts';
 import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
+import { body, back, fyParam, orgCode, page, refusal } from './respond.tsx';
 import { AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
 import { clearSessionCookie, LoginLimiter, requireCsrf, requireSession, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
-import { list, newInitiativeSchema, one, parseInitiativeForm, parseSettingsForm, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
+import { identitySchema, list, one, parseInitiativeForm, parseSettingsForm, removeSchema, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
+import { moveInitiative, removeInitiative, updateIdentity } from '../../db/structure.ts';
+import { direction, ERROR_LEAD, IdentityPanel, isRetry, NewInitiativeForm, parsed, structureRoutes, structureUrl, typedOf, type FormState } from './structure.tsx';
 import { randomBytes } from 'node:crypto';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
@@ -120,35 +120,8 @@ adminRoutes.post('/login', async (c) => {
 
 adminRoutes.use('*', except('/admin/login', requireSession(), requireCsrf()));
 
-async function body(c: Context<AdminEnv>): Promise<Body> {
-  // requireCsrf parsed it already; Hono caches the parsed body on the request.
-  return (await c.req.parseBody({ all: true })) as Body;
-}
-
-function fyParam(c: Context<AdminEnv>): number {
-  const fy = c.req.param('fy') ?? '';
-  if (!/^\d{4}$/.test(fy)) throw new WorkspaceError('年度が正しくありません', 404);
-  return Number(fy);
-}
-
-function page(c: Context<AdminEnv>, title: string, children: unknown, opts: { flash?: string; error?: string; status?: number } = {}) {
-  c.status((opts.status ?? 200) as 200);
-  return c.html(
-    <AdminLayout title={title} actor={c.get('actor')} csrf={c.get('csrf')} flash={opts.flash ?? c.req.query('done')} error={opts.error}>
-      {children as never}
-    </AdminLayout>,
-  );
-}
-
-/** A refusal as a page with the right status; anything else is a real error for onError. */
-function refusal(c: Context<AdminEnv>, e: unknown) {
-  // The repository's own refusals (an unknown department, a file with errors) are the person's to fix.
-  const refused = e instanceof InvalidInputError ? new WorkspaceError(e.message) : e;
-  if (refused instanceof WorkspaceError) return page(c, 'できませんでした', <p><a href="/admin">ダッシュボードへ戻る</a></p>, { error: refused.message, status: refused.status });
-  throw e;
-}
-
-const back = (c: Context<AdminEnv>, to: string, message: string) => c.redirect(`${to}${to.includes('?') ? '&' : '?'}done=${encodeURIComponent(message)}`, 303);
+// Pillars, sub-areas, KPIs and departments: mounted after the guards above, so they apply.
+adminRoutes.route('/', structureRoutes);
 
 adminRoutes.post('/logout', async (c) => {
   const token = getCookie(c, SESSION_COOKIE);
@@ -194,15 +167,12 @@ adminRoutes.post('/password', async (c) => {
 
 // ---- dashboard ------------------------------------------------------------------------------------------
 
-function orgCode(c: Context<AdminEnv>): Promise<string> {
-  return orgCodeOf(c.get('database').db, c.get('actor').organizationId);
-}
-
 adminRoutes.get('/', async (c) => {
   const actor = c.get('actor');
   const code = await orgCode(c);
   const editions = await listEditions(c.get('database').db, code);
-  const latest = editions.at(-1);
+  // Newest first; a round starts from the newest edition once it is published.
+  const latest = editions[0];
   return page(
     c,
     'ダッシュボード',
@@ -223,7 +193,7 @@ adminRoutes.get('/', async (c) => {
             </tr>
           </thead>
           <tbody>
-            {[...editions].reverse().map((e) => (
+            {editions.map((e) => (
               <tr>
                 <td>
                   <a href={`/admin/e/${e.fiscalYear}`}>{fiscalYearLabel(e.fiscalYear)}</a>
@@ -235,7 +205,12 @@ adminRoutes.get('/', async (c) => {
           </tbody>
         </table>
       </div>
-      {can(actor, 'manage') && latest ? (
+      {can(actor, 'manage') && latest?.state === 'draft' ? (
+        <p>
+          {fiscalYearLabel(latest.fiscalYear)}版の更新ラウンド中です。公開すると、次の年度の更新ラウンドを開けます。
+        </p>
+      ) : null}
+      {can(actor, 'manage') && latest?.state === 'published' ? (
         <form method="post" action="/admin/rounds" class="panel">
           <h2>更新ラウンドを開く</h2>
           <Csrf token={c.get('csrf')} />
@@ -264,9 +239,14 @@ adminRoutes.get('/', async (c) => {
         </form>
       ) : null}
       {can(actor, 'manage') ? (
-        <p>
-          <a href="/admin/outbox">送信したお知らせ（督促）</a>
-        </p>
+        <ul>
+          <li>
+            <a href="/admin/departments">担当課所</a>
+          </li>
+          <li>
+            <a href="/admin/outbox">送信したお知らせ（督促）</a>
+          </li>
+        </ul>
       ) : null}
     </>,
   );
@@ -384,61 +364,7 @@ adminRoutes.get('/e/:fy', async (c) => {
                     <button type="submit">督促を送る</button>
                   </form>
                 ) : null}
-                {edition ? (
-                  <form method="post" action={`/admin/e/${fy}/initiatives`} class="panel">
-                    <h3>新しい施策（新）を追加</h3>
-                    <Csrf token={c.get('csrf')} />
-                    <p>
-                      <label for="title">施策名</label>
-                      <br />
-                      <input id="title" name="title" required size={40} />
-                    </p>
-                    <p>
-                      <label for="pillar">施策体系</label>
-                      <br />
-                      <select id="pillar" name="pillar">
-                        {edition.pillars.map((p) => (
-                          <option value={p.key}>{p.name}</option>
-                        ))}
-                      </select>
-                    </p>
-                    <p>
-                      <label for="subArea">分野（任意）</label>
-                      <br />
-                      <select id="subArea" name="subArea">
-                        <option value="">なし</option>
-                        {edition.pillars.flatMap((p) =>
-                          p.subAreas.map((s) => (
-                            <option value={s.key}>
-                              {p.name} ／ {s.name}
-                            </option>
-                          )),
-                        )}
-                      </select>
-                    </p>
-                    <p>
-                      <label for="departments">担当課所（複数は「、」で区切る）</label>
-                      <br />
-                      <input id="departments" name="departments" required list="department-list" />
-                      <datalist id="department-list">
-                        {edition.departments.map((d) => (
-                          <option value={d.name} />
-                        ))}
-                      </datalist>
-                    </p>
-                    <p>
-                      <label for="new-content">施策内容</label>
-                      <br />
-                      <textarea id="new-content" name="content" rows={3}></textarea>
-                    </p>
-                    <p>
-                      <label for="new-plan">今年度の取組</label>
-                      <br />
-                      <textarea id="new-plan" name="plan" rows={3}></textarea>
-                    </p>
-                    <button type="submit">追加する</button>
-                  </form>
-                ) : null}
+                {edition ? <NewInitiativeForm fy={fy} data={edition} csrf={c.get('csrf')} /> : null}
               </>
             ) : (
               <form method="post" action={`/admin/e/${fy}/reopen`} class="panel">
@@ -451,24 +377,20 @@ adminRoutes.get('/e/:fy', async (c) => {
                 <button type="submit">編集を再開する</button>
               </form>
             )}
-            {edition ? (
-              <div class="panel">
-                <h3>KPI の実績値</h3>
-                {edition.kpis.map((k) => (
-                  <form method="post" action={`/admin/e/${fy}/kpis/${encodeURIComponent(k.key)}`} class="kpi-row">
-                    <Csrf token={c.get('csrf')} />
-                    <input type="hidden" name="year" value={String(edition.edition.fiscalYear - 1)} />
-                    <label for={`kpi-${k.key}`}>
-                      {k.name}（{edition.edition.fiscalYear - 1}年度、単位 {k.unit ?? '—'}、目標 {k.target}）
-                    </label>{' '}
-                    <input id={`kpi-${k.key}`} name="value" inputmode="decimal" size={10} value={k.actuals[String(edition.edition.fiscalYear - 1)] ?? ''} />{' '}
-                    <button type="submit" class="secondary">
-                      保存
-                    </button>
-                  </form>
-                ))}
-              </div>
-            ) : null}
+            <ul class="panel">
+              <li>
+                <a href={`/admin/e/${fy}/structure`}>施策体系・分野・施策の並び順と番号</a>
+              </li>
+              <li>
+                <a href={`/admin/e/${fy}/kpis`}>KPI の定義と実績値</a>
+              </li>
+              <li>
+                <a href="/admin/departments">担当課所（表記の統合・別表記）</a>
+              </li>
+              <li>
+                <a href={`/admin/e/${fy}/import`}>Excel・CSV から取り込む</a>
+              </li>
+            </ul>
             {edition ? (
               <form method="post" action={`/admin/e/${fy}/settings`} class="panel">
                 <h3>進捗率の計算規則（計画全体）</h3>
@@ -503,17 +425,6 @@ adminRoutes.get('/e/:fy', async (c) => {
                 </button>
               </form>
             ) : null}
-            <p>
-              <a href={`/admin/e/${fy}/import`}>Excel・CSV から取り込む</a>
-            </p>
-            <form method="post" action="/admin/departments/merge" class="panel">
-              <h3>担当課所の表記を統合</h3>
-              <Csrf token={c.get('csrf')} />
-              <label for="from">旧表記</label> <input id="from" name="from" required /> <label for="into">正式名</label> <input id="into" name="into" required />{' '}
-              <button type="submit" class="secondary">
-                統合する
-              </button>
-            </form>
           </>
         ) : null}
       </>,
@@ -553,36 +464,6 @@ adminRoutes.post('/e/:fy/remind', async (c) => {
   }
 });
 
-adminRoutes.post('/e/:fy/initiatives', async (c) => {
-  try {
-    const fy = fyParam(c);
-    const b = await body(c);
-    const parsed = newInitiativeSchema.safeParse({ title: one(b, 'title'), pillar: one(b, 'pillar'), subArea: one(b, 'subArea'), departments: one(b, 'departments'), content: one(b, 'content'), plan: one(b, 'plan') });
-    if (!parsed.success) throw new WorkspaceError(Object.values(zodErrors(parsed.error)).join('\n'));
-    const d = parsed.data;
-    const key = await addInitiative(c.get('database').db, c.get('actor'), fy, { title: d.title, pillarKey: d.pillar, subAreaKey: d.subArea || null, departments: d.departments, content: d.content, plan: d.plan });
-    return back(c, `/admin/e/${fy}/i/${key}`, '新しい施策を追加しました');
-  } catch (e) {
-    return refusal(c, e);
-  }
-});
-
-adminRoutes.post('/e/:fy/kpis/:kpi', async (c) => {
-  try {
-    const fy = fyParam(c);
-    const b = await body(c);
-    const year = Number(one(b, 'year'));
-    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new WorkspaceError('年度が正しくありません');
-    const text = one(b, 'value').trim();
-    const value = text === '' ? null : normalizeNumber(text);
-    if (text !== '' && value === null) throw new WorkspaceError(`KPI の実績値が数値ではありません「${text.slice(0, 40)}」`);
-    await updateKpiActual(c.get('database').db, c.get('actor'), fy, c.req.param('kpi'), year, value);
-    return back(c, `/admin/e/${fy}`, 'KPI の実績値を保存しました');
-  } catch (e) {
-    return refusal(c, e);
-  }
-});
-
 adminRoutes.post('/e/:fy/settings', async (c) => {
   try {
     const fy = fyParam(c);
@@ -591,20 +472,6 @@ adminRoutes.post('/e/:fy/settings', async (c) => {
     if (!parsed.ok) throw new WorkspaceError(Object.values(parsed.errors).join('\n'));
     await updatePlanSettings(c.get('database').db, c.get('actor'), fy, parsed.value);
     return back(c, `/admin/e/${fy}`, '進捗率の計算規則を保存しました');
-  } catch (e) {
-    return refusal(c, e);
-  }
-});
-
-adminRoutes.post('/departments/merge', async (c) => {
-  try {
-    if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
-    const b = await body(c);
-    const from = one(b, 'from').trim();
-    const into = one(b, 'into').trim();
-    if (!from || !into) throw new WorkspaceError('旧表記と正式名を入力してください');
-    const r = await mergeDepartments(c.get('database').db, await orgCode(c), from, into, { actor: c.get('actor').login, userId: c.get('actor').id });
-    return back(c, '/admin', `「${from}」を「${into}」に統合しました（${JSON.stringify(r).slice(0, 80)}）`);
   } catch (e) {
     return refusal(c, e);
   }
@@ -663,7 +530,12 @@ function Diff({ from, to, heading }: { from: Initiative | null; to: Initiative; 
   );
 }
 
-async function itemPage(c: Context<AdminEnv>, fy: number, key: string, opts: { errors?: FieldErrors; typed?: Initiative; version?: number; error?: string; status?: number; conflict?: ConflictError } = {}) {
+async function itemPage(
+  c: Context<AdminEnv>,
+  fy: number,
+  key: string,
+  opts: { errors?: FieldErrors; typed?: Initiative; version?: number; error?: string; status?: number; conflict?: ConflictError; form?: FormState } = {},
+) {
   const actor = c.get('actor');
   const db = c.get('database').db;
   const { workspace, item } = await loadItem(db, actor, fy, key);
@@ -673,6 +545,8 @@ async function itemPage(c: Context<AdminEnv>, fy: number, key: string, opts: { e
   const sub = item.submission;
   const assessments = await listAssessments(db, item.yearId);
   const action = `/admin/e/${fy}/i/${encodeURIComponent(key)}`;
+  // The pillars, sub-areas and department master feed only the admin's identity form.
+  const structure = workspace.state === 'draft' && can(actor, 'manage') ? await loadEdition(db, await orgCode(c), fy) : null;
   return page(
     c,
     `${i.number ?? '新'} ${i.title}`,
@@ -756,6 +630,7 @@ async function itemPage(c: Context<AdminEnv>, fy: number, key: string, opts: { e
           </button>
         </form>
       ) : null}
+      {structure ? <IdentityPanel fy={fy} initiative={i} version={item.version} data={structure} csrf={c.get('csrf')} state={opts.form} /> : null}
       {sub?.snapshot ? <Diff from={sub.previousSnapshot} to={sub.snapshot} heading="前回の提出からの変更" /> : null}
       <Diff from={prev} to={i} heading={`前年度（${fiscalYearLabel(fy - 1)}）からの変更`} />
       {can(actor, 'assess') ? (
@@ -882,10 +757,55 @@ adminRoutes.post('/e/:fy/i/:key/assess', async (c) => {
   }
 });
 
+// ---- the admin's identity form, order and removal of one initiative (commands in db/structure.ts) ------------
+
+/** Permission, then the form; a refusal or conflict shows the initiative page again with what was typed. */
+function itemWrite(path: string, handler: (c: Context<AdminEnv>, fy: number, key: string, b: Body) => Promise<Response>) {
+  adminRoutes.post(path, async (c) => {
+    try {
+      const fy = fyParam(c);
+      if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
+      return await handler(c, fy, c.req.param('key')!, await body(c));
+    } catch (e) {
+      return refusal(c, e);
+    }
+  });
+}
+
+itemWrite('/e/:fy/i/:key/identity', async (c, fy, key, b) => {
+  const v = parsed(identitySchema, b);
+  if (isRetry(v)) return itemPage(c, fy, key, { form: { form: 'identity', errors: v.retry, typed: typedOf(b) }, error: ERROR_LEAD, status: 400 });
+  try {
+    await updateIdentity(c.get('database').db, c.get('actor'), fy, key, v.version, { number: v.number, title: v.title, pillarKey: v.pillar, subAreaKey: v.subArea || null, departments: v.departments });
+  } catch (e) {
+    // What was typed stays in the form, now carrying the current version: saving again overwrites knowingly.
+    if (e instanceof ConflictError) return itemPage(c, fy, key, { form: { form: 'identity', errors: {}, typed: { ...typedOf(b), version: String(e.currentVersion) } }, error: e.message, status: 409 });
+    if (e instanceof WorkspaceError && (e.status === 400 || e.status === 409)) return itemPage(c, fy, key, { form: { form: 'identity', errors: {}, typed: typedOf(b) }, error: e.message, status: e.status });
+    throw e;
+  }
+  return back(c, `/admin/e/${fy}/i/${encodeURIComponent(key)}`, '基本情報を保存しました');
+});
+
+itemWrite('/e/:fy/i/:key/move', async (c, fy, key, b) => {
+  await moveInitiative(c.get('database').db, c.get('actor'), fy, key, direction(b));
+  // Back where the button was: the order list, or the initiative's own page.
+  const from = c.req.header('referer') ?? '';
+  return back(c, from.includes('/structure') ? structureUrl(fy) : `/admin/e/${fy}/i/${encodeURIComponent(key)}`, '施策を移動しました');
+});
+
+itemWrite('/e/:fy/i/:key/delete', async (c, fy, key, b) => {
+  const v = parsed(removeSchema, b);
+  if (isRetry(v)) return itemPage(c, fy, key, { form: { form: 'remove', errors: v.retry, typed: typedOf(b) }, error: ERROR_LEAD, status: 400 });
+  await removeInitiative(c.get('database').db, c.get('actor'), fy, key, v.reason);
+  return back(c, `/admin/e/${fy}`, '施策をこの版から削除しました（変更履歴に残っています）');
+});
+
 adminRoutes.get('/i/:key/history', async (c) => {
   try {
     const key = c.req.param('key');
     const rows = await initiativeAudit(c.get('database').db, c.get('actor'), key);
+    const names = await placeNames(c.get('database').db, await orgCode(c));
+    const place = (k: string) => names.get(k) ?? k;
     return page(
       c,
       '変更履歴',
@@ -895,15 +815,16 @@ adminRoutes.get('/i/:key/history', async (c) => {
         {rows.length === 0 ? <p>記録はまだありません（取り込み時の内容のままです）。</p> : null}
         <ol class="history">
           {rows.map((r) => {
-            const before = r.before as (Initiative & { fiscalYear?: number }) | null;
-            const after = r.after as (Initiative & { fiscalYear?: number; state?: string; comment?: string; grade?: string }) | null;
-            const d = r.entity === 'initiative' && before && after && 'title' in before ? diffInitiative(before, after as Initiative) : null;
+            const before = r.before as Record<string, unknown> | null;
+            const after = r.after as { state?: string; comment?: string; grade?: string; reason?: string } | null;
+            const d = r.entity === 'initiative' && isInitiativeSnapshot(before) && isInitiativeSnapshot(after) ? diffInitiative(before, after) : null;
             return (
               <li class="panel">
                 <p>
                   <strong>{r.at.toLocaleString('ja-JP')}</strong> {r.actor}（{r.summary}）
                 </p>
-                {d ? <TrustedHtml html={renderInitiativeChange(d, 'h3')} /> : null}
+                {d ? <TrustedHtml html={renderInitiativeChange(d, 'h3', place)} /> : null}
+                {r.entity === 'initiative' && r.action === 'delete' ? <p>この版から削除しました。理由: {after?.reason ?? '—'}</p> : null}
                 {r.entity === 'submission' && after ? (
                   <p>
                     提出状態: {SUBMISSION_LABELS[(before as { state?: SubmissionState } | null)?.state ?? 'not_started']} → {SUBMISSION_LABELS[(after.state as SubmissionState) ?? 'not_started']}
