@@ -14,6 +14,10 @@ const K01 = doc.data.initiatives.find((i) => i.number === '01')!.key; // デジ�
 const K03 = doc.data.initiatives.find((i) => i.number === '03')!.key;
 const K04 = doc.data.initiatives.find((i) => i.number === '04')!.key;
 
+const HOSTILE = `<script>alert(1)</script>"'; DROP TABLE users; --`;
+/** Free-text fields; the others (ids, versions, choices) stay valid so the probe reaches the command. */
+const HOSTILE_FIELDS = new Set(['comment', 'reason', 'title', 'content', 'plan', 'name', 'tagline', 'unit', 'alias', 'to', 'from', 'into', 'departments', 'dueDate', 'value', 'target', 'number']);
+
 type Who = 'nobody' | 'admin' | 'digital' | 'shoko' | 'exec' | 'expert';
 const EVERYONE: Who[] = ['admin', 'digital', 'shoko', 'exec', 'expert'];
 
@@ -96,6 +100,18 @@ for (const backend of backends) {
             assert.equal(r.status, who === 'nobody' ? 401 : 403, `${who} ${route.path}`);
             assert.equal(await fingerprint(database.db), before, `${who}'s refused ${route.path} changed nothing`);
           }
+          // CSRF: even the admin's session cannot write without this session's token.
+          for (const csrf of [null, 'forged-token']) {
+            const before = await fingerprint(database.db);
+            const r = await staff.admin.post(route.path, route.form, { csrf });
+            assert.equal(r.status, 403, `admin without a valid CSRF token ${route.path}`);
+            assert.equal(await fingerprint(database.db), before, `a forged ${route.path} changed nothing`);
+          }
+          // XSS and SQL injection: every text value hostile; the app answers without a server error.
+          const hostile = Object.fromEntries(Object.entries(route.form).map(([k, v]) => [k, HOSTILE_FIELDS.has(k) ? `${HOSTILE}${Array.isArray(v) ? v[0] : v}` : v]));
+          const probe = await staff.admin.post(route.path, hostile);
+          assert.ok(probe.status < 500, `hostile ${route.path}: ${probe.status}`);
+          assert.doesNotMatch(probe.html, /<script>alert/, `hostile ${route.path} echoed as markup`);
           for (const who of route.allowed) {
             const r = await staff[who as Exclude<Who, 'nobody'>].post(route.path, route.form);
             assert.notEqual(r.status, 403, `${who} may ${route.path}`);
@@ -115,6 +131,14 @@ for (const backend of backends) {
         { path: '/admin/e/2024/kpis', allowed: ['admin'] },
         { path: '/admin/departments', allowed: ['admin'] },
       ];
+      await t.test('what the hostile probes stored is printed as text on every page', async () => {
+        for (const route of reads) {
+          const r = await staff.admin.get(route.path);
+          assert.doesNotMatch(r.html, /<script>alert/, route.path);
+        }
+        const users = await database.db.execute(sql`SELECT count(*)::int AS n FROM users`);
+        assert.equal((users as unknown as { rows: { n: number }[] }).rows[0]!.n, 5, 'the users table is still there');
+      });
       await t.test('reads of unpublished data', async () => {
         for (const route of reads) {
           const anon = await app.request(route.path);
