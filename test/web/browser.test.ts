@@ -4,32 +4,19 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { openDatabase, type Database } from '../../src/db/client.ts';
-import { loadSample, sampleDocument } from '../../src/db/sample.ts';
-import { startServer, type RunningServer } from '../../src/web/server.ts';
-import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
-import { axeViolations as axe, launchBrowser } from '../helpers/browser.ts';
+import { sampleDocument } from '../../src/db/sample.ts';
+import { axeViolations as axe, browserSite, type BrowserSite } from '../helpers/browser.ts';
 
-let database: Database;
-let server: RunningServer;
+let site: BrowserSite;
 let browser: Browser;
 let base: string;
 
 before(async () => {
-  database = await openDatabase({ dataDir: 'memory://' });
-  clearEditionCache();
-  await loadSample(database.db);
-  server = await startServer({ database, port: 0, hostname: '127.0.0.1' });
-  base = `http://127.0.0.1:${server.port}`;
-  browser = await launchBrowser();
+  site = await browserSite();
+  ({ browser, base } = site);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await database?.close();
-});
-
+after(() => site?.close());
 
 test('axe-core finds 0 WCAG 2.1 A/AA violations on every page type, in Japanese and English, on a phone too', async () => {
   const key = sampleDocument().doc.data.initiatives.find((i) => i.number === '08')!.key;

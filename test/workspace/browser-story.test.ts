@@ -5,40 +5,26 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { openDatabase, type Database } from '../../src/db/client.ts';
-import { loadSample, sampleDocument } from '../../src/db/sample.ts';
+import type { Database } from '../../src/db/client.ts';
+import { sampleDocument } from '../../src/db/sample.ts';
 import { authenticate } from '../../src/db/accounts.ts';
 import { loadWorkspace, reviewInitiative, submitInitiative } from '../../src/db/workspace.ts';
-import { startServer, type RunningServer } from '../../src/web/server.ts';
-import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
-import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
-import { axeViolations as axeRun, launchBrowser } from '../helpers/browser.ts';
+import { axeViolations as axeRun, browserSite, type BrowserSite } from '../helpers/browser.ts';
 import { addUsers, PASSWORD } from './helpers.ts';
 const axeViolations = async (page: Page) => (await axeRun(page)).map((v) => `${v.id} (${v.nodes})`);
 const K01 = sampleDocument().doc.data.initiatives.find((i) => i.number === '01')!.key;
 
+let site: BrowserSite;
 let database: Database;
-let server: RunningServer;
 let browser: Browser;
 let base: string;
 
 before(async () => {
-  database = await openDatabase({ dataDir: 'memory://' });
-  clearEditionCache();
-  resetLoginLimiter();
-  await loadSample(database.db);
-  await addUsers(database.db);
-  server = await startServer({ database, port: 0, hostname: '127.0.0.1' });
-  base = `http://127.0.0.1:${server.port}`;
-  browser = await launchBrowser();
+  site = await browserSite(addUsers);
+  ({ database, browser, base } = site);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await database?.close();
-});
-
+after(() => site?.close());
 
 async function signIn(login: string): Promise<Page> {
   const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();

@@ -5,42 +5,31 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { openDatabase, type Database } from '../../src/db/client.ts';
-import { loadSample, sampleDocument } from '../../src/db/sample.ts';
+import type { Database } from '../../src/db/client.ts';
+import { sampleDocument } from '../../src/db/sample.ts';
 import { authenticate } from '../../src/db/accounts.ts';
 import { loadWorkspace, openRound, publishEdition, reviewInitiative, submitInitiative } from '../../src/db/workspace.ts';
-import { startServer, type RunningServer } from '../../src/web/server.ts';
-import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
-import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
-import { axeViolations as axeRun, launchBrowser } from '../helpers/browser.ts';
+import { axeViolations as axeRun, browserSite, type BrowserSite } from '../helpers/browser.ts';
 import { addUsers, PASSWORD } from './helpers.ts';
 
 const axeViolations = async (page: Page) => (await axeRun(page)).map((v) => `${v.id} (${v.nodes}): ${v.help}`);
 const K05 = sampleDocument().doc.data.initiatives.find((i) => i.number === '05')!;
 
+let site: BrowserSite;
 let database: Database;
-let server: RunningServer;
 let browser: Browser;
 let base: string;
 
 before(async () => {
-  database = await openDatabase({ dataDir: 'memory://' });
-  clearEditionCache();
-  resetLoginLimiter();
-  await loadSample(database.db);
-  await addUsers(database.db);
-  const admin = (await authenticate(database.db, 'admin', PASSWORD))!;
-  await openRound(database.db, admin, { fromFiscalYear: 2023, dueDate: '2024-05-31', dropCompleted: false });
-  server = await startServer({ database, port: 0, hostname: '127.0.0.1' });
-  base = `http://127.0.0.1:${server.port}`;
-  browser = await launchBrowser();
+  site = await browserSite(async (db) => {
+    await addUsers(db);
+    const admin = (await authenticate(db, 'admin', PASSWORD))!;
+    await openRound(db, admin, { fromFiscalYear: 2023, dueDate: '2024-05-31', dropCompleted: false });
+  });
+  ({ database, browser, base } = site);
 });
 
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  await database?.close();
-});
+after(() => site?.close());
 
 test('the admin restructures the 2024 edition in a browser', { timeout: 180_000 }, async () => {
   const page = await (await browser.newContext({ locale: 'ja-JP' })).newPage();

@@ -197,6 +197,8 @@ export const kpiSchema = z.object({
 export const departmentNameSchema = z.object({ name: name('課所名') });
 export const renameDepartmentSchema = z.object({ from: name('今の課所名'), to: name('新しい表記') });
 export const aliasSchema = z.object({ name: name('課所名'), alias: name('別表記') });
+export const removeAliasSchema = z.object({ alias: name('別表記') });
+export const mergeSchema = z.object({ from: name('旧表記'), into: name('正式名') });
 
 /** Parses a form body with a schema; the errors are keyed by field, in Japanese. */
 export function parseWith<S extends z.ZodType>(schema: S, body: Body): { ok: true; value: z.output<S> } | { ok: false; errors: FieldErrors } {

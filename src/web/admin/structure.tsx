@@ -36,6 +36,8 @@ import { back, body, fyParam, orgCode, page, refusal } from './respond.tsx';
 import type { AdminEnv } from './auth.ts';
 import {
   aliasSchema,
+  mergeSchema,
+  removeAliasSchema,
   departmentNameSchema,
   kpiSchema,
   moveSchema,
@@ -807,20 +809,24 @@ structureRoutes.get('/departments', async (c) => {
   }
 });
 
-/** A department write: on a refusal the page comes back with the message and what was typed. */
-function departmentWrite(path: string, form: (b: Body, rows: DepartmentUse[]) => string, handler: (c: Context<AdminEnv>, b: Body) => Promise<{ done: string } | { retry: FieldErrors }>) {
+/**
+ * A department write: the form is parsed with its schema, and a form with errors or a refusal comes back
+ * with the message and what was typed. `form` names the form on the page (a row's forms carry its index).
+ */
+function departmentWrite<S extends z.ZodType>(path: string, form: (b: Body, rows: DepartmentUse[]) => string, schema: S, run: (c: Context<AdminEnv>, v: z.output<S>) => Promise<string>) {
   structureRoutes.post(path, async (c) => {
     try {
       mustManage(c);
       const b = await body(c);
-      const formId = async () => form(b, await listDepartmentUse(c.get('database').db, c.get('actor')));
+      const again = async (errors: FieldErrors, status: number, message?: string) =>
+        departmentsPage(c, { form: form(b, await listDepartmentUse(c.get('database').db, c.get('actor'))), errors, typed: typedOf(b) }, status, message);
+      const v = parseWith(schema, b);
+      if (!v.ok) return await again(v.errors, 400);
       try {
-        const r = await handler(c, b);
-        if ('retry' in r) return departmentsPage(c, { form: await formId(), errors: r.retry, typed: typedOf(b) }, 400);
-        return back(c, '/admin/departments', r.done);
+        return back(c, '/admin/departments', await run(c, v.value));
       } catch (e) {
         const refused = e instanceof InvalidInputError ? new WorkspaceError(e.message) : e;
-        if (refused instanceof WorkspaceError && (refused.status === 400 || refused.status === 409)) return departmentsPage(c, { form: await formId(), errors: {}, typed: typedOf(b) }, refused.status, refused.message);
+        if (refused instanceof WorkspaceError && (refused.status === 400 || refused.status === 409)) return await again({}, refused.status, refused.message);
         throw e;
       }
     } catch (e) {
@@ -830,73 +836,34 @@ function departmentWrite(path: string, form: (b: Body, rows: DepartmentUse[]) =>
 }
 
 const rowOf = (prefix: string, name: string, rows: DepartmentUse[]) => `${prefix}-${rows.findIndex((d) => d.name === name)}`;
+const db = (c: Context<AdminEnv>) => c.get('database').db;
 
-departmentWrite(
-  '/departments',
-  () => 'dept-new',
-  async (c, b) => {
-    const v = parseWith(departmentNameSchema, b);
-    if (!v.ok) return { retry: v.errors };
-    await addDepartment(c.get('database').db, c.get('actor'), v.value.name);
-    return { done: `「${v.value.name}」を追加しました` };
-  },
-);
+departmentWrite('/departments', () => 'dept-new', departmentNameSchema, async (c, v) => {
+  await addDepartment(db(c), c.get('actor'), v.name);
+  return `「${v.name}」を追加しました`;
+});
 
-departmentWrite(
-  '/departments/rename',
-  (b, rows) => rowOf('rename', one(b, 'from'), rows),
-  async (c, b) => {
-    const v = parseWith(renameDepartmentSchema, b);
-    if (!v.ok) return { retry: v.errors };
-    await renameDepartment(c.get('database').db, c.get('actor'), v.value.from, v.value.to);
-    return { done: `「${v.value.from}」を「${v.value.to}」に改称しました（古い表記は別表記として残りました）` };
-  },
-);
+departmentWrite('/departments/rename', (b, rows) => rowOf('rename', one(b, 'from'), rows), renameDepartmentSchema, async (c, v) => {
+  await renameDepartment(db(c), c.get('actor'), v.from, v.to);
+  return `「${v.from}」を「${v.to}」に改称しました（古い表記は別表記として残りました）`;
+});
 
-departmentWrite(
-  '/departments/alias',
-  (b, rows) => rowOf('alias', one(b, 'name'), rows),
-  async (c, b) => {
-    const v = parseWith(aliasSchema, b);
-    if (!v.ok) return { retry: v.errors };
-    await addDepartmentAlias(c.get('database').db, c.get('actor'), v.value.name, v.value.alias);
-    return { done: `「${v.value.alias}」を「${v.value.name}」の別表記にしました` };
-  },
-);
+departmentWrite('/departments/alias', (b, rows) => rowOf('alias', one(b, 'name'), rows), aliasSchema, async (c, v) => {
+  await addDepartmentAlias(db(c), c.get('actor'), v.name, v.alias);
+  return `「${v.alias}」を「${v.name}」の別表記にしました`;
+});
 
-departmentWrite(
-  '/departments/alias/delete',
-  () => 'alias-delete',
-  async (c, b) => {
-    const alias = one(b, 'alias').trim();
-    if (!alias) return { retry: { alias: '別表記を選んでください' } };
-    await removeDepartmentAlias(c.get('database').db, c.get('actor'), alias);
-    return { done: `別表記「${alias}」を削除しました` };
-  },
-);
+departmentWrite('/departments/alias/delete', () => 'alias-delete', removeAliasSchema, async (c, v) => {
+  await removeDepartmentAlias(db(c), c.get('actor'), v.alias);
+  return `別表記「${v.alias}」を削除しました`;
+});
 
-departmentWrite(
-  '/departments/delete',
-  () => 'dept-delete',
-  async (c, b) => {
-    const v = parseWith(departmentNameSchema, b);
-    if (!v.ok) return { retry: v.errors };
-    await deleteDepartment(c.get('database').db, c.get('actor'), v.value.name);
-    return { done: `「${v.value.name}」を削除しました` };
-  },
-);
+departmentWrite('/departments/delete', () => 'dept-delete', departmentNameSchema, async (c, v) => {
+  await deleteDepartment(db(c), c.get('actor'), v.name);
+  return `「${v.name}」を削除しました`;
+});
 
-departmentWrite(
-  '/departments/merge',
-  () => 'merge',
-  async (c, b) => {
-    const from = one(b, 'from').trim();
-    const into = one(b, 'into').trim();
-    const errors: FieldErrors = {};
-    if (!from) errors.from = '旧表記を選んでください';
-    if (!into) errors.into = '正式名を選んでください';
-    if (Object.keys(errors).length) return { retry: errors };
-    const r = await mergeDepartments(c.get('database').db, await orgCode(c), from, into, { actor: c.get('actor').login, userId: c.get('actor').id });
-    return { done: `「${from}」を「${into}」に統合しました（施策 ${r.moved} 件を付け替え）` };
-  },
-);
+departmentWrite('/departments/merge', () => 'merge', mergeSchema, async (c, v) => {
+  const r = await mergeDepartments(db(c), await orgCode(c), v.from, v.into, { actor: c.get('actor').login, userId: c.get('actor').id });
+  return `「${v.from}」を「${v.into}」に統合しました（施策 ${r.moved} 件を付け替え）`;
+});
