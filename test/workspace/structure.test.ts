@@ -98,8 +98,10 @@ for (const backend of backends) {
         assert.equal(r.status, 400);
         r = await admin.post('/admin/e/2024/pillars/p9', { name: 'x', tagline: '' });
         assert.equal(r.status, 404);
-        r = await admin.post('/admin/e/2024/pillars', { name: '業務効率化', tagline: '' });
+        r = await admin.post('/admin/e/2024/pillars', { name: '業務効率化', tagline: '重複した名前' });
         assert.equal(r.status, 409, 'two pillars of the same name');
+        assert.match(alert(r.html), /同じ名前の施策体系「業務効率化」が既にあります/);
+        assert.match(r.html, /value="重複した名前"/, 'shown again on the structure page with what was typed');
         r = await admin.post('/admin/e/2024/pillars', { name: '  ', tagline: '' });
         assert.equal(r.status, 400);
         assert.equal(fieldError(r.html, 'pillar-new-name'), '施策体系の名前を入力してください');

@@ -182,7 +182,7 @@ const subAreaOptions = (data: EditionData): [string, string][] => [['', 'なし'
 
 // ---- pillars, sub-areas and order ---------------------------------------------------------------------
 
-async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState, status = 200) {
+async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState, status = 200, error?: string): Promise<Response> {
   mustManage(c);
   const data = await editionFor(c, fy);
   const csrf = c.get('csrf');
@@ -306,7 +306,7 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
         </button>
       </form>
     </>,
-    { error: state ? ERROR_LEAD : undefined, status },
+    { error: error ?? (state ? ERROR_LEAD : undefined), status },
   );
 }
 
@@ -319,19 +319,33 @@ structureRoutes.get('/e/:fy/structure', async (c) => {
 });
 
 type Handler = (c: Context<AdminEnv>, fy: number, b: Body) => Promise<Response>;
+type PageAgain = (c: Context<AdminEnv>, fy: number, state: FormState | undefined, status: number, error?: string) => Promise<Response>;
 
-/** An admin write under /e/:fy: the year, the permission, then the handler; refusals become pages. */
-function adminWrite(path: string, handler: Handler) {
+/**
+ * An admin write under /e/:fy: the year, the permission, then the handler. A refusal the person can act
+ * on (400, 409) shows `again.page` with the message, and the form `again.form` names keeps what was
+ * typed; other refusals become the error page.
+ */
+function adminWrite(path: string, handler: Handler, again?: { page: PageAgain; form?: (c: Context<AdminEnv>) => string }) {
   structureRoutes.post(path, async (c) => {
     try {
       const fy = fyParam(c);
       mustManage(c);
-      return await handler(c, fy, await body(c));
+      const b = await body(c);
+      try {
+        return await handler(c, fy, b);
+      } catch (e) {
+        if (!again || !(e instanceof WorkspaceError) || (e.status !== 400 && e.status !== 409)) throw e;
+        return await again.page(c, fy, again.form ? { form: again.form(c), errors: {}, typed: typedOf(b) } : undefined, e.status, e.message);
+      }
     } catch (e) {
       return refusal(c, e);
     }
   });
 }
+
+const onStructure = (form?: (c: Context<AdminEnv>) => string) => ({ page: structurePage, form });
+const onKpis = (form?: (c: Context<AdminEnv>) => string) => ({ page: kpiPage, form });
 
 /** Parses the form; on errors answers the page with the form shown again (400). */
 export function parsed<S extends z.ZodType>(schema: S, b: Body): z.output<S> | { retry: FormState['errors'] } {
@@ -354,7 +368,7 @@ adminWrite('/e/:fy/pillars', async (c, fy, b) => {
   if (isRetry(v)) return structurePage(c, fy, { form: 'pillar-new', errors: v.retry, typed: typedOf(b) }, 400);
   await savePillar(c.get('database').db, c.get('actor'), fy, null, v);
   return back(c, structureUrl(fy), `施策体系「${v.name}」を追加しました`);
-});
+}, onStructure(() => 'pillar-new'));
 
 adminWrite('/e/:fy/pillars/:pillar', async (c, fy, b) => {
   const key = c.req.param('pillar')!;
@@ -362,17 +376,17 @@ adminWrite('/e/:fy/pillars/:pillar', async (c, fy, b) => {
   if (isRetry(v)) return structurePage(c, fy, { form: `pillar-${key}`, errors: v.retry, typed: typedOf(b) }, 400);
   await savePillar(c.get('database').db, c.get('actor'), fy, key, v);
   return back(c, structureUrl(fy), `施策体系「${v.name}」を保存しました`);
-});
+}, onStructure((c) => `pillar-${c.req.param('pillar')}`));
 
 adminWrite('/e/:fy/pillars/:pillar/move', async (c, fy, b) => {
   await movePillar(c.get('database').db, c.get('actor'), fy, c.req.param('pillar')!, direction(b));
   return back(c, structureUrl(fy), '施策体系を移動しました');
-});
+}, onStructure());
 
 adminWrite('/e/:fy/pillars/:pillar/delete', async (c, fy) => {
   await deletePillar(c.get('database').db, c.get('actor'), fy, c.req.param('pillar')!);
   return back(c, structureUrl(fy), '施策体系を削除しました');
-});
+}, onStructure());
 
 adminWrite('/e/:fy/pillars/:pillar/subareas', async (c, fy, b) => {
   const pillar = c.req.param('pillar')!;
@@ -380,7 +394,7 @@ adminWrite('/e/:fy/pillars/:pillar/subareas', async (c, fy, b) => {
   if (isRetry(v)) return structurePage(c, fy, { form: `sub-new-${pillar}`, errors: v.retry, typed: typedOf(b) }, 400);
   await saveSubArea(c.get('database').db, c.get('actor'), fy, pillar, null, v.name);
   return back(c, structureUrl(fy), `分野「${v.name}」を追加しました`);
-});
+}, onStructure((c) => `sub-new-${c.req.param('pillar')}`));
 
 adminWrite('/e/:fy/pillars/:pillar/subareas/:sub', async (c, fy, b) => {
   const sub = c.req.param('sub')!;
@@ -388,22 +402,22 @@ adminWrite('/e/:fy/pillars/:pillar/subareas/:sub', async (c, fy, b) => {
   if (isRetry(v)) return structurePage(c, fy, { form: `sub-${sub}`, errors: v.retry, typed: typedOf(b) }, 400);
   await saveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar')!, sub, v.name);
   return back(c, structureUrl(fy), `分野「${v.name}」を保存しました`);
-});
+}, onStructure((c) => `sub-${c.req.param('sub')}`));
 
 adminWrite('/e/:fy/pillars/:pillar/subareas/:sub/move', async (c, fy, b) => {
   await moveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar')!, c.req.param('sub')!, direction(b));
   return back(c, structureUrl(fy), '分野を移動しました');
-});
+}, onStructure());
 
 adminWrite('/e/:fy/pillars/:pillar/subareas/:sub/delete', async (c, fy) => {
   const r = await deleteSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar')!, c.req.param('sub')!);
   return back(c, structureUrl(fy), `分野を削除しました（施策 ${r.ungrouped} 件は分野なしになりました）`);
-});
+}, onStructure());
 
 adminWrite('/e/:fy/renumber', async (c, fy) => {
   const n = await renumberEdition(c.get('database').db, c.get('actor'), fy);
   return back(c, structureUrl(fy), `番号を振り直しました（${n} 件の番号が変わりました）`);
-});
+}, onStructure());
 
 // ---- one initiative: identity, order, removal ------------------------------------------------------------
 
@@ -561,7 +575,7 @@ function KpiFields({ form, data, state, k }: { form: string; data: EditionData; 
   );
 }
 
-async function kpiPage(c: Context<AdminEnv>, fy: number, state?: FormState, status = 200, error?: string) {
+async function kpiPage(c: Context<AdminEnv>, fy: number, state?: FormState, status = 200, error?: string): Promise<Response> {
   mustManage(c);
   const data = await editionFor(c, fy);
   const csrf = c.get('csrf');
@@ -653,37 +667,27 @@ function kpiFields(v: z.output<typeof kpiSchema>) {
 adminWrite('/e/:fy/kpis', async (c, fy, b) => {
   const v = parsed(kpiSchema, b);
   if (isRetry(v)) return kpiPage(c, fy, { form: 'kpi-new', errors: v.retry, typed: typedOf(b) }, 400);
-  try {
-    await saveKpi(c.get('database').db, c.get('actor'), fy, null, null, kpiFields(v));
-  } catch (e) {
-    if (e instanceof WorkspaceError && e.status !== 403 && e.status !== 404) return kpiPage(c, fy, { form: 'kpi-new', errors: {}, typed: typedOf(b) }, e.status, e.message);
-    throw e;
-  }
+  await saveKpi(c.get('database').db, c.get('actor'), fy, null, null, kpiFields(v));
   return back(c, kpiUrl(fy), `KPI「${v.name}」を追加しました`);
-});
+}, onKpis(() => 'kpi-new'));
 
 adminWrite('/e/:fy/kpis/:kpi/definition', async (c, fy, b) => {
   const key = c.req.param('kpi')!;
   const v = parsed(kpiSchema, b);
   if (isRetry(v)) return kpiPage(c, fy, { form: `kpi-${key}`, errors: v.retry, typed: typedOf(b) }, 400);
-  try {
-    await saveKpi(c.get('database').db, c.get('actor'), fy, key, v.version, kpiFields(v));
-  } catch (e) {
-    if (e instanceof WorkspaceError && e.status !== 403 && e.status !== 404) return kpiPage(c, fy, { form: `kpi-${key}`, errors: {}, typed: typedOf(b) }, e.status, e.message);
-    throw e;
-  }
+  await saveKpi(c.get('database').db, c.get('actor'), fy, key, v.version, kpiFields(v));
   return back(c, kpiUrl(fy), `KPI「${v.name}」を保存しました`);
-});
+}, onKpis((c) => `kpi-${c.req.param('kpi')}`));
 
 adminWrite('/e/:fy/kpis/:kpi/move', async (c, fy, b) => {
   await moveKpi(c.get('database').db, c.get('actor'), fy, c.req.param('kpi')!, direction(b));
   return back(c, kpiUrl(fy), 'KPI を移動しました');
-});
+}, onKpis());
 
 adminWrite('/e/:fy/kpis/:kpi/delete', async (c, fy) => {
   await deleteKpi(c.get('database').db, c.get('actor'), fy, c.req.param('kpi')!);
   return back(c, kpiUrl(fy), 'KPI を削除しました（変更履歴に残っています）');
-});
+}, onKpis());
 
 adminWrite('/e/:fy/kpis/:kpi', async (c, fy, b) => {
   const key = c.req.param('kpi')!;
