@@ -1,10 +1,10 @@
 // Applies a spreadsheet preview to the edition in place, in one transaction, recorded as one change set.
 // Rows keep their identity (initiative-years are updated, not recreated), so submissions and history that
 // point at them stay attached. If the edition changed after the preview was made, nothing is applied.
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.ts';
 import * as t from './schema.ts';
-import { bumpEdition, editionStamp, findEdition, recordChangeSet, resolveDepartments, upsertKpis, InvalidInputError } from './repository.ts';
+import { bumpEdition, editionStamp, findEdition, recordChangeSet, resolveDepartments, upsertKpis, InvalidInputError, type AuditEntry } from './repository.ts';
 import type { Initiative } from '../domain/model.ts';
 import type { Preview } from '../domain/changes.ts';
 import { isEmptyPreview } from '../domain/changes.ts';
@@ -27,7 +27,14 @@ export async function applyPreview(
   orgCode: string,
   fiscalYear: number,
   preview: Preview,
-  opts: { actor: string; userId?: number | null; source: string; expectedStamp?: string },
+  opts: {
+    actor: string;
+    userId?: number | null;
+    source: string;
+    expectedStamp?: string;
+    /** Unknown department names of the file to register as aliases of existing departments (name → department). */
+    aliases?: Record<string, string>;
+  },
 ): Promise<ApplyResult> {
   if (preview.errors.length) throw new InvalidInputError(`エラーが ${preview.errors.length} 件あるため適用しません / the file has errors; nothing applied`);
   if (isEmptyPreview(preview)) return { changeSetId: null, changed: 0 };
@@ -48,6 +55,7 @@ export async function applyPreview(
     const subAreas = pillars.length ? await tx.select().from(t.subAreas).where(inArray(t.subAreas.pillarId, pillars.map((p) => p.id))) : [];
     const pillarId = new Map(pillars.map((p) => [p.key, p.id]));
     const subAreaId = new Map(subAreas.map((s) => [s.key, s.id]));
+    const aliasEntries = await registerAliases(tx, ref.organizationId, preview, opts.aliases ?? {});
     const departmentIds = await resolveDepartments(tx, ref.organizationId, next.initiatives.flatMap((i) => i.departments));
 
     for (const [position, i] of next.initiatives.entries()) {
@@ -80,6 +88,7 @@ export async function applyPreview(
         ...preview.added.results.map((l) => ({ entity: 'result', entityKey: l, action: 'insert' as const, before: null, after: { label: l } })),
         ...preview.removed.initiatives.map((l) => ({ entity: 'initiative', entityKey: l, action: 'delete' as const, before: { title: l }, after: null })),
         ...preview.removed.results.map((l) => ({ entity: 'result', entityKey: l, action: 'delete' as const, before: { label: l }, after: null })),
+        ...aliasEntries,
       ],
     );
     await bumpEdition(tx, ref.editionId);
@@ -87,6 +96,24 @@ export async function applyPreview(
   });
   signalChange();
   return result;
+}
+
+/**
+ * Registers the chosen unknown names as aliases before departments are resolved, so the initiatives link
+ * to the existing department and no second spelling is created.
+ */
+async function registerAliases(tx: Tx, organizationId: number, preview: Preview, aliases: Record<string, string>): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  for (const [alias, into] of Object.entries(aliases)) {
+    if (!into) continue;
+    if (!preview.unknownDepartments.some((u) => u.name === alias)) throw new InvalidInputError(`「${alias}」はこのファイルの未登録の課所ではありません`);
+    const [d] = await tx.select({ id: t.departments.id }).from(t.departments).where(and(eq(t.departments.organizationId, organizationId), eq(t.departments.name, into)));
+    if (!d) throw new InvalidInputError(`担当課所「${into}」がありません`);
+    await tx.insert(t.departmentAliases).values({ organizationId, departmentId: d.id, alias });
+    entries.push({ entity: 'department', entityKey: into, action: 'update', before: null, after: { alias } });
+  }
+  if (entries.length) await tx.update(t.organizations).set({ version: sql`${t.organizations.version} + 1`, updatedAt: new Date() }).where(eq(t.organizations.id, organizationId));
+  return entries;
 }
 
 async function writeInitiative(

@@ -44,8 +44,16 @@ export interface Preview {
   removed: { initiatives: string[]; results: string[] };
   errors: CellError[];
   notices: string[];
+  /** Departments the file names that the master lacks: where, and a registered one that looks alike. */
+  unknownDepartments: UnknownDepartment[];
   /** The edition as it would be after applying; only meaningful when there are no errors. */
   next: EditionData;
+}
+
+export interface UnknownDepartment {
+  name: string;
+  where: string[];
+  similar: string | null;
 }
 
 export interface PreviewOptions {
@@ -326,10 +334,14 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
     }
   }
 
-  for (const [name, where] of unknownDepartments) {
-    const similar = current.departments.find((d) => d.name.slice(0, 2) === name.slice(0, 2) && d.name.slice(-1) === name.slice(-1));
+  const unknown: UnknownDepartment[] = [...unknownDepartments].map(([name, where]) => ({
+    name,
+    where,
+    similar: current.departments.find((d) => d.name.slice(0, 2) === name.slice(0, 2) && d.name.slice(-1) === name.slice(-1))?.name ?? null,
+  }));
+  for (const u of unknown) {
     notices.push(
-      `担当課所「${name}」は未登録です（${where.slice(0, 3).join('、')}）。新しい課所として登録されます${similar ? `。「${similar.name}」の別表記なら、取り込み後に shisaku departments merge ${name} --into ${similar.name} で統合できます` : ''}`,
+      `担当課所「${u.name}」は未登録です（${u.where.slice(0, 3).join('、')}）。新しい課所として登録されます${u.similar ? `。「${u.similar}」の別表記なら、取り込み画面で別表記に指定するか、取り込み後に shisaku departments merge ${u.name} --into ${u.similar} で統合できます` : ''}`,
     );
   }
   for (const key of new Set(changes.filter((c) => c.entity === 'initiative' || c.entity === 'result').map((c) => c.key.split('/')[0]!))) {
@@ -338,7 +350,7 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
     if (i && changes.some((c) => c.entity === 'result' && c.key.startsWith(key + '/'))) i.resultsText = '';
   }
   for (const i of next.initiatives) if (added.results.some((r) => r.startsWith(label(i) + ' ／'))) i.resultsText = '';
-  return { changes, added, removed, errors, notices, next };
+  return { changes, added, removed, errors, notices, unknownDepartments: unknown, next };
 }
 
 export function isEmptyPreview(p: Preview): boolean {

@@ -16,7 +16,9 @@ export function rollover(data: EditionData, opts: RolloverOptions = {}): Edition
       // A 新規 initiative of last year is an ongoing one this year.
       status: i.status === 'new' ? 'in_progress' : i.status,
       resultsFiscalYear: fy,
-      results: i.planTargets.map((p) => ({ label: p.label, actual: null, target: p.value, unit: p.unit, note: null, raw: '' })),
+      // A target printed without a name ("・26コンテンツ") measures the initiative itself; a result needs a
+      // name to be entered in the form and the workbook, so it takes the initiative's title.
+      results: i.planTargets.map((p) => ({ label: p.label.trim() || i.title, actual: null, target: p.value, unit: p.unit, note: null, raw: '' })),
       resultsText: '',
     }));
   return {

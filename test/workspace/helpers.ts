@@ -16,6 +16,8 @@ export interface Staff {
   get(path: string): Promise<{ status: number; html: string; location: string | null }>;
   post(path: string, form: Record<string, string | string[]>, opts?: { csrf?: string | null }): Promise<{ status: number; html: string; location: string | null }>;
   csrf(): Promise<string>;
+  /** A multipart form with one file, as a browser sends an upload. */
+  upload(path: string, fields: Record<string, string>, file: { name: string; bytes: Uint8Array; type?: string }): Promise<{ status: number; html: string; location: string | null }>;
 }
 
 export async function addUsers(db: Db) {
@@ -75,6 +77,13 @@ export async function signIn(app: AppLike, login: string, password = PASSWORD): 
       const t = opts.csrf === undefined ? await csrf() : opts.csrf;
       if (t !== null) body.append('_csrf', t);
       for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
+      return request(path, { method: 'POST', body });
+    },
+    upload: async (path, fields, file) => {
+      const body = new FormData();
+      body.append('_csrf', await csrf());
+      for (const [k, v] of Object.entries(fields)) body.append(k, v);
+      body.append('file', new File([new Uint8Array(file.bytes)], file.name, { type: file.type ?? 'application/octet-stream' }));
       return request(path, { method: 'POST', body });
     },
   };

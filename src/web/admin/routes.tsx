@@ -951,6 +951,27 @@ adminRoutes.post('/e/:fy/import', async (c) => {
           <form method="post" action={`/admin/e/${fy}/import/apply`} class="panel">
             <Csrf token={c.get('csrf')} />
             <input type="hidden" name="id" value={id} />
+            {preview.unknownDepartments.length ? (
+              <fieldset>
+                <legend>未登録の担当課所</legend>
+                <p>ファイルに、登録されていない課所名があります。既存の課所の別表記なら選んでください。選ばなければ新しい課所として登録します。</p>
+                {preview.unknownDepartments.map((u, k) => (
+                  <p>
+                    <label for={`alias-${k}`}>
+                      「{u.name}」（{u.where.slice(0, 3).join('、')}
+                      {u.where.length > 3 ? ` ほか${u.where.length - 3}か所` : ''}）
+                    </label>
+                    <br />
+                    <select id={`alias-${k}`} name={`alias_${k}`}>
+                      <option value="">新しい課所として登録する</option>
+                      {[...(u.similar ? [u.similar] : []), ...current.departments.map((d) => d.name).filter((n) => n !== u.similar)].map((n) => (
+                        <option value={n}>「{n}」の別表記{n === u.similar ? '（似た名前）' : ''}</option>
+                      ))}
+                    </select>
+                  </p>
+                ))}
+              </fieldset>
+            ) : null}
             <button type="submit">この内容で適用する</button>
           </form>
         ) : null}
@@ -970,8 +991,11 @@ adminRoutes.post('/e/:fy/import/apply', async (c) => {
     const id = one(await body(c), 'id');
     const p = pending.get(id);
     if (!p || p.fy !== fy || p.userId !== c.get('actor').id) throw new WorkspaceError('確認の有効期限が切れました。もう一度ファイルを選んでください', 409);
+    const b = await body(c);
+    const aliases = Object.fromEntries(p.preview.unknownDepartments.map((u, k) => [u.name, one(b, `alias_${k}`)]).filter(([, into]) => into));
+    const r = await applyPreview(c.get('database').db, await orgCode(c), fy, p.preview, { actor: c.get('actor').login, userId: c.get('actor').id, source: 'import:upload', expectedStamp: p.stamp, aliases });
+    // Kept until it applied, so a refusal (a department removed meanwhile) can be retried from the page.
     pending.delete(id);
-    const r = await applyPreview(c.get('database').db, await orgCode(c), fy, p.preview, { actor: c.get('actor').login, userId: c.get('actor').id, source: 'import:upload', expectedStamp: p.stamp });
     return back(c, `/admin/e/${fy}`, `取り込みました（変更 ${r.changed} 件）`);
   } catch (e) {
     if (e instanceof StalePreviewError) return refusal(c, new WorkspaceError(e.message, 409));
