@@ -4,6 +4,7 @@
 import { sql } from 'drizzle-orm';
 import {
   bigint,
+  customType,
   bigserial,
   boolean,
   char,
@@ -374,6 +375,39 @@ export const assessments = pgTable(
   },
   (t) => [uniqueIndex('assessments_initiative_user').on(t.initiativeYearId, t.userId)],
 );
+
+/** Raw bytes (an uploaded file); Buffer in, Buffer out on both drivers. */
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/**
+ * Failed logins by client address and by login name, one row per failure. In the database, so every
+ * server process sees the same counters and a restart does not reset them.
+ */
+export const loginFailures = pgTable(
+  'login_failures',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    key: text('key').notNull(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('login_failures_key_at').on(t.key, t.at), index('login_failures_at').on(t.at)],
+);
+
+/**
+ * An uploaded spreadsheet between its preview and the admin's "apply": the file itself and the edition
+ * stamp it was previewed against. Apply reads it again, so any server process can finish the upload.
+ */
+export const pendingUploads = pgTable('pending_uploads', {
+  id: text('id').primaryKey(),
+  userId: integer('user_id')
+    .notNull()
+    .references(() => users.id, { onDelete: 'cascade' }),
+  fiscalYear: integer('fiscal_year').notNull(),
+  filename: text('filename').notNull(),
+  content: bytea('content').notNull(),
+  stamp: text('stamp').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
 
 export const outbox = pgTable('outbox', {
   id: serial('id').primaryKey(),

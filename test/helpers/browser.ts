@@ -9,7 +9,6 @@ import { openDatabase, type Database, type Db } from '../../src/db/client.ts';
 import { loadSample } from '../../src/db/sample.ts';
 import { startServer } from '../../src/web/server.ts';
 import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
-import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
 
 const require = createRequire(import.meta.url);
 const AXE = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -45,7 +44,6 @@ export interface BrowserSite {
 export async function browserSite(prepare?: (db: Db) => Promise<void>): Promise<BrowserSite> {
   const database = await openDatabase({ dataDir: 'memory://' });
   clearEditionCache();
-  resetLoginLimiter();
   await loadSample(database.db);
   await prepare?.(database.db);
   const server = await startServer({ database, port: 0, hostname: '127.0.0.1' });

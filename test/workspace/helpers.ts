@@ -5,7 +5,6 @@ import type { Database, Db } from '../../src/db/client.ts';
 import { loadSample } from '../../src/db/sample.ts';
 import { createApp } from '../../src/web/app.tsx';
 import { clearEditionCache } from '../../src/web/public/edition-cache.ts';
-import { resetLoginLimiter } from '../../src/web/admin/routes.tsx';
 import type { Backend } from '../helpers/db.ts';
 import type { Role } from '../../src/domain/roles.ts';
 
@@ -37,7 +36,6 @@ export async function addUsers(db: Db) {
 export async function workspaceApp(backend: Backend): Promise<{ database: Database; app: ReturnType<typeof createApp> }> {
   const database = await backend.open();
   clearEditionCache();
-  resetLoginLimiter();
   try {
     await loadSample(database.db);
     await addUsers(database.db);

@@ -1,6 +1,6 @@
 // The Excel/CSV upload page of the workspace, on both databases: a Shift_JIS CSV with a change and an
 // unknown department is previewed, the unknown name is made an alias of an existing department on the
-// apply form, and the initiative links to that department; bad files, files with errors, a stale preview
+// apply form (finished by another server process), and the initiative links to that department; bad files, files with errors, a stale preview
 // and an oversized upload are refused with a message and write nothing.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -13,6 +13,7 @@ import { editionStamp, loadEdition } from '../../src/db/repository.ts';
 import { spreadsheetRows } from '../../src/export/csv.ts';
 import { exportWorkbook } from '../../src/export/xlsx.ts';
 import { formOf, signIn, workspaceApp } from './helpers.ts';
+import { createApp } from '../../src/web/app.tsx';
 import type { Db } from '../../src/db/client.ts';
 import type { EditionData } from '../../src/domain/model.ts';
 
@@ -61,7 +62,9 @@ for (const backend of backends) {
         assert.match(alert(r.html), /担当課所「ない課」がありません/);
         assert.equal(await fingerprint(db), before, 'a refused apply wrote nothing');
 
-        r = await admin.post('/admin/e/2024/import/apply', { id, alias_0: '人事課' });
+        // Another server process over the same database finishes the upload: it is kept in the database.
+        const other = await signIn(createApp({ database }), 'admin');
+        r = await other.post('/admin/e/2024/import/apply', { id, alias_0: '人事課' });
         assert.equal(r.status, 303, alert(r.html));
         const after = (await loadEdition(db, '082023', 2024))!;
         assert.deepEqual(after.initiatives.find((i) => i.key === K05)!.departments, ['人事課']);
@@ -69,6 +72,8 @@ for (const backend of backends) {
         assert.deepEqual(after.departments.find((d) => d.name === '人事課')!.aliases, ['人事給与課']);
         assert.equal(after.departments.some((d) => d.name === '人事給与課'), false, 'no second spelling was created');
         assert.equal((await admin.post('/admin/e/2024/import/apply', { id })).status, 409, 'a preview applies once');
+        const digital = await signIn(app, 'digital');
+        assert.equal((await digital.post('/admin/e/2024/import/apply', { id })).status, 403);
       });
 
       await t.test('an unknown department left as it is becomes a new department', async () => {

@@ -52,34 +52,3 @@ export function requireCsrf(): MiddlewareHandler<AdminEnv> {
     await next();
   };
 }
-
-/**
- * Failed logins per client and per login name in a sliding window. In memory: one server process holds
- * the embedded database anyway, and a restart forgetting the counters is acceptable.
- */
-export class LoginLimiter {
-  private failures = new Map<string, number[]>();
-  constructor(
-    readonly max = 5,
-    readonly windowMs = 15 * 60_000,
-  ) {}
-  private recent(key: string, now: number): number[] {
-    const list = (this.failures.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (list.length) this.failures.set(key, list);
-    else this.failures.delete(key);
-    return list;
-  }
-  blocked(keys: string[], now = Date.now()): boolean {
-    return keys.some((k) => this.recent(k, now).length >= this.max);
-  }
-  fail(keys: string[], now = Date.now()) {
-    for (const k of keys) this.failures.set(k, [...this.recent(k, now), now]);
-    if (this.failures.size > 10_000) this.failures.clear(); // a flood of names must not grow memory without bound
-  }
-  reset() {
-    this.failures.clear();
-  }
-  succeed(keys: string[]) {
-    for (const k of keys) this.failures.delete(k);
-  }
-}

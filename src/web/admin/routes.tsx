@@ -3,7 +3,7 @@
 // command of db/workspace.ts, which checks the actor's permission again; a refusal changes nothing.
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { authenticate, changePassword, createSession, endSession } from '../../db/accounts.ts';
+import { authenticate, changePassword, clearLoginFailures, createSession, endSession, loginBlocked, recordLoginFailure } from '../../db/accounts.ts';
 import { editionStamp, initiativeHistory, listEditions, loadEdition, placeNames } from '../../db/repository.ts';
 import {
   ConflictError,
@@ -28,27 +28,24 @@ import {
   type SubmissionState,
 } from '../../db/workspace.ts';
 import { applyPreview, StalePreviewError } from '../../db/apply-changes.ts';
+import { dropUpload, findUpload, keepUpload } from '../../db/uploads.ts';
 import { can, owns, ROLE_LABELS } from '../../domain/roles.ts';
 import { diffInitiative, isInitiativeSnapshot } from '../../domain/edition-diff.ts';
 import { renderInitiativeChange } from '../../report/diff-html.ts';
 import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
-import { formatErrors, previewSpreadsheet, type Preview } from '../../domain/changes.ts';
+import { formatErrors, previewSpreadsheet } from '../../domain/changes.ts';
 import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
 import { body, back, fyParam, orgCode, page, refusal } from './respond.tsx';
 import { AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
-import { clearSessionCookie, LoginLimiter, requireCsrf, requireSession, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
+import { clearSessionCookie, requireCsrf, requireSession, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
 import { identitySchema, list, one, parseInitiativeForm, parseSettingsForm, removeSchema, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
 import { moveInitiative, removeInitiative, updateIdentity } from '../../db/structure.ts';
 import { direction, ERROR_LEAD, IdentityPanel, isRetry, NewInitiativeForm, parsed, structureRoutes, structureUrl, typedOf, type FormState } from './structure.tsx';
-import { randomBytes } from 'node:crypto';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 
 export const adminRoutes = new Hono<AdminEnv>();
-const limiter = new LoginLimiter();
-/** Tests sign in many times from one address; production never calls this. */
-export const resetLoginLimiter = () => limiter.reset();
 
 // An upload larger than any workbook we accept is refused before it is read into memory.
 adminRoutes.use(
@@ -104,13 +101,14 @@ adminRoutes.post('/login', async (c) => {
   const next = one(body, 'next');
   const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local';
   const keys = [`ip:${ip}`, `login:${login.toLowerCase()}`];
-  if (limiter.blocked(keys)) return loginPage(c, { error: 'ログインの失敗が続いたため、15分間ログインできません。', login, next }, 429);
+  const db = c.get('database').db;
+  if (await loginBlocked(db, keys)) return loginPage(c, { error: 'ログインの失敗が続いたため、15分間ログインできません。', login, next }, 429);
   const actor = login && password ? await authenticate(c.get('database').db, login, password) : null;
   if (!actor) {
-    limiter.fail(keys);
+    await recordLoginFailure(db, keys);
     return loginPage(c, { error: 'ログイン名またはパスワードが違います。', login, next }, 401);
   }
-  limiter.succeed(keys);
+  await clearLoginFailures(db, keys);
   const { token } = await createSession(c.get('database').db, actor.id);
   setSessionCookie(c, token);
   return c.redirect(safeNext(next), 303);
@@ -849,8 +847,18 @@ adminRoutes.get('/i/:key/history', async (c) => {
 
 // ---- Excel / CSV upload: preview, then apply -----------------------------------------------------------
 
-/** Previews waiting to be applied, by a random id; kept briefly, in this process only. */
-const pending = new Map<string, { preview: Preview; stamp: string; fy: number; userId: number; at: number }>();
+/** Reads an uploaded file and previews it against the edition as it is now, with the stamp of that state. */
+async function previewUpload(c: Context<AdminEnv>, fy: number, filename: string, bytes: Uint8Array) {
+  const sheets = /\.csv$/i.test(filename) ? [readCsv(bytes).sheet] : await readXlsx(bytes);
+  const code = await orgCode(c);
+  const db = c.get('database').db;
+  // The stamp first: a write between the two reads then shows as a stale preview, never as a silent overwrite.
+  const stamp = await editionStamp(db, code, fy);
+  const current = await loadEdition(db, code, fy);
+  if (!current || !stamp) throw new WorkspaceError('その版はありません', 404);
+  if (current.edition.state === 'published') throw new WorkspaceError('公開済みの版には取り込めません（再開してから取り込みます）', 409);
+  return { preview: previewSpreadsheet(current, sheets), stamp, current };
+}
 
 adminRoutes.get('/e/:fy/import', (c) => {
   if (!can(c.get('actor'), 'manage')) return refusal(c, new WorkspaceError('この操作をする権限がありません', 403));
@@ -882,16 +890,8 @@ adminRoutes.post('/e/:fy/import', async (c) => {
     if (!(file instanceof File)) throw new WorkspaceError('ファイルを選んでください');
     if (file.size > LIMITS.maxBytes) throw new WorkspaceError(`ファイルが大きすぎます（上限 ${LIMITS.maxBytes / 1024 / 1024} MB）`);
     const bytes = new Uint8Array(await file.arrayBuffer());
-    const sheets = /\.csv$/i.test(file.name) ? [readCsv(bytes).sheet] : await readXlsx(bytes);
-    const code = await orgCode(c);
-    const current = await loadEdition(c.get('database').db, code, fy);
-    if (!current) throw new WorkspaceError('その版はありません', 404);
-    if (current.edition.state === 'published') throw new WorkspaceError('公開済みの版には取り込めません（再開してから取り込みます）', 409);
-    const stamp = (await editionStamp(c.get('database').db, code, fy))!;
-    const preview = previewSpreadsheet(current, sheets);
-    const id = randomBytes(16).toString('hex');
-    for (const [k, v] of pending) if (Date.now() - v.at > 30 * 60_000) pending.delete(k);
-    if (!preview.errors.length) pending.set(id, { preview, stamp, fy, userId: c.get('actor').id, at: Date.now() });
+    const { preview, stamp, current } = await previewUpload(c, fy, file.name, bytes);
+    const id = preview.errors.length ? '' : await keepUpload(c.get('database').db, c.get('actor'), { fiscalYear: fy, filename: file.name, content: bytes, stamp });
     return page(
       c,
       '取り込みの確認',
@@ -988,17 +988,20 @@ adminRoutes.post('/e/:fy/import/apply', async (c) => {
   try {
     if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
     const fy = fyParam(c);
-    const id = one(await body(c), 'id');
-    const p = pending.get(id);
-    if (!p || p.fy !== fy || p.userId !== c.get('actor').id) throw new WorkspaceError('確認の有効期限が切れました。もう一度ファイルを選んでください', 409);
     const b = await body(c);
-    const aliases = Object.fromEntries(p.preview.unknownDepartments.map((u, k) => [u.name, one(b, `alias_${k}`)]).filter(([, into]) => into));
-    const r = await applyPreview(c.get('database').db, await orgCode(c), fy, p.preview, { actor: c.get('actor').login, userId: c.get('actor').id, source: 'import:upload', expectedStamp: p.stamp, aliases });
-    // Kept until it applied, so a refusal (a department removed meanwhile) can be retried from the page.
-    pending.delete(id);
+    const db = c.get('database').db;
+    const kept = await findUpload(db, c.get('actor'), fy, one(b, 'id'));
+    if (!kept) throw new WorkspaceError('確認の有効期限が切れました。もう一度ファイルを選んでください', 409);
+    const { preview, stamp } = await previewUpload(c, fy, kept.filename, kept.content);
+    if (stamp !== kept.stamp) throw new StalePreviewError();
+    const aliases = Object.fromEntries(preview.unknownDepartments.map((u, k) => [u.name, one(b, `alias_${k}`)]).filter(([, into]) => into));
+    const r = await applyPreview(db, await orgCode(c), fy, preview, { actor: c.get('actor').login, userId: c.get('actor').id, source: 'import:upload', expectedStamp: kept.stamp, aliases });
+    // Kept until it applied, so a refused apply (a department removed meanwhile) can be retried from the page.
+    await dropUpload(db, kept.id);
     return back(c, `/admin/e/${fy}`, `取り込みました（変更 ${r.changed} 件）`);
   } catch (e) {
     if (e instanceof StalePreviewError) return refusal(c, new WorkspaceError(e.message, 409));
+    if (e instanceof SpreadsheetError) return refusal(c, new WorkspaceError(e.ja));
     return refusal(c, e);
   }
 });
