@@ -5,7 +5,7 @@ import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db, DbOrTx } from './client.ts';
 import * as t from './schema.ts';
-import { InvalidInputError, recordChangeSet, resolveDepartments } from './repository.ts';
+import { InvalidInputError, recordChangeSet } from './repository.ts';
 import { ROLES, type Actor, type Role } from '../domain/roles.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
 
@@ -28,7 +28,30 @@ export interface NewUser {
   departments?: string[];
 }
 
-export async function createUser(db: Db, u: NewUser, actor = 'cli'): Promise<number> {
+export class UnknownDepartmentError extends InvalidInputError {
+  constructor(readonly department: string) {
+    super(`担当課所「${department}」は登録されていません / unknown department ${department}`);
+  }
+}
+
+/**
+ * Department names (or aliases) to the master's departments. An unknown name is refused rather than
+ * created: a typo here would make a department no initiative belongs to, and an editor of nothing.
+ */
+export async function departmentIds(tx: DbOrTx, organizationId: number, names: string[]): Promise<{ id: number; name: string }[]> {
+  if (!names.length) return [];
+  const rows = await tx.select({ id: t.departments.id, name: t.departments.name }).from(t.departments).where(eq(t.departments.organizationId, organizationId));
+  const aliases = await tx.select({ id: t.departmentAliases.departmentId, alias: t.departmentAliases.alias }).from(t.departmentAliases).where(eq(t.departmentAliases.organizationId, organizationId));
+  const out: { id: number; name: string }[] = [];
+  for (const typed of names) {
+    const id = rows.find((d) => d.name === typed)?.id ?? aliases.find((a) => a.alias === typed)?.id;
+    if (id === undefined) throw new UnknownDepartmentError(typed);
+    if (!out.some((d) => d.id === id)) out.push({ id, name: rows.find((d) => d.id === id)!.name });
+  }
+  return out;
+}
+
+export async function createUser(db: Db, u: NewUser, actor = 'cli', actorId: number | null = null): Promise<number> {
   const code = validateOrgCode(u.orgCode);
   if (!code.ok) throw new InvalidInputError(`${code.reason} / ${code.reasonEn}`);
   if (!/^[A-Za-z0-9._@-]{2,64}$/.test(u.login)) throw new InvalidInputError('ログイン名は半角英数字と . _ @ - の2〜64文字です / invalid login name');
@@ -46,12 +69,10 @@ export async function createUser(db: Db, u: NewUser, actor = 'cli'): Promise<num
       .insert(t.users)
       .values({ organizationId: org.id, login: u.login, displayName: u.displayName, email: u.email ?? null, passwordHash, role: u.role })
       .returning({ id: t.users.id });
-    if (u.departments?.length) {
-      const ids = await resolveDepartments(tx, org.id, u.departments);
-      await tx.insert(t.userDepartments).values([...new Set(ids.values())].map((departmentId) => ({ userId: row!.id, departmentId })));
-    }
-    await recordChangeSet(tx, { organizationId: org.id, actor, userId: null, source: 'user:add', summary: `user ${u.login} (${u.role})` }, [
-      { entity: 'user', entityKey: u.login, action: 'insert', before: null, after: { login: u.login, role: u.role, departments: u.departments ?? [] } },
+    const departments = await departmentIds(tx, org.id, u.departments ?? []);
+    if (departments.length) await tx.insert(t.userDepartments).values(departments.map((d) => ({ userId: row!.id, departmentId: d.id })));
+    await recordChangeSet(tx, { organizationId: org.id, actor, userId: actorId, source: 'user:add', summary: `user ${u.login} (${u.role})` }, [
+      { entity: 'user', entityKey: u.login, action: 'insert', before: null, after: { login: u.login, displayName: u.displayName, email: u.email ?? null, role: u.role, departments: departments.map((d) => d.name) } },
     ]);
     return row!.id;
   });

@@ -8,6 +8,7 @@ import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from './client.ts';
 import * as t from './schema.ts';
 import { bumpEdition, loadDepartments, loadInitiativeYears, loadKpis, recordChangeSet, type AuditEntry } from './repository.ts';
+import { departmentIds, UnknownDepartmentError } from './accounts.ts';
 import { signalChange } from './change-signal.ts';
 import { allow, ConflictError, editionOf, findRound, lastWriter, lockItem, snapshot, WorkspaceError, type EditionAt } from './workspace.ts';
 import type { Actor } from '../domain/roles.ts';
@@ -256,21 +257,14 @@ export interface InitiativeIdentity {
 
 /** Department names as typed (or one of their aliases) to ids; an unknown name is refused, not created. */
 export async function knownDepartments(tx: DbOrTx, organizationId: number, names: string[]): Promise<{ id: number; name: string }[]> {
-  const master = await loadDepartmentRows(tx, organizationId);
-  const out: { id: number; name: string }[] = [];
-  for (const typed of names) {
-    const hit = master.find((d) => d.name === typed || d.aliases.includes(typed));
-    if (!hit) throw new WorkspaceError(`担当課所「${typed}」は登録されていません。「担当課所」の画面で追加するか、正しい表記を選んでください`);
-    if (!out.some((d) => d.id === hit.id)) out.push({ id: hit.id, name: hit.name });
+  try {
+    const out = await departmentIds(tx, organizationId, names);
+    if (!out.length) throw new WorkspaceError('担当課所を入力してください');
+    return out;
+  } catch (e) {
+    if (e instanceof UnknownDepartmentError) throw new WorkspaceError(`担当課所「${e.department}」は登録されていません。「担当課所」の画面で追加するか、正しい表記を選んでください`);
+    throw e;
   }
-  if (!out.length) throw new WorkspaceError('担当課所を入力してください');
-  return out;
-}
-
-async function loadDepartmentRows(tx: DbOrTx, organizationId: number) {
-  const rows = await tx.select({ id: t.departments.id, name: t.departments.name }).from(t.departments).where(eq(t.departments.organizationId, organizationId));
-  const aliases = await tx.select({ id: t.departmentAliases.departmentId, alias: t.departmentAliases.alias }).from(t.departmentAliases).where(eq(t.departmentAliases.organizationId, organizationId));
-  return rows.map((d) => ({ ...d, aliases: aliases.filter((a) => a.id === d.id).map((a) => a.alias) }));
 }
 
 export async function placement(tx: DbOrTx, editionId: number, pillarKey: string, subAreaKey: string | null) {

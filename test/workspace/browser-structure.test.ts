@@ -1,6 +1,6 @@
 // The admin's master-data pages in Chromium (the pages carry no script): a new pillar and sub-area, an
 // initiative moved into it and renumbered, a KPI defined with a typo corrected next to its field, a
-// department renamed; axe-core finds no WCAG 2.1 A/AA violation on any of the pages, and after
+// department renamed, an editor account added for it; axe-core finds no WCAG 2.1 A/AA violation on any of the pages, and after
 // publishing the portal shows the new structure.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,6 +84,18 @@ test('the admin restructures the 2024 edition in a browser', { timeout: 180_000 
   await row.getByLabel('新しい表記').fill('商工観光課');
   await row.getByRole('button', { name: '「商工推進課」を改称' }).click();
   await page.getByText('「商工推進課」を「商工観光課」に改称しました').waitFor();
+
+  await page.goto(`${base}/admin/users`);
+  assert.deepEqual(await axeViolations(page), [], 'accounts page');
+  const account = page.locator('form[action="/admin/users"]');
+  await account.getByLabel('ログイン名（半角英数字）').fill('kanko');
+  await account.getByLabel('表示名').fill('観光担当');
+  await account.getByLabel(/担当課所/).fill('商工観光課');
+  await account.getByLabel(/初期パスワード/).fill('a long enough password');
+  await account.getByRole('button', { name: '追加' }).click();
+  await page.getByText('アカウント「kanko」を追加しました').waitFor();
+  await page.getByRole('link', { name: 'kanko' }).click();
+  assert.deepEqual(await axeViolations(page), [], 'account page');
 
   // Publish (the other initiatives' round is done directly), then the portal shows the new pillar.
   const admin = (await authenticate(database.db, 'admin', PASSWORD))!;

@@ -16,7 +16,7 @@ const K04 = doc.data.initiatives.find((i) => i.number === '04')!.key;
 
 const HOSTILE = `<script>alert(1)</script>"'; DROP TABLE users; --`;
 /** Free-text fields; the others (ids, versions, choices) stay valid so the probe reaches the command. */
-const HOSTILE_FIELDS = new Set(['comment', 'reason', 'title', 'content', 'plan', 'name', 'tagline', 'unit', 'alias', 'to', 'from', 'into', 'departments', 'dueDate', 'value', 'target', 'number']);
+const HOSTILE_FIELDS = new Set(['comment', 'reason', 'title', 'content', 'plan', 'name', 'tagline', 'unit', 'alias', 'to', 'from', 'into', 'departments', 'dueDate', 'value', 'target', 'number', 'displayName', 'email', 'login']);
 
 type Who = 'nobody' | 'admin' | 'digital' | 'shoko' | 'exec' | 'expert';
 const EVERYONE: Who[] = ['admin', 'digital', 'shoko', 'exec', 'expert'];
@@ -85,6 +85,9 @@ for (const backend of backends) {
         { path: '/admin/departments/alias', form: { name: '市民課', alias: '市民窓口課' }, allowed: ['admin'] },
         { path: '/admin/departments/alias/delete', form: { alias: '市民窓口課' }, allowed: ['admin'] },
         { path: '/admin/departments/delete', form: { name: '新設課' }, allowed: ['admin'] },
+        { path: '/admin/users', form: { login: 'newbie', displayName: '新人', email: '', role: 'viewer', departments: '', password: 'a long enough password' }, allowed: ['admin'] },
+        { path: '/admin/users/newbie', form: { version: '1', displayName: '新人', email: '', role: 'editor', departments: 'デジタル推進課' }, allowed: ['admin'] },
+        { path: '/admin/users/newbie/password', form: { password: 'another long password' }, allowed: ['admin'] },
         { path: '/admin/e/2024/import', form: {}, allowed: ['admin'] },
         { path: '/admin/e/2024/import/apply', form: { id: 'nothing' }, allowed: ['admin'] },
       ];
@@ -130,6 +133,8 @@ for (const backend of backends) {
         { path: '/admin/e/2024/structure', allowed: ['admin'] },
         { path: '/admin/e/2024/kpis', allowed: ['admin'] },
         { path: '/admin/departments', allowed: ['admin'] },
+        { path: '/admin/users', allowed: ['admin'] },
+        { path: '/admin/users/digital', allowed: ['admin'] },
       ];
       await t.test('what the hostile probes stored is printed as text on every page', async () => {
         for (const route of reads) {
@@ -137,7 +142,7 @@ for (const backend of backends) {
           assert.doesNotMatch(r.html, /<script>alert/, route.path);
         }
         const users = await database.db.execute(sql`SELECT count(*)::int AS n FROM users`);
-        assert.equal((users as unknown as { rows: { n: number }[] }).rows[0]!.n, 5, 'the users table is still there');
+        assert.equal((users as unknown as { rows: { n: number }[] }).rows[0]!.n, 6, 'the users table is still there: the five staff and the one the matrix added');
       });
       await t.test('reads of unpublished data', async () => {
         for (const route of reads) {

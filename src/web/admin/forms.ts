@@ -210,3 +210,52 @@ export function parseWith<S extends z.ZodType>(schema: S, body: Body): { ok: tru
   const r = schema.safeParse(fields);
   return r.success ? { ok: true, value: r.data } : { ok: false, errors: zodErrors(r.error) };
 }
+
+// ---- staff accounts (admin) ----------------------------------------------------------------------------
+
+const role = z.enum(['admin', 'editor', 'viewer', 'evaluator'], { error: '役割を選んでください' });
+const email = z
+  .string()
+  .transform((s) => s.trim())
+  .refine((s) => s === '' || (s.length <= 254 && /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(s)), 'メールアドレスの形ではありません')
+  .transform((s) => s || null);
+const accountDepartments = z.string().transform((s) => [...new Set(s.split(/[、,，\n]/).map((d) => d.trim()).filter(Boolean))]);
+const newPassword = z
+  .string()
+  .refine((s) => s.length >= 12, 'パスワードは12文字以上にしてください')
+  .refine((s) => s.length <= 256, 'パスワードは256文字までです');
+const editorNeedsDepartment = (v: { role: string; departments: string[] }) => v.role !== 'editor' || v.departments.length > 0;
+
+export const newAccountSchema = z
+  .object({
+    login: z
+      .string()
+      .transform((s) => s.trim())
+      .refine((s) => /^[A-Za-z0-9._@-]{2,64}$/.test(s), 'ログイン名は半角英数字と . _ @ - の2〜64文字です'),
+    displayName: name('表示名'),
+    email,
+    role,
+    departments: accountDepartments,
+    password: newPassword,
+  })
+  .refine(editorNeedsDepartment, { message: '編集者には担当課所が必要です', path: ['departments'] });
+
+export const accountSchema = z
+  .object({
+    version: z.coerce.number({ error: '版数がありません' }).int().min(1),
+    displayName: name('表示名'),
+    email,
+    role,
+    departments: accountDepartments,
+    disabled: z.string().transform((s) => s === 'on'),
+  })
+  .refine(editorNeedsDepartment, { message: '編集者には担当課所が必要です', path: ['departments'] });
+
+export const passwordResetSchema = z.object({ password: newPassword });
+
+/** What was typed into a form, to show it again with its errors. */
+export function typedOf(b: Body): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of Object.keys(b)) if (k !== '_csrf') out[k] = one(b, k);
+  return out;
+}

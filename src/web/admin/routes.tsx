@@ -37,11 +37,12 @@ import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { formatErrors, previewSpreadsheet } from '../../domain/changes.ts';
 import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
 import { body, back, fyParam, orgCode, page, refusal } from './respond.tsx';
-import { AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
+import { ERROR_LEAD, type FormState, AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
 import { clearSessionCookie, requireCsrf, requireSession, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
-import { identitySchema, list, one, parseInitiativeForm, parseSettingsForm, removeSchema, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
+import { identitySchema, list, one, typedOf, parseInitiativeForm, parseSettingsForm, removeSchema, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
 import { moveInitiative, removeInitiative, updateIdentity } from '../../db/structure.ts';
-import { direction, ERROR_LEAD, IdentityPanel, isRetry, NewInitiativeForm, parsed, structureRoutes, structureUrl, typedOf, type FormState } from './structure.tsx';
+import { userRoutes } from './users.tsx';
+import { direction, IdentityPanel, isRetry, NewInitiativeForm, parsed, structureRoutes, structureUrl } from './structure.tsx';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 
@@ -118,8 +119,9 @@ adminRoutes.post('/login', async (c) => {
 
 adminRoutes.use('*', except('/admin/login', requireSession(), requireCsrf()));
 
-// Pillars, sub-areas, KPIs and departments: mounted after the guards above, so they apply.
+// Pillars, sub-areas, KPIs, departments and accounts: mounted after the guards above, so they apply.
 adminRoutes.route('/', structureRoutes);
+adminRoutes.route('/', userRoutes);
 
 adminRoutes.post('/logout', async (c) => {
   const token = getCookie(c, SESSION_COOKIE);
@@ -238,6 +240,9 @@ adminRoutes.get('/', async (c) => {
       ) : null}
       {can(actor, 'manage') ? (
         <ul>
+          <li>
+            <a href="/admin/users">アカウント</a>
+          </li>
           <li>
             <a href="/admin/departments">担当課所</a>
           </li>

@@ -31,7 +31,7 @@ import { can } from '../../domain/roles.ts';
 import { initiativeLabel, type EditionData, type Initiative } from '../../domain/model.ts';
 import { normalizeNumber } from '../../domain/decimal.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
-import { Csrf } from './views.tsx';
+import { Csrf, ERROR_LEAD, Field, Select, type FormState } from './views.tsx';
 import { back, body, fyParam, orgCode, page, refusal } from './respond.tsx';
 import type { AdminEnv } from './auth.ts';
 import {
@@ -44,6 +44,7 @@ import {
   newInitiativeSchema,
   one,
   parseWith,
+  typedOf,
   pillarSchema,
   renameDepartmentSchema,
   subAreaSchema,
@@ -52,21 +53,6 @@ import {
 } from './forms.ts';
 
 export const structureRoutes = new Hono<AdminEnv>();
-
-/** A form shown again: which one, its errors by field, and what was typed. */
-export interface FormState {
-  form: string;
-  errors: FieldErrors;
-  typed: Record<string, string>;
-}
-
-export function typedOf(b: Body): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const k of Object.keys(b)) if (k !== '_csrf') out[k] = one(b, k);
-  return out;
-}
-
-export const ERROR_LEAD = '入力に誤りがあります。各欄の説明を確認してください。';
 
 /** Permission before validation: someone who may not write learns nothing from a form's errors. */
 function mustManage(c: Context<AdminEnv>) {
@@ -80,78 +66,6 @@ async function editionFor(c: Context<AdminEnv>, fy: number): Promise<EditionData
 }
 
 // ---- small form pieces -------------------------------------------------------------------------------
-
-interface FieldProps {
-  form: string;
-  name: string;
-  label: string;
-  value: string;
-  state?: FormState;
-  size?: number;
-  inputmode?: 'decimal' | 'numeric';
-  required?: boolean;
-  list?: string;
-  inline?: boolean;
-}
-
-/** A labelled input that shows what was typed and its error when its form comes back with errors. */
-function Field({ form, name, label, value, state, size, inputmode, required, list, inline }: FieldProps) {
-  const mine = state?.form === form;
-  const error = mine ? state.errors[name] : undefined;
-  const id = `${form}-${name}`;
-  const input = (
-    <input
-      id={id}
-      name={name}
-      value={mine ? (state.typed[name] ?? value) : value}
-      size={size}
-      inputmode={inputmode}
-      required={required}
-      list={list}
-      aria-invalid={error ? 'true' : undefined}
-      aria-describedby={error ? `${id}-error` : undefined}
-    />
-  );
-  return (
-    <span class={inline ? 'field inline-field' : 'field'}>
-      <label for={id}>{label}</label>
-      {inline ? ' ' : <br />}
-      {input}
-      {error ? (
-        <span class="field-error" id={`${id}-error`}>
-          {' '}
-          {error}
-        </span>
-      ) : null}
-    </span>
-  );
-}
-
-function Select({ form, name, label, value, options, state }: { form: string; name: string; label: string; value: string; options: [string, string][]; state?: FormState }) {
-  const mine = state?.form === form;
-  const error = mine ? state.errors[name] : undefined;
-  const chosen = mine ? (state.typed[name] ?? value) : value;
-  const id = `${form}-${name}`;
-  return (
-    <span class="field">
-      <label for={id}>{label}</label>
-      <br />
-      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
-        {options.map(([v, text]) => (
-          <option value={v} selected={v === chosen}>
-            {text}
-          </option>
-        ))}
-      </select>
-      {error ? (
-        <span class="field-error" id={`${id}-error`}>
-          {' '}
-          {error}
-        </span>
-      ) : null}
-    </span>
-  );
-}
 
 /** Up and down as one form with two buttons; the ends are disabled rather than refused. */
 function MoveButtons({ action, csrf, what, first, last, disabled }: { action: string; csrf: string; what: string; first: boolean; last: boolean; disabled?: boolean }) {

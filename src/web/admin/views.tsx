@@ -216,3 +216,87 @@ export function InitiativeForm({ action, csrf, version, initiative, errors, disa
     </form>
   );
 }
+
+// ---- form pieces shared by the admin's pages ------------------------------------------------------------
+
+/** A form shown again: which one, its errors by field, and what was typed. */
+export interface FormState {
+  form: string;
+  errors: FieldErrors;
+  typed: Record<string, string>;
+}
+
+export const ERROR_LEAD = '入力に誤りがあります。各欄の説明を確認してください。';
+
+interface FieldProps {
+  form: string;
+  name: string;
+  label: string;
+  value: string;
+  state?: FormState;
+  size?: number;
+  inputmode?: 'decimal' | 'numeric';
+  required?: boolean;
+  list?: string;
+  inline?: boolean;
+}
+
+/** A labelled input that shows what was typed and its error when its form comes back with errors. */
+export function Field({ form, name, label, value, state, size, inputmode, required, list, inline }: FieldProps) {
+  const mine = state?.form === form;
+  const error = mine ? state.errors[name] : undefined;
+  const id = `${form}-${name}`;
+  const input = (
+    <input
+      id={id}
+      name={name}
+      value={mine ? (state.typed[name] ?? value) : value}
+      size={size}
+      inputmode={inputmode}
+      required={required}
+      list={list}
+      aria-invalid={error ? 'true' : undefined}
+      aria-describedby={error ? `${id}-error` : undefined}
+    />
+  );
+  return (
+    <span class={inline ? 'field inline-field' : 'field'}>
+      <label for={id}>{label}</label>
+      {inline ? ' ' : <br />}
+      {input}
+      {error ? (
+        <span class="field-error" id={`${id}-error`}>
+          {' '}
+          {error}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
+export function Select({ form, name, label, value, options, state }: { form: string; name: string; label: string; value: string; options: [string, string][]; state?: FormState }) {
+  const mine = state?.form === form;
+  const error = mine ? state.errors[name] : undefined;
+  const chosen = mine ? (state.typed[name] ?? value) : value;
+  const id = `${form}-${name}`;
+  return (
+    <span class="field">
+      <label for={id}>{label}</label>
+      <br />
+      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+        {options.map(([v, text]) => (
+          <option value={v} selected={v === chosen}>
+            {text}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <span class="field-error" id={`${id}-error`}>
+          {' '}
+          {error}
+        </span>
+      ) : null}
+    </span>
+  );
+}
+
