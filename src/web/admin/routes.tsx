@@ -34,7 +34,7 @@ import { diffInitiative, isInitiativeSnapshot } from '../../domain/edition-diff.
 import { renderInitiativeChange } from '../../report/diff-html.ts';
 import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
-import { formatErrors, previewSpreadsheet } from '../../domain/changes.ts';
+import { formatErrors, isEmptyPreview, previewSpreadsheet } from '../../domain/changes.ts';
 import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
 import { body, back, fyParam, orgCode, page, refusal } from './respond.tsx';
 import { ERROR_LEAD, type FormState, AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
@@ -896,7 +896,8 @@ adminRoutes.post('/e/:fy/import', async (c) => {
     if (file.size > LIMITS.maxBytes) throw new WorkspaceError(`ファイルが大きすぎます（上限 ${LIMITS.maxBytes / 1024 / 1024} MB）`);
     const bytes = new Uint8Array(await file.arrayBuffer());
     const { preview, stamp, current } = await previewUpload(c, fy, file.name, bytes);
-    const id = preview.errors.length ? '' : await keepUpload(c.get('database').db, c.get('actor'), { fiscalYear: fy, filename: file.name, content: bytes, stamp });
+    // Kept only when there is something to apply; the file lapses after 30 minutes.
+    const id = preview.errors.length || isEmptyPreview(preview) ? '' : await keepUpload(c.get('database').db, c.get('actor'), { fiscalYear: fy, filename: file.name, content: bytes, stamp });
     return page(
       c,
       '取り込みの確認',
@@ -952,7 +953,7 @@ adminRoutes.post('/e/:fy/import', async (c) => {
             ))}
           </ul>
         ) : null}
-        {!preview.errors.length && (preview.changes.length || preview.added.initiatives.length || preview.added.results.length) ? (
+        {id ? (
           <form method="post" action={`/admin/e/${fy}/import/apply`} class="panel">
             <Csrf token={c.get('csrf')} />
             <input type="hidden" name="id" value={id} />
