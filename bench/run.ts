@@ -8,6 +8,7 @@ const suites: Suite[] = [
   { name: 'portal', load: async () => (await import('./portal.ts')).benchPortal },
   { name: 'report', load: async () => (await import('./report.ts')).benchReport },
   { name: 'spreadsheet', load: async () => (await import('./spreadsheet.ts')).benchSpreadsheet },
+  { name: 'structure', load: async () => (await import('./structure.ts')).benchStructure },
 ];
 
 function fmt(n: number): string {

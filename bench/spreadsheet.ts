@@ -19,7 +19,7 @@ const TABLES: CsvTable[] = ['initiatives', 'results', 'kpis'];
 const SYNTHETIC_INITIATIVES = 3000;
 
 /** The sample's initiatives cloned until there are `count`, each with a new key (syn-00001…) and title. */
-function syntheticEdition(sample: EditionData, count: number): EditionData {
+export function syntheticEdition(sample: EditionData, count: number): EditionData {
   const data = structuredClone(sample);
   const initiatives: Initiative[] = [];
   const firstCopyKey = new Map<string, string>();

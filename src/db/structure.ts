@@ -276,18 +276,34 @@ export async function placement(tx: DbOrTx, editionId: number, pillarKey: string
   return { pillarId: pillar.id, subAreaId: sub.id };
 }
 
-/** The edition's initiative-years in print order, as rows that can be repositioned. */
+/**
+ * The edition's initiative-years in print order, as rows that can be repositioned: only what ordering
+ * needs, so a move in a large edition does not read every result and department.
+ */
 async function orderedItems(tx: DbOrTx, editionId: number) {
-  const rows = await loadInitiativeYears(tx, eq(t.initiativeYears.editionId, editionId));
+  const rows = await tx
+    .select({
+      id: t.initiativeYears.id,
+      position: t.initiativeYears.position,
+      version: t.initiativeYears.version,
+      key: t.initiatives.key,
+      number: t.initiativeYears.number,
+      title: t.initiativeYears.title,
+      pillarKey: t.pillars.key,
+      subAreaKey: t.subAreas.key,
+    })
+    .from(t.initiativeYears)
+    .innerJoin(t.initiatives, eq(t.initiatives.id, t.initiativeYears.initiativeId))
+    .innerJoin(t.pillars, eq(t.pillars.id, t.initiativeYears.pillarId))
+    .leftJoin(t.subAreas, eq(t.subAreas.id, t.initiativeYears.subAreaId))
+    .where(eq(t.initiativeYears.editionId, editionId));
   const pillars = await pillarsOf(tx, editionId);
   const subs = pillars.length ? await tx.select({ key: t.subAreas.key, pillarId: t.subAreas.pillarId, position: t.subAreas.position }).from(t.subAreas).where(inArray(t.subAreas.pillarId, pillars.map((p) => p.id))) : [];
-  const positions = await tx.select({ id: t.initiativeYears.id, position: t.initiativeYears.position }).from(t.initiativeYears).where(eq(t.initiativeYears.editionId, editionId));
-  const pos = new Map(positions.map((p) => [p.id, p.position]));
-  const items = rows.map((r) => ({ id: r.id, position: pos.get(r.id)!, version: r.version, initiative: r.initiative }));
+  const subKeys = new Map(pillars.map((p) => [p.key, subs.filter((s) => s.pillarId === p.id).sort((a, b) => a.position - b.position).map((s) => s.key)]));
   return displayOrder(
-    items,
+    rows.map((r) => ({ id: r.id, position: r.position, version: r.version, initiative: { key: r.key, number: r.number, title: r.title, pillarKey: r.pillarKey, subAreaKey: r.subAreaKey } })),
     pillars.map((p) => p.key),
-    (pillarKey) => subs.filter((s) => s.pillarId === pillars.find((p) => p.key === pillarKey)!.id).sort((a, b) => a.position - b.position).map((s) => s.key),
+    (pillarKey) => subKeys.get(pillarKey) ?? [],
   );
 }
 
@@ -422,13 +438,19 @@ export function renumberEdition(db: Db, actor: Actor, fiscalYear: number): Promi
     const items = await orderedItems(tx, ref.editionId);
     const numbers = renumber(items.length);
     const changed = items.map((i, n) => ({ ...i, next: numbers[n]! })).filter((i) => i.initiative.number !== i.next);
+    // Whole snapshots of the renumbered ones only, for their history pages.
+    const full = changed.length ? await loadInitiativeYears(tx, inArray(t.initiativeYears.id, changed.map((i) => i.id))) : [];
+    const byId = new Map(full.map((r) => [r.id, r.initiative]));
     for (const i of changed) {
       await tx.update(t.initiativeYears).set({ number: i.next, version: i.version + 1, updatedAt: new Date() }).where(eq(t.initiativeYears.id, i.id));
     }
     await setPositions(tx, t.initiativeYears, items);
     return {
       summary: `番号を振り直し（${changed.length} 件）`,
-      entries: changed.map((i): AuditEntry => ({ entity: 'initiative', entityKey: i.initiative.key, action: 'update', before: snapshot(i.initiative, fiscalYear), after: snapshot({ ...i.initiative, number: i.next }, fiscalYear) })),
+      entries: changed.map((i): AuditEntry => {
+        const before = byId.get(i.id)!;
+        return { entity: 'initiative', entityKey: i.initiative.key, action: 'update', before: snapshot(before, fiscalYear), after: snapshot({ ...before, number: i.next }, fiscalYear) };
+      }),
       value: changed.length,
     };
   });
