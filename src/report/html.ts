@@ -82,10 +82,6 @@ function numberLabel(i: Pick<Initiative, 'number'>) {
   return i.number ?? '新';
 }
 
-function valueWithUnit(v: string | null, unit: string | null): string {
-  return v === null ? '—' : `${formatNumber(v)}${unit ?? ''}`;
-}
-
 export function renderReportHtml(data: EditionData, opts: ReportOptions = {}): string {
   const fy = data.edition.fiscalYear;
   const summary = summaryTable(data);

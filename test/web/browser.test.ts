@@ -3,7 +3,7 @@
 // language switch and search work by plain HTML forms and links.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { sampleDocument } from '../../src/db/sample.ts';
 import { axeViolations as axe, browserSite, type BrowserSite } from '../helpers/browser.ts';
 

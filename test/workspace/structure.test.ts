@@ -10,7 +10,7 @@ import { editionStamp, loadEdition } from '../../src/db/repository.ts';
 import { authenticate } from '../../src/db/accounts.ts';
 import { loadWorkspace, publishEdition, reviewInitiative, submitInitiative } from '../../src/db/workspace.ts';
 import { displayOrder, nextKey, renumber, reorder } from '../../src/domain/structure.ts';
-import { PASSWORD, signIn, workspaceApp, type Staff } from './helpers.ts';
+import { PASSWORD, signIn, workspaceApp } from './helpers.ts';
 import type { Db } from '../../src/db/client.ts';
 
 const { doc } = sampleDocument();

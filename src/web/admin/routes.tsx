@@ -7,7 +7,6 @@ import { authenticate, changePassword, clearLoginFailures, createSession, endSes
 import { editionStamp, initiativeHistory, listEditions, loadEdition, placeNames } from '../../db/repository.ts';
 import {
   ConflictError,
-  orgCodeOf,
   WorkspaceError,
   departmentProgress,
   initiativeAudit,

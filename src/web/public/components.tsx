@@ -2,7 +2,7 @@
 import type { Initiative, Status } from '../../domain/model.ts';
 import { STATUS_ORDER } from '../../domain/model.ts';
 import { formatNumber, progressRate } from '../../domain/decimal.ts';
-import type { KpiTable, SummaryTable } from '../../domain/tables.ts';
+import type { KpiTable } from '../../domain/tables.ts';
 import { reiwaShort } from '../../domain/wareki.ts';
 import { statusText, t, type Lang } from '../i18n.ts';
 import type { EditionView } from './edition-cache.ts';
