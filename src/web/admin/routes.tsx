@@ -6,6 +6,7 @@ import { getCookie } from 'hono/cookie';
 import { authenticate, changePassword, clearLoginFailures, createSession, endSession, loginBlocked, recordLoginFailure } from '../../db/accounts.ts';
 import { editionStamp, initiativeHistory, listEditions, loadEdition, placeNames } from '../../db/repository.ts';
 import {
+  allow,
   ConflictError,
   WorkspaceError,
   departmentProgress,
@@ -35,13 +36,13 @@ import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.t
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { formatErrors, isEmptyPreview, previewSpreadsheet } from '../../domain/changes.ts';
 import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
-import { body, back, fyParam, orgCode, page, refusal } from './respond.tsx';
-import { ERROR_LEAD, type FormState, AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
+import { body, back, fyParam, manageWrite, mustManage, orgCode, page, parseForm, refusal, shownAgain } from './respond.tsx';
+import { type FormState, AdminLayout, Csrf, FieldError, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
 import { clearSessionCookie, requireCsrf, requireSession, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
 import { identitySchema, list, one, typedOf, parseInitiativeForm, parseSettingsForm, removeSchema, roundSchema, zodErrors, type Body, type FieldErrors } from './forms.ts';
 import { moveInitiative, removeInitiative, updateIdentity } from '../../db/structure.ts';
 import { userRoutes } from './users.tsx';
-import { direction, IdentityPanel, isRetry, NewInitiativeForm, parsed, structureRoutes, structureUrl } from './structure.tsx';
+import { direction, IdentityPanel, NewInitiativeForm, structureRoutes, structureUrl } from './structure.tsx';
 import { bodyLimit } from 'hono/body-limit';
 import { except } from 'hono/combine';
 
@@ -469,7 +470,7 @@ adminRoutes.post('/e/:fy/remind', async (c) => {
 adminRoutes.post('/e/:fy/settings', async (c) => {
   try {
     const fy = fyParam(c);
-    if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
+    mustManage(c);
     const parsed = parseSettingsForm(await body(c));
     if (!parsed.ok) throw new WorkspaceError(Object.values(parsed.errors).join('\n'));
     await updatePlanSettings(c.get('database').db, c.get('actor'), fy, parsed.value);
@@ -480,7 +481,11 @@ adminRoutes.post('/e/:fy/settings', async (c) => {
 });
 
 adminRoutes.get('/outbox', async (c) => {
-  if (!can(c.get('actor'), 'manage')) return refusal(c, new WorkspaceError('この操作をする権限がありません', 403));
+  try {
+    mustManage(c);
+  } catch (e) {
+    return refusal(c, e);
+  }
   const rows = await listOutbox(c.get('database').db, c.get('actor').organizationId);
   return page(
     c,
@@ -690,7 +695,7 @@ adminRoutes.post('/e/:fy/i/:key', async (c) => {
     fy = fyParam(c);
     // Permission before validation: someone who may not edit learns nothing from the form's errors.
     const { item } = await loadItem(c.get('database').db, c.get('actor'), fy, key);
-    if (!can(c.get('actor'), 'edit', item.initiative)) throw new WorkspaceError('この操作をする権限がありません', 403);
+    allow(c.get('actor'), 'edit', item.initiative);
     const parsed = parseInitiativeForm(await body(c));
     if (!parsed.ok) {
       const typed = typedBack(item.initiative, await body(c));
@@ -761,46 +766,47 @@ adminRoutes.post('/e/:fy/i/:key/assess', async (c) => {
 
 // ---- the admin's identity form, order and removal of one initiative (commands in db/structure.ts) ------------
 
-/** Permission, then the form; a refusal or conflict shows the initiative page again with what was typed. */
-function itemWrite(path: string, handler: (c: Context<AdminEnv>, fy: number, key: string, b: Body) => Promise<Response>) {
-  adminRoutes.post(path, async (c) => {
-    try {
-      const fy = fyParam(c);
-      if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
-      return await handler(c, fy, c.req.param('key')!, await body(c));
-    } catch (e) {
-      return refusal(c, e);
-    }
-  });
+const itemUrl = (fy: number, key: string) => `/admin/e/${fy}/i/${encodeURIComponent(key)}`;
+
+/** The initiative page again with the form `form`; after a conflict the form carries the current version. */
+function itemAgain(form: string) {
+  return (c: Context<AdminEnv>, b: Body, refused: WorkspaceError) => {
+    // What was typed stays in the form; with the current version, saving again overwrites knowingly.
+    const typed = refused instanceof ConflictError ? { ...typedOf(b), version: String(refused.currentVersion) } : typedOf(b);
+    return itemPage(c, fyParam(c), c.req.param('key')!, { form: shownAgain(form, typed, refused), error: refused.message, status: refused.status });
+  };
 }
 
-itemWrite('/e/:fy/i/:key/identity', async (c, fy, key, b) => {
-  const v = parsed(identitySchema, b);
-  if (isRetry(v)) return itemPage(c, fy, key, { form: { form: 'identity', errors: v.retry, typed: typedOf(b) }, error: ERROR_LEAD, status: 400 });
-  try {
+manageWrite(
+  adminRoutes,
+  '/e/:fy/i/:key/identity',
+  async (c, b) => {
+    const [fy, key] = [fyParam(c), c.req.param('key')!];
+    const v = parseForm(identitySchema, b);
     await updateIdentity(c.get('database').db, c.get('actor'), fy, key, v.version, { number: v.number, title: v.title, pillarKey: v.pillar, subAreaKey: v.subArea || null, departments: v.departments });
-  } catch (e) {
-    // What was typed stays in the form, now carrying the current version: saving again overwrites knowingly.
-    if (e instanceof ConflictError) return itemPage(c, fy, key, { form: { form: 'identity', errors: {}, typed: { ...typedOf(b), version: String(e.currentVersion) } }, error: e.message, status: 409 });
-    if (e instanceof WorkspaceError && (e.status === 400 || e.status === 409)) return itemPage(c, fy, key, { form: { form: 'identity', errors: {}, typed: typedOf(b) }, error: e.message, status: e.status });
-    throw e;
-  }
-  return back(c, `/admin/e/${fy}/i/${encodeURIComponent(key)}`, '基本情報を保存しました');
-});
+    return back(c, itemUrl(fy, key), '基本情報を保存しました');
+  },
+  itemAgain('identity'),
+);
 
-itemWrite('/e/:fy/i/:key/move', async (c, fy, key, b) => {
+manageWrite(adminRoutes, '/e/:fy/i/:key/move', async (c, b) => {
+  const [fy, key] = [fyParam(c), c.req.param('key')!];
   await moveInitiative(c.get('database').db, c.get('actor'), fy, key, direction(b));
   // Back where the button was: the order list, or the initiative's own page.
   const from = c.req.header('referer') ?? '';
-  return back(c, from.includes('/structure') ? structureUrl(fy) : `/admin/e/${fy}/i/${encodeURIComponent(key)}`, '施策を移動しました');
+  return back(c, from.includes('/structure') ? structureUrl(fy) : itemUrl(fy, key), '施策を移動しました');
 });
 
-itemWrite('/e/:fy/i/:key/delete', async (c, fy, key, b) => {
-  const v = parsed(removeSchema, b);
-  if (isRetry(v)) return itemPage(c, fy, key, { form: { form: 'remove', errors: v.retry, typed: typedOf(b) }, error: ERROR_LEAD, status: 400 });
-  await removeInitiative(c.get('database').db, c.get('actor'), fy, key, v.reason);
-  return back(c, `/admin/e/${fy}`, '施策をこの版から削除しました（変更履歴に残っています）');
-});
+manageWrite(
+  adminRoutes,
+  '/e/:fy/i/:key/delete',
+  async (c, b) => {
+    const fy = fyParam(c);
+    await removeInitiative(c.get('database').db, c.get('actor'), fy, c.req.param('key')!, parseForm(removeSchema, b).reason);
+    return back(c, `/admin/e/${fy}`, '施策をこの版から削除しました（変更履歴に残っています）');
+  },
+  itemAgain('remove'),
+);
 
 adminRoutes.get('/i/:key/history', async (c) => {
   try {
@@ -865,7 +871,11 @@ async function previewUpload(c: Context<AdminEnv>, fy: number, filename: string,
 }
 
 adminRoutes.get('/e/:fy/import', (c) => {
-  if (!can(c.get('actor'), 'manage')) return refusal(c, new WorkspaceError('この操作をする権限がありません', 403));
+  try {
+    mustManage(c);
+  } catch (e) {
+    return refusal(c, e);
+  }
   const fy = c.req.param('fy');
   return page(
     c,
@@ -888,7 +898,7 @@ adminRoutes.get('/e/:fy/import', (c) => {
 
 adminRoutes.post('/e/:fy/import', async (c) => {
   try {
-    if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
+    mustManage(c);
     const fy = fyParam(c);
     const file = (await body(c)).file;
     if (!(file instanceof File)) throw new WorkspaceError('ファイルを選んでください');
@@ -991,7 +1001,7 @@ adminRoutes.post('/e/:fy/import', async (c) => {
 
 adminRoutes.post('/e/:fy/import/apply', async (c) => {
   try {
-    if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
+    mustManage(c);
     const fy = fyParam(c);
     const b = await body(c);
     const db = c.get('database').db;

@@ -4,7 +4,7 @@
 // errors is shown again with what was typed and each message next to its field.
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import { InvalidInputError, loadEdition, mergeDepartments } from '../../db/repository.ts';
+import { loadEdition, mergeDepartments } from '../../db/repository.ts';
 import {
   addDepartment,
   addDepartmentAlias,
@@ -27,12 +27,11 @@ import {
   type DepartmentUse,
 } from '../../db/structure.ts';
 import { updateKpiActual, WorkspaceError } from '../../db/workspace.ts';
-import { can } from '../../domain/roles.ts';
 import { initiativeLabel, type EditionData, type Initiative } from '../../domain/model.ts';
 import { normalizeNumber } from '../../domain/decimal.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { Csrf, ERROR_LEAD, Field, Select, type FormState } from './views.tsx';
-import { back, body, fyParam, orgCode, page, refusal } from './respond.tsx';
+import { back, fyParam, manageWrite, mustManage, orgCode, page, parseForm, refusal, shownAgain } from './respond.tsx';
 import type { AdminEnv } from './auth.ts';
 import {
   aliasSchema,
@@ -49,15 +48,9 @@ import {
   renameDepartmentSchema,
   subAreaSchema,
   type Body,
-  type FieldErrors,
 } from './forms.ts';
 
 export const structureRoutes = new Hono<AdminEnv>();
-
-/** Permission before validation: someone who may not write learns nothing from a form's errors. */
-function mustManage(c: Context<AdminEnv>) {
-  if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
-}
 
 async function editionFor(c: Context<AdminEnv>, fy: number): Promise<EditionData> {
   const data = await loadEdition(c.get('database').db, await orgCode(c), fy);
@@ -236,38 +229,20 @@ type Handler = (c: Context<AdminEnv>, fy: number, b: Body) => Promise<Response>;
 type PageAgain = (c: Context<AdminEnv>, fy: number, state: FormState | undefined, status: number, error?: string) => Promise<Response>;
 
 /**
- * An admin write under /e/:fy: the year, the permission, then the handler. A refusal the person can act
- * on (400, 409) shows `again.page` with the message, and the form `again.form` names keeps what was
- * typed; other refusals become the error page.
+ * An admin write under /e/:fy. A refusal the person can act on shows `again.page` with its message; the
+ * form `again.form` names comes back with its field errors and what was typed.
  */
 function adminWrite(path: string, handler: Handler, again?: { page: PageAgain; form?: (c: Context<AdminEnv>) => string }) {
-  structureRoutes.post(path, async (c) => {
-    try {
-      const fy = fyParam(c);
-      mustManage(c);
-      const b = await body(c);
-      try {
-        return await handler(c, fy, b);
-      } catch (e) {
-        if (!again || !(e instanceof WorkspaceError) || (e.status !== 400 && e.status !== 409)) throw e;
-        return await again.page(c, fy, again.form ? { form: again.form(c), errors: {}, typed: typedOf(b) } : undefined, e.status, e.message);
-      }
-    } catch (e) {
-      return refusal(c, e);
-    }
-  });
+  manageWrite(
+    structureRoutes,
+    path,
+    (c, b) => handler(c, fyParam(c), b),
+    again && ((c, b, refused) => again.page(c, fyParam(c), again.form ? shownAgain(again.form(c), typedOf(b), refused) : undefined, refused.status, refused.message)),
+  );
 }
 
 const onStructure = (form?: (c: Context<AdminEnv>) => string) => ({ page: structurePage, form });
 const onKpis = (form?: (c: Context<AdminEnv>) => string) => ({ page: kpiPage, form });
-
-/** Parses the form; on errors answers the page with the form shown again (400). */
-export function parsed<S extends z.ZodType>(schema: S, b: Body): z.output<S> | { retry: FormState['errors'] } {
-  const r = parseWith(schema, b);
-  return r.ok ? r.value : { retry: r.errors };
-}
-
-export const isRetry = (x: unknown): x is { retry: FieldErrors } => typeof x === 'object' && x !== null && 'retry' in x;
 
 export function direction(b: Body) {
   const r = parseWith(moveSchema, b);
@@ -278,16 +253,14 @@ export function direction(b: Body) {
 export const structureUrl = (fy: number) => `/admin/e/${fy}/structure`;
 
 adminWrite('/e/:fy/pillars', async (c, fy, b) => {
-  const v = parsed(pillarSchema, b);
-  if (isRetry(v)) return structurePage(c, fy, { form: 'pillar-new', errors: v.retry, typed: typedOf(b) }, 400);
+  const v = parseForm(pillarSchema, b);
   await savePillar(c.get('database').db, c.get('actor'), fy, null, v);
   return back(c, structureUrl(fy), `施策体系「${v.name}」を追加しました`);
 }, onStructure(() => 'pillar-new'));
 
 adminWrite('/e/:fy/pillars/:pillar', async (c, fy, b) => {
   const key = c.req.param('pillar')!;
-  const v = parsed(pillarSchema, b);
-  if (isRetry(v)) return structurePage(c, fy, { form: `pillar-${key}`, errors: v.retry, typed: typedOf(b) }, 400);
+  const v = parseForm(pillarSchema, b);
   await savePillar(c.get('database').db, c.get('actor'), fy, key, v);
   return back(c, structureUrl(fy), `施策体系「${v.name}」を保存しました`);
 }, onStructure((c) => `pillar-${c.req.param('pillar')}`));
@@ -304,16 +277,14 @@ adminWrite('/e/:fy/pillars/:pillar/delete', async (c, fy) => {
 
 adminWrite('/e/:fy/pillars/:pillar/subareas', async (c, fy, b) => {
   const pillar = c.req.param('pillar')!;
-  const v = parsed(subAreaSchema, b);
-  if (isRetry(v)) return structurePage(c, fy, { form: `sub-new-${pillar}`, errors: v.retry, typed: typedOf(b) }, 400);
+  const v = parseForm(subAreaSchema, b);
   await saveSubArea(c.get('database').db, c.get('actor'), fy, pillar, null, v.name);
   return back(c, structureUrl(fy), `分野「${v.name}」を追加しました`);
 }, onStructure((c) => `sub-new-${c.req.param('pillar')}`));
 
 adminWrite('/e/:fy/pillars/:pillar/subareas/:sub', async (c, fy, b) => {
   const sub = c.req.param('sub')!;
-  const v = parsed(subAreaSchema, b);
-  if (isRetry(v)) return structurePage(c, fy, { form: `sub-${sub}`, errors: v.retry, typed: typedOf(b) }, 400);
+  const v = parseForm(subAreaSchema, b);
   await saveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar')!, sub, v.name);
   return back(c, structureUrl(fy), `分野「${v.name}」を保存しました`);
 }, onStructure((c) => `sub-${c.req.param('sub')}`));
@@ -382,8 +353,9 @@ export function IdentityPanel({ fy, initiative, version, data, csrf, state }: { 
 }
 
 adminWrite('/e/:fy/initiatives', async (c, fy, b) => {
-  const v = parsed(newInitiativeSchema, b);
-  if (isRetry(v)) throw new WorkspaceError(Object.values(v.retry).join('\n'));
+  const r = parseWith(newInitiativeSchema, b);
+  if (!r.ok) throw new WorkspaceError(Object.values(r.errors).join('\n'));
+  const v = r.value;
   const key = await addInitiative(c.get('database').db, c.get('actor'), fy, { title: v.title, pillarKey: v.pillar, subAreaKey: v.subArea || null, departments: v.departments, content: v.content, plan: v.plan });
   return back(c, `/admin/e/${fy}/i/${key}`, '新しい施策を追加しました');
 });
@@ -579,16 +551,14 @@ function kpiFields(v: z.output<typeof kpiSchema>) {
 }
 
 adminWrite('/e/:fy/kpis', async (c, fy, b) => {
-  const v = parsed(kpiSchema, b);
-  if (isRetry(v)) return kpiPage(c, fy, { form: 'kpi-new', errors: v.retry, typed: typedOf(b) }, 400);
+  const v = parseForm(kpiSchema, b);
   await saveKpi(c.get('database').db, c.get('actor'), fy, null, null, kpiFields(v));
   return back(c, kpiUrl(fy), `KPI「${v.name}」を追加しました`);
 }, onKpis(() => 'kpi-new'));
 
 adminWrite('/e/:fy/kpis/:kpi/definition', async (c, fy, b) => {
   const key = c.req.param('kpi')!;
-  const v = parsed(kpiSchema, b);
-  if (isRetry(v)) return kpiPage(c, fy, { form: `kpi-${key}`, errors: v.retry, typed: typedOf(b) }, 400);
+  const v = parseForm(kpiSchema, b);
   await saveKpi(c.get('database').db, c.get('actor'), fy, key, v.version, kpiFields(v));
   return back(c, kpiUrl(fy), `KPI「${v.name}」を保存しました`);
 }, onKpis((c) => `kpi-${c.req.param('kpi')}`));
@@ -728,29 +698,16 @@ structureRoutes.get('/departments', async (c) => {
 });
 
 /**
- * A department write: the form is parsed with its schema, and a form with errors or a refusal comes back
- * with the message and what was typed. `form` names the form on the page (a row's forms carry its index).
+ * A department write, parsed with its schema; a form with errors or a refusal comes back with the message
+ * and what was typed. `form` names the form on the page (a row's forms carry its index).
  */
 function departmentWrite<S extends z.ZodType>(path: string, form: (b: Body, rows: DepartmentUse[]) => string, schema: S, run: (c: Context<AdminEnv>, v: z.output<S>) => Promise<string>) {
-  structureRoutes.post(path, async (c) => {
-    try {
-      mustManage(c);
-      const b = await body(c);
-      const again = async (errors: FieldErrors, status: number, message?: string) =>
-        departmentsPage(c, { form: form(b, await listDepartmentUse(c.get('database').db, c.get('actor'))), errors, typed: typedOf(b) }, status, message);
-      const v = parseWith(schema, b);
-      if (!v.ok) return await again(v.errors, 400);
-      try {
-        return back(c, '/admin/departments', await run(c, v.value));
-      } catch (e) {
-        const refused = e instanceof InvalidInputError ? new WorkspaceError(e.message) : e;
-        if (refused instanceof WorkspaceError && (refused.status === 400 || refused.status === 409)) return await again({}, refused.status, refused.message);
-        throw e;
-      }
-    } catch (e) {
-      return refusal(c, e);
-    }
-  });
+  manageWrite(
+    structureRoutes,
+    path,
+    async (c, b) => back(c, '/admin/departments', await run(c, parseForm(schema, b))),
+    async (c, b, refused) => departmentsPage(c, shownAgain(form(b, await listDepartmentUse(c.get('database').db, c.get('actor'))), typedOf(b), refused), refused.status, refused.message),
+  );
 }
 
 const rowOf = (prefix: string, name: string, rows: DepartmentUse[]) => `${prefix}-${rows.findIndex((d) => d.name === name)}`;

@@ -5,19 +5,15 @@ import { Hono, type Context } from 'hono';
 import { addAccount, listAccounts, resetAccountPassword, updateAccount, type StaffAccount } from '../../db/users.ts';
 import { loadDepartments } from '../../db/repository.ts';
 import { WorkspaceError } from '../../db/workspace.ts';
-import { can, ROLE_LABELS, ROLES } from '../../domain/roles.ts';
+import { ROLE_LABELS, ROLES } from '../../domain/roles.ts';
 import { Csrf, ERROR_LEAD, Field, Select, type FormState } from './views.tsx';
-import { back, body, page, refusal } from './respond.tsx';
-import { accountSchema, newAccountSchema, parseWith, passwordResetSchema, typedOf, type Body } from './forms.ts';
+import { back, manageWrite, mustManage, page, parseForm, refusal, shownAgain } from './respond.tsx';
+import { accountSchema, newAccountSchema, passwordResetSchema, typedOf, type Body } from './forms.ts';
 import type { AdminEnv } from './auth.ts';
 
 export const userRoutes = new Hono<AdminEnv>();
 
 const roleOptions: [string, string][] = ROLES.map((r) => [r, ROLE_LABELS[r]]);
-
-function mustManage(c: Context<AdminEnv>) {
-  if (!can(c.get('actor'), 'manage')) throw new WorkspaceError('この操作をする権限がありません', 403);
-}
 
 /** What was typed, without any password: a page never sends a password back. */
 const typedBack = (b: Body) => {
@@ -90,7 +86,7 @@ async function listPage(c: Context<AdminEnv>, state?: FormState, status = 200, e
           <Field form={form} name="email" label="メールアドレス（督促の送り先。任意）" value="" state={state} size={30} />
         </p>
         <p>
-          <PasswordField form={form} state={state} label="初期パスワード（12文字以上。本人に別の手段で伝え、変更してもらいます）" />
+          <Field form={form} name="password" label="初期パスワード（12文字以上。本人に別の手段で伝え、変更してもらいます）" value="" state={state} required password />
         </p>
         <DepartmentOptions c={c} />
         <button type="submit">追加</button>
@@ -100,23 +96,6 @@ async function listPage(c: Context<AdminEnv>, state?: FormState, status = 200, e
   );
 }
 
-function PasswordField({ form, state, label }: { form: string; state?: FormState; label: string }) {
-  const error = state?.form === form ? state.errors.password : undefined;
-  const id = `${form}-password`;
-  return (
-    <span class="field">
-      <label for={id}>{label}</label>
-      <br />
-      <input id={id} name="password" type="password" autocomplete="new-password" minlength={12} required aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined} />
-      {error ? (
-        <span class="field-error" id={`${id}-error`}>
-          {' '}
-          {error}
-        </span>
-      ) : null}
-    </span>
-  );
-}
 
 async function accountPage(c: Context<AdminEnv>, login: string, state?: FormState, status = 200, error?: string) {
   mustManage(c);
@@ -158,7 +137,7 @@ async function accountPage(c: Context<AdminEnv>, login: string, state?: FormStat
         <Csrf token={csrf} />
         <p>パスワードを忘れた人に新しいパスワードを設定します。その人のログイン中の画面はすべて締め出されます。</p>
         <p>
-          <PasswordField form="password" state={state} label="新しいパスワード（12文字以上）" />
+          <Field form="password" name="password" label="新しいパスワード（12文字以上）" value="" state={state} required password />
         </p>
         <button type="submit" class="secondary">
           再設定する
@@ -185,45 +164,35 @@ userRoutes.get('/users/:login', async (c) => {
   }
 });
 
-/** Permission, the schema, the command; a refusal the admin can act on shows the form again. */
-function accountWrite(path: string, again: (c: Context<AdminEnv>, state: FormState, status: number, error?: string) => Promise<Response>, formId: string, run: (c: Context<AdminEnv>, b: Body) => Promise<{ to: string; done: string } | { errors: Record<string, string> }>) {
-  userRoutes.post(path, async (c) => {
-    try {
-      mustManage(c);
-      const b = await body(c);
-      try {
-        const r = await run(c, b);
-        if ('errors' in r) return await again(c, { form: formId, errors: r.errors, typed: typedBack(b) }, 400);
-        return back(c, r.to, r.done);
-      } catch (e) {
-        if (e instanceof WorkspaceError && (e.status === 400 || e.status === 409)) return await again(c, { form: formId, errors: {}, typed: typedBack(b) }, e.status, e.message);
-        throw e;
-      }
-    } catch (e) {
-      return refusal(c, e);
-    }
-  });
+/** A form of these pages: parsed, run, and on a refusal shown again with what was typed (no password). */
+function accountWrite(path: string, again: (c: Context<AdminEnv>, state: FormState, status: number, error?: string) => Promise<Response>, formId: string, run: (c: Context<AdminEnv>, b: Body) => Promise<{ to: string; done: string }>) {
+  manageWrite(
+    userRoutes,
+    path,
+    async (c, b) => {
+      const r = await run(c, b);
+      return back(c, r.to, r.done);
+    },
+    (c, b, refused) => again(c, shownAgain(formId, typedBack(b), refused), refused.status, refused.message),
+  );
 }
 
 accountWrite('/users', (c, s, status, error) => listPage(c, s, status, error), 'account-new', async (c, b) => {
-  const v = parseWith(newAccountSchema, b);
-  if (!v.ok) return { errors: v.errors };
-  await addAccount(c.get('database').db, c.get('actor'), v.value);
-  return { to: '/admin/users', done: `アカウント「${v.value.login}」を追加しました` };
+  const v = parseForm(newAccountSchema, b);
+  await addAccount(c.get('database').db, c.get('actor'), v);
+  return { to: '/admin/users', done: `アカウント「${v.login}」を追加しました` };
 });
 
 accountWrite('/users/:login', (c, s, status, error) => accountPage(c, c.req.param('login')!, s, status, error), 'account', async (c, b) => {
-  const v = parseWith(accountSchema, b);
-  if (!v.ok) return { errors: v.errors };
+  const v = parseForm(accountSchema, b);
   const login = c.req.param('login')!;
-  await updateAccount(c.get('database').db, c.get('actor'), login, v.value.version, v.value);
+  await updateAccount(c.get('database').db, c.get('actor'), login, v.version, v);
   return { to: `/admin/users/${encodeURIComponent(login)}`, done: 'アカウントを保存しました' };
 });
 
 accountWrite('/users/:login/password', (c, s, status, error) => accountPage(c, c.req.param('login')!, s, status, error), 'password', async (c, b) => {
-  const v = parseWith(passwordResetSchema, b);
-  if (!v.ok) return { errors: v.errors };
+  const { password } = parseForm(passwordResetSchema, b);
   const login = c.req.param('login')!;
-  await resetAccountPassword(c.get('database').db, c.get('actor'), login, v.value.password);
+  await resetAccountPassword(c.get('database').db, c.get('actor'), login, password);
   return { to: `/admin/users/${encodeURIComponent(login)}`, done: 'パスワードを再設定しました' };
 });

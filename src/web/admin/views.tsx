@@ -239,31 +239,17 @@ interface FieldProps {
   required?: boolean;
   list?: string;
   inline?: boolean;
+  /** A password field never carries a value, not even what was typed. */
+  password?: boolean;
 }
 
-/** A labelled input that shows what was typed and its error when its form comes back with errors. */
-export function Field({ form, name, label, value, state, size, inputmode, required, list, inline }: FieldProps) {
-  const mine = state?.form === form;
-  const error = mine ? state.errors[name] : undefined;
-  const id = `${form}-${name}`;
-  const input = (
-    <input
-      id={id}
-      name={name}
-      value={mine ? (state.typed[name] ?? value) : value}
-      size={size}
-      inputmode={inputmode}
-      required={required}
-      list={list}
-      aria-invalid={error ? 'true' : undefined}
-      aria-describedby={error ? `${id}-error` : undefined}
-    />
-  );
+/** A label, the control, and the control's error from its form coming back. */
+function Labelled({ id, label, error, inline, children }: { id: string; label: string; error?: string; inline?: boolean; children: Child }) {
   return (
     <span class={inline ? 'field inline-field' : 'field'}>
       <label for={id}>{label}</label>
       {inline ? ' ' : <br />}
-      {input}
+      {children}
       {error ? (
         <span class="field-error" id={`${id}-error`}>
           {' '}
@@ -274,29 +260,49 @@ export function Field({ form, name, label, value, state, size, inputmode, requir
   );
 }
 
-export function Select({ form, name, label, value, options, state }: { form: string; name: string; label: string; value: string; options: [string, string][]; state?: FormState }) {
-  const mine = state?.form === form;
-  const error = mine ? state.errors[name] : undefined;
-  const chosen = mine ? (state.typed[name] ?? value) : value;
+/** The id, the error and the ARIA attributes of a control of form `form` named `name`. */
+function control(form: string, name: string, state?: FormState) {
   const id = `${form}-${name}`;
+  const error = state?.form === form ? state.errors[name] : undefined;
+  return { id, error, aria: { 'aria-invalid': error ? ('true' as const) : undefined, 'aria-describedby': error ? `${id}-error` : undefined } };
+}
+
+/** A labelled input that shows what was typed and its error when its form comes back with errors. */
+export function Field({ form, name, label, value, state, size, inputmode, required, list, inline, password }: FieldProps) {
+  const { id, error, aria } = control(form, name, state);
+  const shown = password ? undefined : state?.form === form ? (state.typed[name] ?? value) : value;
   return (
-    <span class="field">
-      <label for={id}>{label}</label>
-      <br />
-      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={error ? `${id}-error` : undefined}>
+    <Labelled id={id} label={label} error={error} inline={inline}>
+      <input
+        id={id}
+        name={name}
+        type={password ? 'password' : undefined}
+        autocomplete={password ? 'new-password' : undefined}
+        minlength={password ? 12 : undefined}
+        value={shown}
+        size={size}
+        inputmode={inputmode}
+        required={required}
+        list={list}
+        {...aria}
+      />
+    </Labelled>
+  );
+}
+
+export function Select({ form, name, label, value, options, state }: { form: string; name: string; label: string; value: string; options: [string, string][]; state?: FormState }) {
+  const { id, error, aria } = control(form, name, state);
+  const chosen = state?.form === form ? (state.typed[name] ?? value) : value;
+  return (
+    <Labelled id={id} label={label} error={error}>
+      <select id={id} name={name} {...aria}>
         {options.map(([v, text]) => (
           <option value={v} selected={v === chosen}>
             {text}
           </option>
         ))}
       </select>
-      {error ? (
-        <span class="field-error" id={`${id}-error`}>
-          {' '}
-          {error}
-        </span>
-      ) : null}
-    </span>
+    </Labelled>
   );
 }
 
