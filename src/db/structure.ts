@@ -74,22 +74,33 @@ type Positioned = typeof t.pillars | typeof t.subAreas | typeof t.kpis | typeof 
 async function setPositions(tx: Tx, table: Positioned, rows: { id: number; position: number }[]) {
   const moved = rows.map((r, position) => ({ id: r.id, position, was: r.position })).filter((r) => r.position !== r.was);
   if (!moved.length) return;
-  const name = sql.raw(`"${getName(table)}"`);
   const values = sql.join(
     moved.map((r) => sql`(${r.id}::int, ${r.position}::int)`),
     sql`, `,
   );
-  await tx.execute(sql`UPDATE ${name} AS x SET position = v.position FROM (VALUES ${values}) AS v(id, position) WHERE x.id = v.id`);
-}
-
-function getName(table: Positioned): string {
-  return table === t.pillars ? 'pillars' : table === t.subAreas ? 'sub_areas' : table === t.kpis ? 'kpis' : 'initiative_years';
+  await tx.execute(sql`UPDATE ${table} AS x SET position = v.position FROM (VALUES ${values}) AS v(id, position) WHERE x.id = v.id`);
 }
 
 function moveIn<R extends { id: number; position: number }>(rows: R[], index: number, direction: MoveDirection, what: string): R[] {
   const next = reorder(rows, index, direction);
   if (!next) throw new WorkspaceError(direction === 'up' ? `この${what}は先頭です` : `この${what}は末尾です`);
   return next;
+}
+
+/**
+ * Moves the row with `key` one place up or down in its ordered list and stores the new positions; the
+ * audit's before/after are the list's keys in order.
+ */
+async function moveRow<R extends { id: number; position: number; key: string; name: string }>(tx: Tx, table: Positioned, rows: R[], key: string, direction: MoveDirection, what: string, missing: string) {
+  const index = rows.findIndex((r) => r.key === key);
+  if (index < 0) throw new WorkspaceError(missing, 404);
+  const next = moveIn(rows, index, direction, what);
+  await setPositions(tx, table, next);
+  return {
+    summary: `${what}「${rows[index]!.name}」を${direction === 'up' ? '上' : '下'}へ移動`,
+    before: { order: rows.map((r) => r.key) },
+    after: { order: next.map((r) => r.key) },
+  };
 }
 
 // ---- pillars -----------------------------------------------------------------------------------------
@@ -133,17 +144,9 @@ export function savePillar(db: Db, actor: Actor, fiscalYear: number, key: string
 
 export function movePillar(db: Db, actor: Actor, fiscalYear: number, key: string, direction: MoveDirection): Promise<void> {
   return editionWrite(db, actor, fiscalYear, 'structure:pillar-move', async (tx, ref) => {
-    const all = await pillarsOf(tx, ref.editionId);
-    const index = all.findIndex((p) => p.key === key);
-    if (index < 0) throw new WorkspaceError('その施策体系はこの版にありません', 404);
-    const next = moveIn(all, index, direction, '施策体系');
-    await setPositions(tx, t.pillars, next);
+    const m = await moveRow(tx, t.pillars, await pillarsOf(tx, ref.editionId), key, direction, '施策体系', 'その施策体系はこの版にありません');
     await setPositions(tx, t.initiativeYears, await orderedItems(tx, ref.editionId));
-    return {
-      summary: `施策体系「${all[index]!.name}」を${direction === 'up' ? '上' : '下'}へ移動`,
-      entries: [{ entity: 'pillar', entityKey: key, action: 'update', before: { fiscalYear, order: all.map((p) => p.key) }, after: { fiscalYear, order: next.map((p) => p.key) } }],
-      value: undefined,
-    };
+    return { summary: m.summary, entries: [{ entity: 'pillar', entityKey: key, action: 'update', before: { fiscalYear, ...m.before }, after: { fiscalYear, ...m.after } }], value: undefined };
   });
 }
 
@@ -204,17 +207,9 @@ export function saveSubArea(db: Db, actor: Actor, fiscalYear: number, pillarKey:
 export function moveSubArea(db: Db, actor: Actor, fiscalYear: number, pillarKey: string, key: string, direction: MoveDirection): Promise<void> {
   return editionWrite(db, actor, fiscalYear, 'structure:sub-area-move', async (tx, ref) => {
     const p = await pillarOf(tx, ref.editionId, pillarKey);
-    const all = await subAreasOf(tx, p.id);
-    const index = all.findIndex((s) => s.key === key);
-    if (index < 0) throw new WorkspaceError('その分野はこの施策体系にありません', 404);
-    const next = moveIn(all, index, direction, '分野');
-    await setPositions(tx, t.subAreas, next);
+    const m = await moveRow(tx, t.subAreas, await subAreasOf(tx, p.id), key, direction, '分野', 'その分野はこの施策体系にありません');
     await setPositions(tx, t.initiativeYears, await orderedItems(tx, ref.editionId));
-    return {
-      summary: `分野「${all[index]!.name}」を${direction === 'up' ? '上' : '下'}へ移動`,
-      entries: [{ entity: 'sub-area', entityKey: key, action: 'update', before: { fiscalYear, order: all.map((s) => s.key) }, after: { fiscalYear, order: next.map((s) => s.key) } }],
-      value: undefined,
-    };
+    return { summary: m.summary, entries: [{ entity: 'sub-area', entityKey: key, action: 'update', before: { fiscalYear, ...m.before }, after: { fiscalYear, ...m.after } }], value: undefined };
   });
 }
 
@@ -256,7 +251,7 @@ export interface InitiativeIdentity {
 }
 
 /** Department names as typed (or one of their aliases) to ids; an unknown name is refused, not created. */
-export async function knownDepartments(tx: DbOrTx, organizationId: number, names: string[]): Promise<{ id: number; name: string }[]> {
+async function knownDepartments(tx: DbOrTx, organizationId: number, names: string[]): Promise<{ id: number; name: string }[]> {
   try {
     const out = await departmentIds(tx, organizationId, names);
     if (!out.length) throw new WorkspaceError('担当課所を入力してください');
@@ -267,7 +262,7 @@ export async function knownDepartments(tx: DbOrTx, organizationId: number, names
   }
 }
 
-export async function placement(tx: DbOrTx, editionId: number, pillarKey: string, subAreaKey: string | null) {
+async function placement(tx: DbOrTx, editionId: number, pillarKey: string, subAreaKey: string | null) {
   const [pillar] = await tx.select().from(t.pillars).where(and(eq(t.pillars.editionId, editionId), eq(t.pillars.key, pillarKey)));
   if (!pillar) throw new WorkspaceError('施策体系を選んでください');
   if (!subAreaKey) return { pillarId: pillar.id, subAreaId: null };
@@ -511,16 +506,8 @@ export function saveKpi(db: Db, actor: Actor, fiscalYear: number, key: string | 
 
 export function moveKpi(db: Db, actor: Actor, fiscalYear: number, key: string, direction: MoveDirection): Promise<void> {
   return planWrite(db, actor, fiscalYear, 'kpi:move', async (tx, ref) => {
-    const all = await kpisOf(tx, ref.planId);
-    const index = all.findIndex((k) => k.key === key);
-    if (index < 0) throw new WorkspaceError('その KPI はありません', 404);
-    const next = moveIn(all, index, direction, 'KPI');
-    await setPositions(tx, t.kpis, next);
-    return {
-      summary: `KPI「${all[index]!.name}」を${direction === 'up' ? '上' : '下'}へ移動`,
-      entries: [{ entity: 'kpi', entityKey: key, action: 'update', before: { order: all.map((k) => k.key) }, after: { order: next.map((k) => k.key) } }],
-      value: undefined,
-    };
+    const m = await moveRow(tx, t.kpis, await kpisOf(tx, ref.planId), key, direction, 'KPI', 'その KPI はありません');
+    return { summary: m.summary, entries: [{ entity: 'kpi', entityKey: key, action: 'update', before: m.before, after: m.after }], value: undefined };
   });
 }
 
