@@ -8,6 +8,11 @@ import { strToU8, zipSync } from 'fflate';
 import { statusLabel, type EditionData } from '../domain/model.ts';
 import { kpiTable } from '../domain/tables.ts';
 import { editionToJson } from './json.ts';
+import { neutralizeFormula } from '../domain/formula.ts';
+
+// The formula guard lives in domain/formula.ts (with its inverse, restoreFormula); re-exported here for
+// the modules that import it from this one.
+export { neutralizeFormula, restoreFormula } from '../domain/formula.ts';
 
 export interface Column {
   name: string;
@@ -122,16 +127,6 @@ export function buildTables(data: EditionData): Table[] {
     ),
   };
   return [initiatives, results, kpis];
-}
-
-/**
- * A text cell that a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading apostrophe.
- * Numbers are left alone: -5 is a value, not a formula.
- */
-export function neutralizeFormula(v: string | number | null): string | number | null {
-  if (typeof v !== 'string' || v === '') return v;
-  if (/^-?\d+(\.\d+)?$/.test(v)) return v;
-  return /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
 }
 
 /** CSV for Excel users: UTF-8 with BOM, CRLF, every field as written. */

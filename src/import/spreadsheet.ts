@@ -5,6 +5,7 @@ import ExcelJS from 'exceljs';
 import { unzipSync } from 'fflate';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
+import { Decimal } from 'decimal.js';
 import { INITIATIVE_SHEET, KPI_SHEET, RESULT_SHEET } from '../domain/sheets.ts';
 
 export class SpreadsheetError extends Error {
@@ -47,8 +48,21 @@ function kindOf(header: string[]): SheetData['kind'] | null {
 
 const SHEET_NAMES: Record<SheetData['kind'], string> = { initiatives: INITIATIVE_SHEET, results: RESULT_SHEET, kpis: KPI_SHEET };
 
-function cellValue(v: ExcelJS.CellValue): Cell {
+/**
+ * A cell's value as read. A number shown with a percent format (Excel stores 85% as 0.85 with the
+ * format "0%") comes back as the percent the person typed, as a decimal string: 0.85 → "85",
+ * 0.736 → "73.6". The double is first rounded to 15 significant digits (what Excel shows), then
+ * multiplied by 100 in decimal, so 0.07 gives "7" and not 7.000000000000001.
+ */
+function cellValue(v: ExcelJS.CellValue, numFmt?: string): Cell {
   if (v === null || v === undefined) return null;
+  // A format scales by 100 when it has a % that is not quoted ("%") or in [brackets]. (An escaped \%
+  // would not either, but exceljs drops the backslash when it reads the format, so it reads as a %.)
+  if (typeof v === 'number' && Number.isFinite(v) && numFmt && numFmt.replace(/"[^"]*"?|\[[^\]]*\]?/g, '').includes('%')) {
+    // 15 significant digits × 100 is exact in decimal.js's default 20-digit precision.
+    const percent = new Decimal(Number(v.toPrecision(15))).times(100).toFixed();
+    return percent === '-0' ? '0' : percent;
+  }
   if (typeof v === 'string' || typeof v === 'number') return v;
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) return v;
@@ -146,7 +160,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetData[]> {
     const rows: SheetData['rows'] = [];
     ws.eachRow({ includeEmpty: false }, (row) => {
       if (header && !kind) return;
-      const values = (row.values as ExcelJS.CellValue[]).slice(1).map(cellValue);
+      const values = (row.values as ExcelJS.CellValue[]).slice(1).map((v, k) => cellValue(v, row.findCell(k + 1)?.numFmt));
       if (!header) {
         header = values.map((v) => (typeof v === 'string' ? v.trim() : ''));
         kind = kindOf(header); // 説明 and リスト sheets, or anything else: not data.
