@@ -1,5 +1,6 @@
 // `shisaku` — the command line. Every command returns an exit code; errors go to stderr in Japanese and
 // English; stdout carries only the requested output, so `export json > file` is safe.
+import { withEditionLinks } from '../domain/structure.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -207,7 +208,8 @@ async function exportCommand(argv: string[]): Promise<number> {
       process.stderr.write(`${code} の ${year} 年度版はありません / no FY${year} edition for ${code}\n`);
       return 2;
     }
-    process.stdout.write(JSON.stringify(editionToJson(data), null, 2) + '\n');
+    // A KPI's link to an initiative this edition does not have is no link here, as on the portal.
+    process.stdout.write(JSON.stringify(editionToJson(withEditionLinks(data)), null, 2) + '\n');
     return 0;
   });
 }

@@ -4,7 +4,7 @@
 // owning row locked, one change set; a published edition is locked until reopened. After every change of
 // structure the initiatives' stored positions are rewritten in print order, so every list, export and
 // report that reads them in position order prints them as the portal does.
-import { and, asc, eq, inArray, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from './client.ts';
 import * as t from './schema.ts';
 import { bumpEdition, loadDepartments, loadInitiativeYears, loadKpis, recordChangeSet, type AuditEntry } from './repository.ts';
@@ -103,6 +103,34 @@ async function moveRow<R extends { id: number; position: number; key: string; na
   };
 }
 
+/**
+ * Every key of this kind the plan has ever used: in any of its editions (or, for KPIs, the plan), and in
+ * the audit log, which remembers the deleted ones. A new key is one more than all of them, so a key never
+ * comes back with another meaning, and a diff against an earlier edition never shows a false move. The
+ * plan row is locked so that two drafts of one plan cannot hand out the same key at once.
+ */
+async function keysEverUsed(tx: Tx, ref: EditionAt, entity: 'pillar' | 'sub-area' | 'kpi', prefix: string): Promise<string[]> {
+  await tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.id, ref.planId)).for('update');
+  const current =
+    entity === 'pillar'
+      ? await tx.select({ key: t.pillars.key }).from(t.pillars).innerJoin(t.editions, eq(t.editions.id, t.pillars.editionId)).where(eq(t.editions.planId, ref.planId))
+      : entity === 'sub-area'
+        ? await tx
+            .select({ key: t.subAreas.key })
+            .from(t.subAreas)
+            .innerJoin(t.pillars, eq(t.pillars.id, t.subAreas.pillarId))
+            .innerJoin(t.editions, eq(t.editions.id, t.pillars.editionId))
+            .where(eq(t.editions.planId, ref.planId))
+        : await tx.select({ key: t.kpis.key }).from(t.kpis).where(eq(t.kpis.planId, ref.planId));
+  const escaped = prefix.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const audited = await tx
+    .selectDistinct({ key: t.auditLog.entityKey })
+    .from(t.auditLog)
+    .innerJoin(t.changeSets, eq(t.changeSets.id, t.auditLog.changeSetId))
+    .where(and(eq(t.changeSets.organizationId, ref.organizationId), eq(t.auditLog.entity, entity), like(t.auditLog.entityKey, `${escaped}%`)));
+  return [...current, ...audited].map((r) => r.key);
+}
+
 // ---- pillars -----------------------------------------------------------------------------------------
 
 export interface PillarFields {
@@ -127,7 +155,7 @@ export function savePillar(db: Db, actor: Actor, fiscalYear: number, key: string
     const clash = all.find((p) => p.name === fields.name && p.key !== key);
     if (clash) throw new WorkspaceError(`同じ名前の施策体系「${fields.name}」が既にあります`, 409);
     if (key === null) {
-      const newKey = nextKey('p', all.map((p) => p.key));
+      const newKey = nextKey('p', await keysEverUsed(tx, ref, 'pillar', 'p'));
       await tx.insert(t.pillars).values({ editionId: ref.editionId, key: newKey, name: fields.name, tagline: fields.tagline, position: all.length });
       return { summary: `施策体系「${fields.name}」を追加`, entries: [{ entity: 'pillar', entityKey: newKey, action: 'insert', before: null, after: { fiscalYear, ...fields } }], value: newKey };
     }
@@ -175,12 +203,6 @@ async function subAreasOf(tx: DbOrTx, pillarId: number) {
   return tx.select().from(t.subAreas).where(eq(t.subAreas.pillarId, pillarId)).orderBy(asc(t.subAreas.position), asc(t.subAreas.id));
 }
 
-/** Sub-area keys are unique in the whole edition: initiatives and views name a sub-area by key alone. */
-async function subAreaKeys(tx: DbOrTx, editionId: number): Promise<string[]> {
-  const rows = await tx.select({ key: t.subAreas.key }).from(t.subAreas).innerJoin(t.pillars, eq(t.pillars.id, t.subAreas.pillarId)).where(eq(t.pillars.editionId, editionId));
-  return rows.map((r) => r.key);
-}
-
 async function subAreaOf(tx: DbOrTx, pillarId: number, key: string) {
   const [s] = await tx.select().from(t.subAreas).where(and(eq(t.subAreas.pillarId, pillarId), eq(t.subAreas.key, key)));
   if (!s) throw new WorkspaceError('その分野はこの施策体系にありません', 404);
@@ -193,7 +215,9 @@ export function saveSubArea(db: Db, actor: Actor, fiscalYear: number, pillarKey:
     const all = await subAreasOf(tx, p.id);
     if (all.some((s) => s.name === name && s.key !== key)) throw new WorkspaceError(`施策体系「${p.name}」には同じ名前の分野「${name}」が既にあります`, 409);
     if (key === null) {
-      const newKey = nextKey(`${pillarKey}-s`, await subAreaKeys(tx, ref.editionId));
+      // Sub-area keys are unique in the whole edition (initiatives and views name a sub-area by key alone),
+      // and never reused within the plan.
+      const newKey = nextKey(`${pillarKey}-s`, await keysEverUsed(tx, ref, 'sub-area', `${pillarKey}-s`));
       await tx.insert(t.subAreas).values({ pillarId: p.id, key: newKey, name, position: all.length });
       return { summary: `分野「${name}」を追加`, entries: [{ entity: 'sub-area', entityKey: newKey, action: 'insert', before: null, after: { fiscalYear, pillarKey, name } }], value: newKey };
     }
@@ -492,7 +516,7 @@ export function saveKpi(db: Db, actor: Actor, fiscalYear: number, key: string | 
     const all = await kpisOf(tx, ref.planId);
     if (all.some((k) => k.name === fields.name && k.key !== key)) throw new WorkspaceError(`同じ名前の KPI「${fields.name}」が既にあります`, 409);
     if (key === null) {
-      const newKey = nextKey('k', all.map((k) => k.key));
+      const newKey = nextKey('k', await keysEverUsed(tx, ref, 'kpi', 'k'));
       await tx.insert(t.kpis).values({ planId: ref.planId, key: newKey, ...fields, position: all.length });
       return { summary: `KPI「${fields.name}」を追加`, entries: [{ entity: 'kpi', entityKey: newKey, action: 'insert', before: null, after: fields }], value: newKey };
     }

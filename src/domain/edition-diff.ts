@@ -4,7 +4,7 @@ import { diffChars } from 'diff';
 import type { EditionData, Initiative, Kpi, Status } from './model.ts';
 
 export interface TextChange {
-  field: 'title' | 'content' | 'plan';
+  field: 'title' | 'content' | 'plan' | 'resultsText';
   before: string;
   after: string;
   /** Character-level pieces: Japanese has no spaces, so word diffs would mark whole sentences. */
@@ -13,8 +13,19 @@ export interface TextChange {
 
 export interface ValueChange {
   label: string;
-  before: { actual: string | null; target: string | null; unit: string | null } | null;
-  after: { actual: string | null; target: string | null; unit: string | null } | null;
+  /** Which row of this label (0 for the first): a label may repeat within one initiative. */
+  occurrence: number;
+  before: { actual: string | null; target: string | null; unit: string | null; note: string | null } | null;
+  after: { actual: string | null; target: string | null; unit: string | null; note: string | null } | null;
+}
+
+/** A change in one of this year's plan targets (今年度の目標値). */
+export interface TargetChange {
+  label: string;
+  /** Which row of this label (0 for the first). */
+  occurrence: number;
+  before: { value: string | null; unit: string | null } | null;
+  after: { value: string | null; unit: string | null } | null;
 }
 
 export interface InitiativeChange {
@@ -28,6 +39,8 @@ export interface InitiativeChange {
   /** Moved to another pillar or sub-area. */
   placement: { before: Placement; after: Placement } | null;
   texts: TextChange[];
+  /** 今年度の目標値. */
+  targets: TargetChange[];
   results: ValueChange[];
 }
 
@@ -61,16 +74,38 @@ function textChange(field: TextChange['field'], before: string, after: string): 
   return { field, before, after, parts: diffChars(before, after).map((p) => ({ value: p.value, added: p.added || undefined, removed: p.removed || undefined })) };
 }
 
-function resultChanges(a: Initiative, b: Initiative): ValueChange[] {
-  const pick = (r: Initiative['results'][number] | undefined) => (r ? { actual: r.actual, target: r.target, unit: r.unit } : null);
-  const labels = [...new Set([...a.results.map((r) => r.label), ...b.results.map((r) => r.label)])];
-  const out: ValueChange[] = [];
+/**
+ * Pairs the rows of two lists by label and occurrence order: the n-th row labelled L in `a` with the n-th
+ * row labelled L in `b`. Labels come in the order they first appear (in `a`, then those only in `b`).
+ */
+function pairByLabel<R extends { label: string }, V>(a: R[], b: R[], pick: (r: R) => V): { label: string; occurrence: number; before: V | null; after: V | null }[] {
+  const group = (rows: R[]) => {
+    const m = new Map<string, R[]>();
+    for (const r of rows) m.set(r.label, [...(m.get(r.label) ?? []), r]);
+    return m;
+  };
+  const ga = group(a);
+  const gb = group(b);
+  const labels = [...new Set([...a.map((r) => r.label), ...b.map((r) => r.label)])];
+  const out: { label: string; occurrence: number; before: V | null; after: V | null }[] = [];
   for (const label of labels) {
-    const x = pick(a.results.find((r) => r.label === label));
-    const y = pick(b.results.find((r) => r.label === label));
-    if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ label, before: x, after: y });
+    const xs = ga.get(label) ?? [];
+    const ys = gb.get(label) ?? [];
+    for (let k = 0; k < Math.max(xs.length, ys.length); k++) {
+      const x = xs[k] ? pick(xs[k]!) : null;
+      const y = ys[k] ? pick(ys[k]!) : null;
+      if (JSON.stringify(x) !== JSON.stringify(y)) out.push({ label, occurrence: k, before: x, after: y });
+    }
   }
   return out;
+}
+
+function resultChanges(a: Initiative, b: Initiative): ValueChange[] {
+  return pairByLabel(a.results, b.results, (r) => ({ actual: r.actual, target: r.target, unit: r.unit, note: r.note ?? null }));
+}
+
+function targetChanges(a: Initiative, b: Initiative): TargetChange[] {
+  return pairByLabel(a.planTargets ?? [], b.planTargets ?? [], (p) => ({ value: p.value, unit: p.unit }));
 }
 
 function kpiChanges(a: Kpi[], b: Kpi[]): KpiChange[] {
@@ -95,9 +130,13 @@ export function isInitiativeSnapshot(x: unknown): x is Initiative {
 
 /** What changed in one initiative between two versions of it (two editions, or two submissions). */
 export function diffInitiative(x: Initiative, y: Initiative): InitiativeChange | null {
-  const texts = [textChange('title', x.title, y.title), textChange('content', x.content, y.content), textChange('plan', x.plan, y.plan)].filter(
-    (t): t is TextChange => t !== null,
-  );
+  const texts = [
+    textChange('title', x.title, y.title),
+    textChange('content', x.content, y.content),
+    textChange('plan', x.plan, y.plan),
+    textChange('resultsText', x.resultsText ?? '', y.resultsText ?? ''),
+  ].filter((t): t is TextChange => t !== null);
+  const targets = targetChanges(x, y);
   const results = resultChanges(x, y);
   const renumbered = x.number !== y.number;
   const status = x.status !== y.status ? { before: x.status, after: y.status } : null;
@@ -106,8 +145,8 @@ export function diffInitiative(x: Initiative, y: Initiative): InitiativeChange |
     x.pillarKey !== y.pillarKey || (x.subAreaKey ?? null) !== (y.subAreaKey ?? null)
       ? { before: { pillarKey: x.pillarKey, subAreaKey: x.subAreaKey ?? null }, after: { pillarKey: y.pillarKey, subAreaKey: y.subAreaKey ?? null } }
       : null;
-  if (!(renumbered || status || departments || placement || texts.length || results.length)) return null;
-  return { key: y.key, title: y.title, numberBefore: x.number, numberAfter: y.number, renumbered, status, departments, placement, texts, results };
+  if (!(renumbered || status || departments || placement || texts.length || targets.length || results.length)) return null;
+  return { key: y.key, title: y.title, numberBefore: x.number, numberAfter: y.number, renumbered, status, departments, placement, texts, targets, results };
 }
 
 export function diffEditions(a: EditionData, b: EditionData): EditionDiff {

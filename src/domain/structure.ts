@@ -1,4 +1,5 @@
 // Ordering and numbering of the plan's structure: pure rules shared by the workspace commands and tests.
+import type { EditionData } from './model.ts';
 
 export type MoveDirection = 'up' | 'down';
 
@@ -50,4 +51,15 @@ export function displayOrder<T extends { position: number; initiative: { pillarK
     const y = rank(b);
     return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
   });
+}
+
+/**
+ * The edition as its views show it: a KPI's link to an initiative this edition does not hold (one
+ * dropped in a rollover, say) is no link here. KPIs belong to the whole plan, so the stored link stays
+ * and earlier editions, which still hold the initiative, keep showing it. Never save what this returns.
+ */
+export function withEditionLinks<T extends Pick<EditionData, 'initiatives' | 'kpis'>>(data: T): T {
+  const keys = new Set(data.initiatives.map((i) => i.key));
+  if (data.kpis.every((k) => k.initiativeKey === null || keys.has(k.initiativeKey))) return data;
+  return { ...data, kpis: data.kpis.map((k) => (k.initiativeKey !== null && !keys.has(k.initiativeKey) ? { ...k, initiativeKey: null } : k)) };
 }

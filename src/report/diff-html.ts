@@ -7,15 +7,18 @@ function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 }
 
-const FIELD: Record<TextChange['field'], string> = { title: '施策名', content: '施策内容', plan: '取組' };
+const FIELD: Record<TextChange['field'], string> = { title: '施策名', content: '施策内容', plan: '取組', resultsText: '実績（本文）' };
 
 function parts(t: TextChange): string {
   return t.parts.map((p) => (p.added ? `<ins>${esc(p.value)}</ins>` : p.removed ? `<del>${esc(p.value)}</del>` : esc(p.value))).join('');
 }
 
 const n = (x: string | null) => x ?? '新';
-const v = (x: { actual: string | null; target: string | null; unit: string | null } | null) =>
-  x === null ? '—' : `${x.actual ?? '—'}${x.unit ?? ''}${x.target !== null ? `（目標 ${x.target}${x.unit ?? ''}）` : ''}`;
+const v = (x: { actual: string | null; target: string | null; unit: string | null; note?: string | null } | null) =>
+  x === null ? '—' : `${x.actual ?? '—'}${x.unit ?? ''}${x.target !== null ? `（目標 ${x.target}${x.unit ?? ''}）` : ''}${x.note ? `（備考 ${x.note}）` : ''}`;
+const tv = (x: { value: string | null; unit: string | null } | null) => (x === null ? '—' : `${x.value ?? '—'}${x.unit ?? ''}`);
+/** 「label」, with "（2件目）" for the second and later rows of a label that repeats. */
+const lab = (label: string, occurrence: number) => `「${label}」${occurrence > 0 ? `（${occurrence + 1}件目）` : ''}`;
 
 /** One initiative's changes as a list, with character-level insertions and deletions marked; `place` names a pillar/sub-area key. */
 export function renderInitiativeChange(c: InitiativeChange, heading: 'h3' | 'h4', place: (key: string) => string = (k) => k): string {
@@ -29,7 +32,15 @@ export function renderInitiativeChange(c: InitiativeChange, heading: 'h3' | 'h4'
   }
   if (c.departments) out.push(`<li>担当課所: ${esc(c.departments.before.join('、'))} → ${esc(c.departments.after.join('、'))}</li>`);
   for (const t of c.texts) out.push(`<li>${FIELD[t.field]}: <span class="text">${parts(t)}</span></li>`);
-  for (const r of c.results) out.push(`<li>実績「${esc(r.label)}」: ${esc(v(r.before))} → ${esc(v(r.after))}</li>`);
+  for (const t of c.targets ?? []) out.push(`<li>今年度の目標値${esc(lab(t.label, t.occurrence))}: ${esc(tv(t.before))} → ${esc(tv(t.after))}</li>`);
+  for (const r of c.results) {
+    const note = r.before && r.after && (r.before.note ?? null) !== (r.after.note ?? null) && v({ ...r.before, note: null }) === v({ ...r.after, note: null });
+    out.push(
+      note
+        ? `<li>実績${esc(lab(r.label, r.occurrence))}の備考: ${esc(r.before!.note ?? '—')} → ${esc(r.after!.note ?? '—')}</li>`
+        : `<li>実績${esc(lab(r.label, r.occurrence))}: ${esc(v(r.before))} → ${esc(v(r.after))}</li>`,
+    );
+  }
   out.push(`</ul></section>`);
   return out.join('');
 }

@@ -434,7 +434,12 @@ function KpiFields({ form, data, state, k }: { form: string; data: EditionData; 
           name="initiative"
           label="関連する施策（任意）"
           value={k?.initiativeKey ?? ''}
-          options={[['', 'なし'], ...data.initiatives.map((i): [string, string] => [i.key, `${initiativeLabel(i)} ${i.title}`])]}
+          options={[
+            ['', 'なし'],
+            ...data.initiatives.map((i): [string, string] => [i.key, `${initiativeLabel(i)} ${i.title}`]),
+            // A link to an initiative this edition does not hold (dropped in a rollover) is kept, not lost on save.
+            ...(k?.initiativeKey && !data.initiatives.some((i) => i.key === k.initiativeKey) ? [[k.initiativeKey, `この版にない施策（キー ${k.initiativeKey}）`] as [string, string]] : []),
+          ]}
           state={state}
         />
       </p>

@@ -3,6 +3,7 @@
 import type { Db } from '../../db/client.ts';
 import { editionStamp, loadEdition } from '../../db/repository.ts';
 import type { EditionData } from '../../domain/model.ts';
+import { withEditionLinks } from '../../domain/structure.ts';
 import { kpiTable, summaryTable, type KpiTable, type SummaryTable } from '../../domain/tables.ts';
 import { buildSearchIndex, type SearchIndex } from './search.ts';
 import { changeGeneration } from '../../db/change-signal.ts';
@@ -42,8 +43,10 @@ export async function editionView(db: Db, org: string, fy: number, opts: { inclu
   }
   checked.set(key, { at: performance.now(), generation, db });
   if (!view || view.stamp !== stamp) {
-    const data = await loadEdition(db, org, fy);
-    if (!data) return null;
+    const loaded = await loadEdition(db, org, fy);
+    if (!loaded) return null;
+    // KPIs are the plan's; a link to an initiative this edition does not hold is no link in its views.
+    const data = withEditionLinks(loaded);
     view = {
       stamp,
       data,
