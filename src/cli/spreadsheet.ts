@@ -81,6 +81,9 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
   if (statSync(file).size > LIMITS.maxBytes) return fail(`ファイルが大きすぎます（上限 ${LIMITS.maxBytes / 1024 / 1024} MB） / file too large`, 1);
   const current = await loadEdition(database.db, oy.org, oy.year);
   if (!current) return fail(`${oy.org} の ${oy.year} 年度版はありません / no such edition`);
+  if (current.edition.state === 'published' && !values['dry-run']) {
+    return fail(`${oy.year}年度版は公開済みです。管理画面で理由を記録して再開してから取り込んでください（--dry-run で変更点だけ確認できます） / the edition is published; reopen it in the workspace first`, 1);
+  }
   const stamp = await editionStamp(database.db, oy.org, oy.year);
   let sheets: SheetData[];
   try {
@@ -101,5 +104,6 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
   if (values['dry-run']) return 0;
   const r = await applyPreview(database.db, oy.org, oy.year, preview, { actor: 'cli', source: `import:${format}`, expectedStamp: stamp ?? undefined });
   process.stderr.write(r.changeSetId ? `適用しました（変更セット ${r.changeSetId}） / applied\n` : '変更はありません / nothing to apply\n');
+  if (r.reopened.length) process.stderr.write(`提出済み・承認済みから作成中に戻した施策（再提出・再審査が必要）: ${r.reopened.join('、')}\n`);
   return 0;
 }

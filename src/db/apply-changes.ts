@@ -1,13 +1,16 @@
 // Applies a spreadsheet preview to the edition in place, in one transaction, recorded as one change set.
-// Rows keep their identity (initiative-years are updated, not recreated), so submissions and history that
-// point at them stay attached. If the edition changed after the preview was made, nothing is applied.
+// The preview is the contract: its `next` is written as it stands, initiative by initiative where it
+// differs from what is stored, and nothing else; if the stored edition is no longer the one the preview
+// was made from, nothing is applied. Rows keep their identity (initiative-years are updated, not
+// recreated), so submissions and history that point at them stay attached. Each changed initiative and
+// KPI gets one audit row with its whole state before and after, so any change can be read back and undone.
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.ts';
 import * as t from './schema.ts';
-import { bumpEdition, editionStamp, findEdition, recordChangeSet, resolveDepartments, upsertKpis, InvalidInputError, type AuditEntry } from './repository.ts';
-import type { Initiative } from '../domain/model.ts';
+import { bumpEdition, editionStamp, findEdition, loadEditionById, recordChangeSet, resolveDepartments, InvalidInputError, type AuditEntry } from './repository.ts';
+import type { Initiative, Kpi } from '../domain/model.ts';
 import type { Preview } from '../domain/changes.ts';
-import { isEmptyPreview } from '../domain/changes.ts';
+import { editionDigest, isEmptyPreview } from '../domain/changes.ts';
 import { signalChange } from './change-signal.ts';
 
 export class StalePreviewError extends Error {
@@ -20,6 +23,12 @@ export class StalePreviewError extends Error {
 export interface ApplyResult {
   changeSetId: number | null;
   changed: number;
+  /** Initiatives of an open round that were submitted or approved and, changed by the file, need review again. */
+  reopened: string[];
+}
+
+export function initiativeSnapshot(i: Initiative, fiscalYear: number) {
+  return { fiscalYear, ...i };
 }
 
 export async function applyPreview(
@@ -37,35 +46,85 @@ export async function applyPreview(
   },
 ): Promise<ApplyResult> {
   if (preview.errors.length) throw new InvalidInputError(`エラーが ${preview.errors.length} 件あるため適用しません / the file has errors; nothing applied`);
-  if (isEmptyPreview(preview)) return { changeSetId: null, changed: 0 };
+  if (isEmptyPreview(preview)) return { changeSetId: null, changed: 0, reopened: [] };
   const result = await db.transaction(async (tx) => {
     const ref = await findEdition(tx, orgCode, fiscalYear);
     if (!ref) throw new InvalidInputError(`${orgCode} の ${fiscalYear} 年度版はありません / no such edition`);
+    const [edition] = await tx.select({ state: t.editions.state }).from(t.editions).where(eq(t.editions.id, ref.editionId)).for('update');
+    if (edition!.state === 'published') {
+      throw new InvalidInputError(`${fiscalYear}年度版は公開済みです。管理者が理由を記録して再開してから取り込んでください / the edition is published; reopen it first`);
+    }
     if (opts.expectedStamp && (await editionStamp(tx, orgCode, fiscalYear)) !== opts.expectedStamp) throw new StalePreviewError();
+    const current = await loadEditionById(tx, ref);
+    if (editionDigest(current) !== preview.base) throw new StalePreviewError();
     const next = preview.next;
-    // Initiatives whose own fields or results changed; new ones have no row yet and are written too.
-    const touched = new Set(preview.changes.filter((c) => c.entity !== 'kpi').map((c) => c.key.split('/')[0]!));
+
     const existing = await tx
-      .select({ id: t.initiativeYears.id, key: t.initiatives.key })
+      .select({ id: t.initiativeYears.id, key: t.initiatives.key, position: t.initiativeYears.position })
       .from(t.initiativeYears)
       .innerJoin(t.initiatives, eq(t.initiatives.id, t.initiativeYears.initiativeId))
       .where(eq(t.initiativeYears.editionId, ref.editionId));
     const yearIdByKey = new Map(existing.map((r) => [r.key, r.id]));
+    const positionByKey = new Map(existing.map((r) => [r.key, r.position]));
     const pillars = await tx.select().from(t.pillars).where(eq(t.pillars.editionId, ref.editionId));
     const subAreas = pillars.length ? await tx.select().from(t.subAreas).where(inArray(t.subAreas.pillarId, pillars.map((p) => p.id))) : [];
     const pillarId = new Map(pillars.map((p) => [p.key, p.id]));
     const subAreaId = new Map(subAreas.map((s) => [s.key, s.id]));
     const aliasEntries = await registerAliases(tx, ref.organizationId, preview, opts.aliases ?? {});
     const departmentIds = await resolveDepartments(tx, ref.organizationId, next.initiatives.flatMap((i) => i.departments));
+    const [round] = await tx.select().from(t.updateRounds).where(eq(t.updateRounds.editionId, ref.editionId));
 
+    const before = new Map(current.initiatives.map((i) => [i.key, i]));
+    const entries: AuditEntry[] = [];
+    const changedYearIds: number[] = [];
+    const addedYearIds: number[] = [];
     for (const [position, i] of next.initiatives.entries()) {
       const id = yearIdByKey.get(i.key);
-      if (id !== undefined && !touched.has(i.key)) continue;
-      await writeInitiative(tx, ref.planId, ref.editionId, id, position, i, pillarId, subAreaId, departmentIds);
+      const old = before.get(i.key);
+      const same = old !== undefined && JSON.stringify(old) === JSON.stringify(i);
+      if (same && positionByKey.get(i.key) === position) continue;
+      // Positions of all rows follow print order; only a change of content is an audited change.
+      if (same && id !== undefined) {
+        await tx.update(t.initiativeYears).set({ position }).where(eq(t.initiativeYears.id, id));
+        continue;
+      }
+      const written = await writeInitiative(tx, ref.planId, ref.editionId, id, position, i, pillarId, subAreaId, departmentIds);
+      (id === undefined ? addedYearIds : changedYearIds).push(written);
+      entries.push({
+        entity: 'initiative',
+        entityKey: i.key,
+        action: old ? 'update' : 'insert',
+        before: old ? initiativeSnapshot(old, fiscalYear) : null,
+        after: initiativeSnapshot(i, fiscalYear),
+      });
     }
-    const removedKeys = [...yearIdByKey.keys()].filter((k) => !next.initiatives.some((i) => i.key === k));
-    if (removedKeys.length) await tx.delete(t.initiativeYears).where(inArray(t.initiativeYears.id, removedKeys.map((k) => yearIdByKey.get(k)!)));
-    if (preview.changes.some((c) => c.entity === 'kpi')) await upsertKpis(tx, ref.planId, next.kpis);
+    const nextKeys = new Set(next.initiatives.map((i) => i.key));
+    const removed = current.initiatives.filter((i) => !nextKeys.has(i.key));
+    if (removed.length) await tx.delete(t.initiativeYears).where(inArray(t.initiativeYears.id, removed.map((i) => yearIdByKey.get(i.key)!)));
+    for (const i of removed) entries.push({ entity: 'initiative', entityKey: i.key, action: 'delete', before: initiativeSnapshot(i, fiscalYear), after: null });
+    entries.push(...(await writeKpis(tx, ref.planId, current.kpis, next.kpis)));
+
+    // The round follows the file: a new initiative is one more to report, a changed one that was
+    // submitted or approved needs review again.
+    const reopened: string[] = [];
+    if (round) {
+      if (addedYearIds.length) await tx.insert(t.submissions).values(addedYearIds.map((initiativeYearId) => ({ roundId: round.id, initiativeYearId }))).onConflictDoNothing();
+      if (changedYearIds.length) {
+        const back = await tx
+          .update(t.submissions)
+          .set({ state: 'draft', updatedAt: new Date() })
+          .where(and(eq(t.submissions.roundId, round.id), inArray(t.submissions.initiativeYearId, changedYearIds), inArray(t.submissions.state, ['submitted', 'approved'])))
+          .returning({ iy: t.submissions.initiativeYearId });
+        const keyById = new Map(existing.map((r) => [r.id, r.key]));
+        for (const b of back) {
+          const i = next.initiatives.find((x) => x.key === keyById.get(b.iy));
+          if (i) reopened.push(`${i.number ?? '新'} ${i.title}`);
+        }
+        if (back.length) {
+          entries.push({ entity: 'round', entityKey: String(fiscalYear), action: 'update', before: null, after: { returnedToDraft: reopened } });
+        }
+      }
+    }
 
     const changeSetId = await recordChangeSet(
       tx,
@@ -76,23 +135,10 @@ export async function applyPreview(
         source: opts.source,
         summary: `変更 ${preview.changes.length} 件、追加 ${preview.added.initiatives.length + preview.added.results.length} 件、削除 ${preview.removed.initiatives.length + preview.removed.results.length} 件`,
       },
-      [
-        ...preview.changes.map((c) => ({
-          entity: c.entity,
-          entityKey: c.key,
-          action: 'update' as const,
-          before: { field: c.field, value: c.before },
-          after: { field: c.field, value: c.after },
-        })),
-        ...preview.added.initiatives.map((l) => ({ entity: 'initiative', entityKey: l, action: 'insert' as const, before: null, after: { title: l } })),
-        ...preview.added.results.map((l) => ({ entity: 'result', entityKey: l, action: 'insert' as const, before: null, after: { label: l } })),
-        ...preview.removed.initiatives.map((l) => ({ entity: 'initiative', entityKey: l, action: 'delete' as const, before: { title: l }, after: null })),
-        ...preview.removed.results.map((l) => ({ entity: 'result', entityKey: l, action: 'delete' as const, before: { label: l }, after: null })),
-        ...aliasEntries,
-      ],
+      [...entries, ...aliasEntries],
     );
     await bumpEdition(tx, ref.editionId);
-    return { changeSetId, changed: preview.changes.length };
+    return { changeSetId, changed: preview.changes.length, reopened };
   });
   signalChange();
   return result;
@@ -116,6 +162,33 @@ async function registerAliases(tx: Tx, organizationId: number, preview: Preview,
   return entries;
 }
 
+/** Writes the KPIs that differ, exactly: target and every year's actual, a cleared year deleted. */
+async function writeKpis(tx: Tx, planId: number, before: Kpi[], after: Kpi[]): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  const old = new Map(before.map((k) => [k.key, k]));
+  for (const k of after) {
+    const o = old.get(k.key);
+    if (!o || JSON.stringify(o) === JSON.stringify(k)) continue;
+    const [row] = await tx
+      .update(t.kpis)
+      .set({ target: k.target, updatedAt: new Date(), version: sql`${t.kpis.version} + 1` })
+      .where(and(eq(t.kpis.planId, planId), eq(t.kpis.key, k.key)))
+      .returning({ id: t.kpis.id });
+    const cleared = Object.keys(o.actuals).filter((fy) => !(fy in k.actuals));
+    if (cleared.length) await tx.delete(t.kpiActuals).where(and(eq(t.kpiActuals.kpiId, row!.id), inArray(t.kpiActuals.fiscalYear, cleared.map(Number))));
+    for (const [fy, value] of Object.entries(k.actuals)) {
+      if (o.actuals[fy] === value) continue;
+      await tx
+        .insert(t.kpiActuals)
+        .values({ kpiId: row!.id, fiscalYear: Number(fy), value })
+        .onConflictDoUpdate({ target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear], set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` } });
+    }
+    entries.push({ entity: 'kpi', entityKey: k.key, action: 'update', before: o, after: k });
+  }
+  if (entries.length) await tx.update(t.plans).set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() }).where(eq(t.plans.id, planId));
+  return entries;
+}
+
 async function writeInitiative(
   tx: Tx,
   planId: number,
@@ -126,7 +199,7 @@ async function writeInitiative(
   pillarId: Map<string, number>,
   subAreaId: Map<string, number>,
   departmentIds: Map<string, number>,
-) {
+): Promise<number> {
   const fields = {
     pillarId: pillarId.get(i.pillarKey)!,
     subAreaId: i.subAreaKey ? (subAreaId.get(i.subAreaKey) ?? null) : null,
@@ -141,13 +214,13 @@ async function writeInitiative(
   };
   let id = yearId;
   if (id !== undefined) {
-    const [row] = await tx.select({ version: t.initiativeYears.version }).from(t.initiativeYears).where(eq(t.initiativeYears.id, id));
     await tx
       .update(t.initiativeYears)
-      .set({ ...fields, version: row!.version + 1 })
-      .where(and(eq(t.initiativeYears.id, id), eq(t.initiativeYears.version, row!.version)));
+      .set({ ...fields, position, version: sql`${t.initiativeYears.version} + 1` })
+      .where(eq(t.initiativeYears.id, id));
     await tx.delete(t.initiativeDepartments).where(eq(t.initiativeDepartments.initiativeYearId, id));
     await tx.delete(t.results).where(eq(t.results.initiativeYearId, id));
+    await tx.delete(t.planTargets).where(eq(t.planTargets.initiativeYearId, id));
   } else {
     const [identity] = await tx.insert(t.initiatives).values({ planId, key: i.key }).onConflictDoNothing().returning({ id: t.initiatives.id });
     const initiativeId = identity?.id ?? (await tx.select({ id: t.initiatives.id }).from(t.initiatives).where(and(eq(t.initiatives.planId, planId), eq(t.initiatives.key, i.key))))[0]!.id;
@@ -161,4 +234,7 @@ async function writeInitiative(
     .map((departmentId, k) => ({ initiativeYearId: id!, departmentId, position: k }));
   if (links.length) await tx.insert(t.initiativeDepartments).values(links);
   if (i.results.length) await tx.insert(t.results).values(i.results.map((r, k) => ({ initiativeYearId: id!, position: k, ...r })));
+  if (i.planTargets.length) await tx.insert(t.planTargets).values(i.planTargets.map((p, k) => ({ initiativeYearId: id!, position: k, ...p })));
+  return id;
 }
+

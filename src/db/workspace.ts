@@ -9,6 +9,7 @@ import { editorsByDepartment } from './accounts.ts';
 import { signalChange } from './change-signal.ts';
 import { can, type Action, type Actor } from '../domain/roles.ts';
 import { rollover } from '../domain/rollover.ts';
+import { pairResults, reviseResults, targetLine } from '../domain/results.ts';
 import type { Initiative, PlanSettings, PlanTarget, Result, Status } from '../domain/model.ts';
 import { fiscalYearLabel, japanDate } from '../domain/wareki.ts';
 
@@ -223,16 +224,24 @@ export async function saveInitiative(db: Db, actor: Actor, fiscalYear: number, k
       throw new ConflictError(item.initiative, item.version, w.by, w.at);
     }
     const before = item.initiative;
+    // Unchanged rows keep their printed text; changed ones are printed anew, and the printed 実績 block
+    // follows the values line by line (prose lines stay), so a save changes only what was edited.
+    const revised = reviseResults(before, edit.results, pairResults(before.results, edit.results, { byPosition: true }));
     const after: Initiative = {
       ...before,
       status: edit.status,
       content: edit.content,
       plan: edit.plan,
-      planTargets: edit.planTargets.map((p) => ({ ...p, raw: `${p.label} ${p.value ?? ''}${p.unit ?? ''}`.trim() })),
-      results: edit.results.map((r) => ({ ...r, raw: `${r.label} ${r.actual ?? ''}${r.unit ?? ''}${r.target !== null ? ` (${r.target}${r.unit ?? ''})` : ''}`.trim() })),
+      planTargets: edit.planTargets.map((p, k) => {
+        const old = before.planTargets[k];
+        const same = old && old.label === p.label && old.value === p.value && (old.unit ?? null) === (p.unit ?? null);
+        return { ...p, raw: same ? old.raw : targetLine(p) };
+      }),
+      results: revised.results,
+      resultsText: revised.resultsText,
     };
-    // Results entered as values replace the printed block that described the old ones.
-    if (JSON.stringify(before.results) !== JSON.stringify(after.results)) after.resultsText = '';
+    // Saving what is stored writes nothing: no new version, no audit entry.
+    if (JSON.stringify(before) === JSON.stringify(after)) return { version: item.version };
     const updated = await tx
       .update(t.initiativeYears)
       .set({ status: after.status, content: after.content, plan: after.plan, resultsText: after.resultsText, updatedAt: new Date(), version: item.version + 1 })
@@ -478,13 +487,24 @@ export interface HistoryEntry {
   after: unknown;
 }
 
-export async function initiativeAudit(db: DbOrTx, actor: Actor, key: string): Promise<HistoryEntry[]> {
+/**
+ * The initiative's audit rows, newest first: its own (whole snapshots from the workspace, field changes
+ * from an import), its submissions and assessments, and the result rows an import changed, which are
+ * recorded under "key/項目".
+ */
+export async function initiativeAudit(db: DbOrTx, actor: Actor, key: string): Promise<(HistoryEntry & { entityKey: string })[]> {
   allow(actor, 'read');
+  const escaped = key.replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = await db
-    .select({ at: t.auditLog.at, actor: t.changeSets.actor, source: t.changeSets.source, summary: t.changeSets.summary, entity: t.auditLog.entity, action: t.auditLog.action, before: t.auditLog.before, after: t.auditLog.after })
+    .select({ at: t.auditLog.at, actor: t.changeSets.actor, source: t.changeSets.source, summary: t.changeSets.summary, entity: t.auditLog.entity, entityKey: t.auditLog.entityKey, action: t.auditLog.action, before: t.auditLog.before, after: t.auditLog.after })
     .from(t.auditLog)
     .innerJoin(t.changeSets, eq(t.changeSets.id, t.auditLog.changeSetId))
-    .where(and(eq(t.changeSets.organizationId, actor.organizationId), inArray(t.auditLog.entity, ['initiative', 'submission', 'assessment']), eq(t.auditLog.entityKey, key)))
+    .where(
+      and(
+        eq(t.changeSets.organizationId, actor.organizationId),
+        sql`((${inArray(t.auditLog.entity, ['initiative', 'submission', 'assessment'])} AND ${eq(t.auditLog.entityKey, key)}) OR (${eq(t.auditLog.entity, 'result')} AND ${t.auditLog.entityKey} LIKE ${`${escaped}/%`}))`,
+      ),
+    )
     .orderBy(desc(t.auditLog.id))
     .limit(500);
   return rows;

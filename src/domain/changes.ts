@@ -1,10 +1,16 @@
-// What a spreadsheet would change in an edition, worked out before anything is written: added rows,
-// changed fields (old → new), untouched rows, and errors by sheet, row and column. Pure: the database
-// is touched only when a person applies a preview with no errors.
-import { normalizeNumber } from './decimal.ts';
-import { statusLabel, type EditionData, type Initiative, type Result } from './model.ts';
-import { parseKpiYearHeader, statusFromLabel } from './sheets.ts';
+// What a spreadsheet would change in an edition, worked out before anything is written. The preview is
+// the contract: `next` is the edition exactly as apply stores it, and the change list is computed from the
+// same normalised values (aliases resolved, numbers parsed, the export's formula guard undone, characters
+// a Shift_JIS file cannot hold kept as stored), so what is listed is what is written and nothing else.
+// Pure: the database is touched only when a person applies a preview with no errors.
 import { createHash } from 'node:crypto';
+import { normalizeNumber } from './decimal.ts';
+import { restoreFormula } from './formula.ts';
+import { restoreUnrepresentable } from './encoding.ts';
+import { statusLabel, type EditionData, type Initiative, type Kpi } from './model.ts';
+import { pairResults, reviseResults, type ResultValues } from './results.ts';
+import { parseKpiYearHeader, statusFromLabel } from './sheets.ts';
+import { displayOrder } from './structure.ts';
 
 export type Cell = string | number | null | { formula: string } | { error: string } | Date;
 
@@ -14,8 +20,8 @@ export interface SheetInput {
   header: string[];
   rows: { row: number; cells: Cell[] }[];
   /**
-   * What the file's encoding makes of a text (a Shift_JIS file turns é into ?). Where the file holds
-   * exactly that for a stored text, the stored text is kept: the encoding lost it, no person changed it.
+   * What the file's encoding makes of a text (a Shift_JIS file turns é into ?). Stretches of a cell that
+   * match that form of the stored text keep the stored characters: the encoding lost them, no person did.
    */
   represent?: (s: string) => string;
 }
@@ -46,8 +52,10 @@ export interface Preview {
   notices: string[];
   /** Departments the file names that the master lacks: where, and a registered one that looks alike. */
   unknownDepartments: UnknownDepartment[];
-  /** The edition as it would be after applying; only meaningful when there are no errors. */
+  /** The edition exactly as it will be stored after applying; only meaningful when there are no errors. */
   next: EditionData;
+  /** A digest of the edition the preview was made from; apply refuses when the stored edition differs. */
+  base: string;
 }
 
 export interface UnknownDepartment {
@@ -59,13 +67,23 @@ export interface UnknownDepartment {
 export interface PreviewOptions {
   /** Rows missing from the file are deleted only when asked. */
   allowDelete?: boolean;
+  /** Unknown department names of the file to treat as another spelling of a registered department. */
+  aliases?: Record<string, string>;
+}
+
+/** The fields of an edition a spreadsheet can change, as a digest: equal digests, equal content. */
+export function editionDigest(d: EditionData): string {
+  return createHash('sha256')
+    .update(JSON.stringify([d.pillars, d.initiatives, d.kpis, d.departments]))
+    .digest('hex')
+    .slice(0, 32);
 }
 
 function text(c: Cell): string | null {
   if (c === null) return null;
   if (typeof c === 'number') return String(c);
   if (typeof c === 'string') {
-    const t = c.replace(/\r\n?/g, '\n').replace(/[ \t\u3000]+$/gm, '').trim();
+    const t = restoreFormula(c.replace(/\r\n?/g, '\n')).replace(/[ \t\u3000]+$/gm, '').trim();
     return t === '' ? null : t;
   }
   if (c instanceof Date) return c.toISOString().slice(0, 10);
@@ -95,8 +113,8 @@ function numberCell(c: Cell, where: Omit<CellError, 'message'>, errors: CellErro
     // A double from Excel: 15 significant digits is what Excel itself shows.
     return normalizeNumber(Number(c.toPrecision(15)).toString());
   }
-  const t = c.normalize('NFKC').trim();
-  if (/^[—―\-‐]$/.test(t)) return null;
+  const t = restoreFormula(c).normalize('NFKC').trim();
+  if (t === '' || /^[—―\-‐]$/.test(t)) return null;
   const n = normalizeNumber(t);
   if (n === null) errors.push({ ...where, message: `数値ではありません「${c}」` });
   return n;
@@ -111,26 +129,40 @@ function label(i: Pick<Initiative, 'number' | 'title'>): string {
   return `${i.number ?? '新'} ${i.title}`;
 }
 
-function newKey(seed: string): string {
-  return createHash('sha1').update(`${seed}:${Date.now()}:${Math.random()}`).digest('hex').slice(0, 8);
+/** A key for an initiative added by a file: derived from the file's content, so a second preview of the same file agrees. */
+function newKey(seed: string, taken: Set<string>): string {
+  for (let n = 0; ; n++) {
+    const k = createHash('sha1').update(`${seed}#${n}`).digest('hex').slice(0, 8);
+    if (!taken.has(k)) {
+      taken.add(k);
+      return k;
+    }
+  }
 }
 
+/** What each sheet stands for, read once: edits of existing initiatives, new ones, results, KPI values. */
 export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], opts: PreviewOptions = {}): Preview {
   const next: EditionData = structuredClone(current);
   const errors: CellError[] = [];
-  const changes: FieldChange[] = [];
   const notices: string[] = [];
-  const added = { initiatives: [] as string[], results: [] as string[] };
-  const removed = { initiatives: [] as string[], results: [] as string[] };
   const byKey = new Map(next.initiatives.map((i) => [i.key, i]));
-  const knownDepartments = new Set(current.departments.flatMap((d) => [d.name, ...d.aliases]));
+  const canonical = new Map<string, string>();
+  for (const d of current.departments) {
+    canonical.set(d.name, d.name);
+    for (const a of d.aliases) if (!canonical.has(a)) canonical.set(a, d.name);
+  }
+  for (const [alias, into] of Object.entries(opts.aliases ?? {})) {
+    if (into && canonical.has(into)) canonical.set(alias, canonical.get(into)!);
+  }
+  const registered = new Set(current.departments.flatMap((d) => [d.name, ...d.aliases]));
   const unknownDepartments = new Map<string, string[]>();
+  const rowOf = new Map<string, { sheet: string; row: number }>();
+  const takenKeys = new Set(current.initiatives.map((i) => i.key));
+  /** For each initiative whose results the file touched: which stored row each new row stands for. */
+  const resultOrigin = new Map<string, (number | null)[]>();
 
-  const keptBy = (sheet: SheetInput) => (before: string | null, after: string | null): string | null =>
-    sheet.represent && before !== null && after !== null && after !== before && sheet.represent(before) === after ? before : after;
-  const change = (entity: FieldChange['entity'], key: string, lbl: string, field: string, before: string | null, after: string | null) => {
-    if ((before ?? '') !== (after ?? '')) changes.push({ entity, key, label: lbl, field, before, after });
-  };
+  const restorer = (sheet: SheetInput) => (before: string | null, after: string | null): string | null =>
+    sheet.represent && before !== null && after !== null && after !== before ? restoreUnrepresentable(before, after, sheet.represent) : after;
 
   // ---- 施策 -------------------------------------------------------------------------------------
   for (const sheet of sheets.filter((s) => s.kind === 'initiatives')) {
@@ -142,20 +174,41 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
       continue;
     }
     const seen = new Set<string>();
-    const kept = keptBy(sheet);
+    const restore = restorer(sheet);
     for (const { row, cells } of sheet.rows) {
       const at = (name: string) => ({ sheet: sheet.name, row, column: name });
       const get = (name: string) => text(cells[col(name)] ?? null);
+      let bad = false;
       for (const name of need) {
         const c = cells[col(name)];
-        if (c && typeof c === 'object' && !(c instanceof Date) && 'formula' in c) errors.push({ ...at(name), message: `数式は使えません「=${c.formula}」` });
+        if (c && typeof c === 'object' && !(c instanceof Date) && 'formula' in c) {
+          errors.push({ ...at(name), message: `数式は使えません「=${c.formula}」` });
+          bad = true;
+        }
       }
-      const key = get('施策キー');
-      const title = get('施策名');
-      if (!title) {
+      if (bad) continue;
+      let key = get('施策キー');
+      let existing = key ? byKey.get(key) : undefined;
+      const title0 = get('施策名');
+      if (!title0) {
         errors.push({ ...at('施策名'), message: '施策名が空です' });
         continue;
       }
+      if (key && !existing) {
+        errors.push({ ...at('施策キー'), message: `施策キー「${key}」はこの版にありません（新しい施策はキーを空欄にします）` });
+        continue;
+      }
+      if (!key) {
+        // A row without a key whose title is an initiative's of this edition is that initiative: the same
+        // file uploaded twice must not add it twice.
+        const same = current.initiatives.filter((i) => i.title === title0 && !seen.has(i.key));
+        if (same.length === 1) {
+          existing = byKey.get(same[0]!.key)!;
+          key = existing.key;
+          notices.push(`${sheet.name}シート ${row}行目: 施策キーが空ですが、同じ施策名の「${label(existing)}」として扱います`);
+        }
+      }
+      const title = existing ? restore(existing.title, title0)! : title0;
       const pillarName = get('施策体系');
       const pillar = next.pillars.find((p) => p.name === pillarName);
       if (!pillar) {
@@ -174,61 +227,70 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
         errors.push({ ...at('状況'), message: `状況「${statusText}」は選択肢（完了／実施中／新規／休止／未着手）にありません` });
         continue;
       }
-      const numberText = get('番号');
-      const number = !numberText || numberText === '新' ? null : /^\d+$/.test(numberText.normalize('NFKC')) ? numberText.normalize('NFKC').padStart(2, '0') : null;
-      if (numberText && numberText !== '新' && number === null) {
+      const numberText = get('番号')?.normalize('NFKC') ?? null;
+      const number = !numberText || numberText === '新' ? null : /^\d+$/.test(numberText) ? numberText.padStart(2, '0') : undefined;
+      if (number === undefined) {
         errors.push({ ...at('番号'), message: `番号は数字か「新」です「${numberText}」` });
         continue;
       }
-      const departments = (get('担当課所') ?? '')
+      const departmentsText = existing ? restore(existing.departments.join('、'), get('担当課所')) : get('担当課所');
+      const named = (departmentsText ?? '')
         .split(/[、,，\n]/)
         .map((d) => d.trim())
         .filter(Boolean);
-      if (departments.length === 0) {
+      if (named.length === 0) {
         errors.push({ ...at('担当課所'), message: '担当課所が空です' });
         continue;
       }
-      for (const d of departments) {
-        if (!knownDepartments.has(d)) unknownDepartments.set(d, [...(unknownDepartments.get(d) ?? []), `${sheet.name} ${row}行目`]);
+      for (const d of named) {
+        if (!registered.has(d)) unknownDepartments.set(d, [...(unknownDepartments.get(d) ?? []), `${sheet.name} ${row}行目`]);
       }
-      const fields = { number, title, pillarKey: pillar.key, subAreaKey: sub?.key ?? null, departments, status, content: get('施策内容') ?? '', plan: get('今年度の取組') ?? '' };
-      if (key) {
-        if (seen.has(key)) {
-          errors.push({ ...at('施策キー'), message: `施策キー「${key}」が重複しています` });
+      // An alias is stored as the department it stands for, so the preview says so too.
+      const departments = [...new Set(named.map((d) => canonical.get(d) ?? d))];
+      const content = (existing ? restore(existing.content, get('施策内容')) : get('施策内容')) ?? '';
+      const plan = (existing ? restore(existing.plan, get('今年度の取組')) : get('今年度の取組')) ?? '';
+      const fields = { number, title, pillarKey: pillar.key, subAreaKey: sub?.key ?? null, departments, status, content, plan };
+      if (existing) {
+        if (seen.has(existing.key)) {
+          errors.push({ ...at('施策キー'), message: `施策「${label(existing)}」の行が重複しています` });
           continue;
         }
-        seen.add(key);
-        const i = byKey.get(key);
-        if (!i) {
-          errors.push({ ...at('施策キー'), message: `施策キー「${key}」はこの版にありません（新しい施策はキーを空欄にします）` });
-          continue;
-        }
-        const lbl = label(i);
-        fields.title = kept(i.title, fields.title)!;
-        fields.content = kept(i.content, fields.content) ?? '';
-        fields.plan = kept(i.plan, fields.plan) ?? '';
-        if (kept(i.departments.join('、'), departments.join('、')) !== departments.join('、')) fields.departments = [...i.departments];
-        change('initiative', key, lbl, '番号', i.number ?? '新', number ?? '新');
-        change('initiative', key, lbl, '施策名', i.title, fields.title);
-        change('initiative', key, lbl, '施策体系', current.pillars.find((p) => p.key === i.pillarKey)?.name ?? null, pillar.name);
-        change('initiative', key, lbl, '分野', i.subAreaKey ? (pillar.subAreas.find((s) => s.key === i.subAreaKey)?.name ?? i.subAreaKey) : null, sub?.name ?? null);
-        change('initiative', key, lbl, '担当課所', i.departments.join('、'), fields.departments.join('、'));
-        change('initiative', key, lbl, '状況', statusLabel(i.status), statusLabel(status));
-        change('initiative', key, lbl, '施策内容', i.content, fields.content);
-        change('initiative', key, lbl, '今年度の取組', i.plan, fields.plan);
-        Object.assign(i, fields);
+        seen.add(existing.key);
+        rowOf.set(existing.key, { sheet: sheet.name, row });
+        Object.assign(existing, fields);
       } else {
-        const created: Initiative = { key: newKey(title), ...fields, planTargets: [], resultsFiscalYear: current.edition.fiscalYear - 1, results: [], resultsText: '' };
+        const created: Initiative = {
+          key: newKey(`${current.organization.code}/${current.edition.fiscalYear}/${title}/${row}`, takenKeys),
+          ...fields,
+          planTargets: [],
+          resultsFiscalYear: current.edition.fiscalYear - 1,
+          results: [],
+          resultsText: '',
+        };
+        seen.add(created.key);
+        rowOf.set(created.key, { sheet: sheet.name, row });
         next.initiatives.push(created);
         byKey.set(created.key, created);
-        added.initiatives.push(label(created));
       }
     }
-    if (opts.allowDelete) {
-      const keep = new Set([...seen, ...next.initiatives.filter((i) => !current.initiatives.some((c) => c.key === i.key)).map((i) => i.key)]);
-      for (const i of current.initiatives) if (!keep.has(i.key)) removed.initiatives.push(label(i));
-      next.initiatives = next.initiatives.filter((i) => keep.has(i.key));
-    }
+    if (opts.allowDelete) next.initiatives = next.initiatives.filter((i) => seen.has(i.key));
+  }
+
+  // A number belongs to one initiative, as the form insists.
+  const byNumber = new Map<string, Initiative[]>();
+  for (const i of next.initiatives) if (i.number !== null) byNumber.set(i.number, [...(byNumber.get(i.number) ?? []), i]);
+  for (const [number, list] of byNumber) {
+    // Only a number this file gives (or a new row) is refused; a duplicate already stored is the form's to fix.
+    if (list.length < 2 || list.every((i) => current.initiatives.some((c) => c.key === i.key && c.number === i.number))) continue;
+    // The row that gave the number, not the one that had it.
+    const given = list.filter((i) => !current.initiatives.some((c) => c.key === i.key && c.number === i.number));
+    const where = [...given, ...list].map((i) => rowOf.get(i.key)).find(Boolean);
+    errors.push({
+      sheet: where?.sheet ?? '施策',
+      row: where?.row ?? 1,
+      column: '番号',
+      message: `番号「${number}」が重複しています（${list.map((i) => i.title).join('、')}）`,
+    });
   }
 
   // ---- 実績 -------------------------------------------------------------------------------------
@@ -240,8 +302,8 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
       errors.push({ sheet: sheet.name, row: 1, column: missing.join('、'), message: '見出しの列がありません' });
       continue;
     }
-    const fromFile = new Map<string, Result[]>();
-    const kept = keptBy(sheet);
+    const fromFile = new Map<string, ResultValues[]>();
+    const restore = restorer(sheet);
     for (const { row, cells } of sheet.rows) {
       const at = (name: string) => ({ sheet: sheet.name, row, column: name });
       const key = text(cells[col('施策キー')] ?? null);
@@ -260,49 +322,44 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
       }
       const actual = numberCell(cells[col('実績値')] ?? null, at('実績値'), errors);
       const target = numberCell(cells[col('目標値')] ?? null, at('目標値'), errors);
-      const unit = text(cells[col('単位')] ?? null);
-      const note = text(cells[col('備考')] ?? null);
       const list = fromFile.get(key) ?? [];
-      list.push({ label: lbl, actual, target, unit, note, raw: '' });
+      list.push({ label: lbl, actual, target, unit: text(cells[col('単位')] ?? null), note: text(cells[col('備考')] ?? null) });
       fromFile.set(key, list);
     }
     for (const [key, rows] of fromFile) {
       const i = byKey.get(key)!;
-      const old = i.results;
-      // A label may repeat within one initiative (参加者数延べ under each course); rows are paired with
-      // the existing results by label and by their order among rows of that label.
-      const nth = new Map<string, number>();
-      const used = new Set<number>();
-      const merged: { r: Result; order: number }[] = [];
-      for (const r of rows) {
-        const n = nth.get(r.label) ?? 0;
-        nth.set(r.label, n + 1);
-        const matches = old.map((x, k) => ({ x, k })).filter(({ x }) => kept(x.label, r.label) === x.label);
-        const match = matches[n];
-        const k = `${key}/${r.label}${n ? `#${n + 1}` : ''}`;
-        const lbl = `${label(i)} ／ ${r.label}${n ? `（${n + 1}件目）` : ''}`;
-        if (!match) {
-          added.results.push(lbl);
-          merged.push({ r: { ...r, raw: `${r.label} ${r.actual ?? ''}${r.unit ?? ''}${r.target !== null ? ` (${r.target}${r.unit ?? ''})` : ''}`.trim() }, order: 1e9 + merged.length });
-          continue;
-        }
-        used.add(match.k);
-        const o = match.x;
-        r.unit = kept(o.unit, r.unit);
-        r.note = kept(o.note, r.note);
-        change('result', k, lbl, '実績値', o.actual, r.actual);
-        change('result', k, lbl, '目標値', o.target, r.target);
-        change('result', k, lbl, '単位', o.unit, r.unit);
-        change('result', k, lbl, '備考', o.note, r.note);
-        merged.push({ r: { ...o, actual: r.actual, target: r.target, unit: r.unit, note: r.note }, order: match.k });
-      }
-      old.forEach((o, k) => {
-        if (used.has(k)) return;
-        if (opts.allowDelete) removed.results.push(`${label(i)} ／ ${o.label}`);
-        else merged.push({ r: o, order: k });
+      const stored = current.initiatives.find((c) => c.key === key)?.results ?? [];
+      // Texts the file's encoding could not hold are compared in that form, then restored.
+      const restored = rows.map((r) => {
+        const like = stored.find((s) => s.label === r.label || (sheet.represent && sheet.represent(s.label) === r.label));
+        return like ? { ...r, label: restore(like.label, r.label)!, unit: restore(like.unit, r.unit), note: restore(like.note, r.note) } : r;
       });
-      // The order of rows in the file does not matter; existing results keep the edition's order.
-      i.results = merged.sort((a, b) => a.order - b.order).map((m) => m.r);
+      const origin = pairResults(stored, restored);
+      // Existing results keep the edition's order whatever the order of rows in the file; new rows follow.
+      const paired = restored.map((r, j) => ({ r, from: origin[j]! as number | null }));
+      const kept = opts.allowDelete ? [] : stored.map((s, k) => ({ r: s as ResultValues, from: k as number | null })).filter(({ from }) => !origin.includes(from));
+      const all = [...paired, ...kept].sort((a, b) => (a.from ?? 1e9) - (b.from ?? 1e9));
+      const revised = reviseResults(
+        i,
+        all.map((x) => x.r),
+        all.map((x) => x.from),
+      );
+      i.results = revised.results;
+      i.resultsText = revised.resultsText;
+      resultOrigin.set(
+        key,
+        all.map((x) => x.from),
+      );
+    }
+    if (opts.allowDelete) {
+      // Deletion asked for: an initiative with no row left in the 実績 sheet has no results.
+      for (const i of next.initiatives) {
+        if (fromFile.has(i.key) || i.results.length === 0) continue;
+        const revised = reviseResults(i, [], []);
+        i.results = revised.results;
+        i.resultsText = revised.resultsText;
+        resultOrigin.set(i.key, []);
+      }
     }
   }
 
@@ -318,21 +375,29 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
         errors.push({ ...at('KPIキー'), message: `KPIキー「${key ?? ''}」はこの計画にありません` });
         continue;
       }
-      const target = numberCell(cells[col('目標値')] ?? null, at('目標値'), errors);
-      if (target !== null) {
-        change('kpi', kpi.key, kpi.name, '目標値', kpi.target, target);
-        kpi.target = target;
+      if (col('目標値') >= 0) {
+        const target = numberCell(cells[col('目標値')] ?? null, at('目標値'), errors);
+        if (target === null) errors.push({ ...at('目標値'), message: 'KPI の目標値は空にできません' });
+        else kpi.target = target;
       }
+      // An emptied cell clears that year's actual, as an emptied text cell clears the text.
       for (const { fy, k } of years) {
         const v = numberCell(cells[k] ?? null, at(sheet.header[k]!), errors);
-        const before = kpi.actuals[String(fy)] ?? null;
-        if (v === null && (before === null || !opts.allowDelete)) continue;
-        change('kpi', kpi.key, kpi.name, `${fy}年度実績`, before, v);
         if (v === null) delete kpi.actuals[String(fy)];
         else kpi.actuals[String(fy)] = v;
       }
+      kpi.actuals = Object.fromEntries(Object.entries(kpi.actuals).sort(([a], [b]) => Number(a) - Number(b)));
     }
   }
+
+  // Stored order is print order, so every view lists initiatives the same way.
+  const pillarKeys = next.pillars.map((p) => p.key);
+  const subKeys = (p: string) => next.pillars.find((x) => x.key === p)?.subAreas.map((s) => s.key) ?? [];
+  next.initiatives = displayOrder(
+    next.initiatives.map((initiative, position) => ({ initiative, position })),
+    pillarKeys,
+    subKeys,
+  ).map((x) => x.initiative);
 
   const unknown: UnknownDepartment[] = [...unknownDepartments].map(([name, where]) => ({
     name,
@@ -344,16 +409,117 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
       `担当課所「${u.name}」は未登録です（${u.where.slice(0, 3).join('、')}）。新しい課所として登録されます${u.similar ? `。「${u.similar}」の別表記なら、取り込み画面で別表記に指定するか、取り込み後に shisaku departments merge ${u.name} --into ${u.similar} で統合できます` : ''}`,
     );
   }
-  for (const key of new Set(changes.filter((c) => c.entity === 'initiative' || c.entity === 'result').map((c) => c.key.split('/')[0]!))) {
-    // Results entered as values replace the printed text that described the old ones.
-    const i = byKey.get(key);
-    if (i && changes.some((c) => c.entity === 'result' && c.key.startsWith(key + '/'))) i.resultsText = '';
+  if (sheets.some((s) => s.represent)) {
+    notices.push('Shift_JIS のファイルです。Shift_JIS で表せない文字（「?」になった文字）は、変更していない部分では保存済みの文字のまま扱います');
   }
-  for (const i of next.initiatives) if (added.results.some((r) => r.startsWith(label(i) + ' ／'))) i.resultsText = '';
-  return { changes, added, removed, errors, notices, unknownDepartments: unknown, next };
+  const described = describeChanges(current, next, resultOrigin);
+  return { ...described, errors, notices, unknownDepartments: unknown, next, base: editionDigest(current) };
 }
 
-export function isEmptyPreview(p: Preview): boolean {
+/** Every difference between two states of an edition, as a person reads it. Pairs results by `resultOrigin` where given, else by position. */
+export function describeChanges(
+  current: EditionData,
+  next: EditionData,
+  resultOrigin: Map<string, (number | null)[]> = new Map(),
+): Pick<Preview, 'changes' | 'added' | 'removed'> {
+  const changes: FieldChange[] = [];
+  const added = { initiatives: [] as string[], results: [] as string[] };
+  const removed = { initiatives: [] as string[], results: [] as string[] };
+  const place = (d: EditionData, i: Initiative) => {
+    const p = d.pillars.find((x) => x.key === i.pillarKey);
+    return { pillar: p?.name ?? i.pillarKey, sub: i.subAreaKey ? (p?.subAreas.find((s) => s.key === i.subAreaKey)?.name ?? i.subAreaKey) : null };
+  };
+  const fields: [string, (d: EditionData, i: Initiative) => string | null][] = [
+    ['番号', (_, i) => i.number ?? '新'],
+    ['施策名', (_, i) => i.title],
+    ['施策体系', (d, i) => place(d, i).pillar],
+    ['分野', (d, i) => place(d, i).sub],
+    ['担当課所', (_, i) => i.departments.join('、')],
+    ['状況', (_, i) => statusLabel(i.status)],
+    ['施策内容', (_, i) => i.content],
+    ['今年度の取組', (_, i) => i.plan],
+    ['今年度の目標値', (_, i) => i.planTargets.map((p) => `${p.label} ${p.value ?? ''}${p.unit ?? ''}`.trim()).join('\n') || null],
+    ['実績（本文）', (_, i) => i.resultsText || null],
+  ];
+  const old = new Map(current.initiatives.map((i) => [i.key, i]));
+  const nextKeys = new Set(next.initiatives.map((i) => i.key));
+  for (const i of next.initiatives) {
+    const o = old.get(i.key);
+    if (!o) {
+      added.initiatives.push(label(i));
+      for (const r of i.results) added.results.push(`${label(i)} ／ ${r.label}`);
+      continue;
+    }
+    const lbl = label(o);
+    let mentioned = false;
+    for (const [field, get] of fields) {
+      const a = get(current, o);
+      const b = get(next, i);
+      if ((a ?? '') !== (b ?? '')) {
+        changes.push({ entity: 'initiative', key: i.key, label: lbl, field, before: a, after: b });
+        mentioned = true;
+      }
+    }
+    const origin = resultOrigin.get(i.key) ?? i.results.map((_, k) => (k < o.results.length ? k : null));
+    const nth = new Map<string, number>();
+    i.results.forEach((r, j) => {
+      const n = nth.get(r.label) ?? 0;
+      nth.set(r.label, n + 1);
+      const rk = `${i.key}/${r.label}${n ? `#${n + 1}` : ''}`;
+      const rl = `${lbl} ／ ${r.label}${n ? `（${n + 1}件目）` : ''}`;
+      const k = origin[j];
+      const x = k === null || k === undefined ? undefined : o.results[k];
+      if (!x) {
+        added.results.push(rl);
+        mentioned = true;
+        return;
+      }
+      const pairs: [string, string | null, string | null][] = [
+        ['項目', x.label, r.label],
+        ['実績値', x.actual, r.actual],
+        ['目標値', x.target, r.target],
+        ['単位', x.unit, r.unit],
+        ['備考', x.note, r.note],
+      ];
+      for (const [field, a, b] of pairs) {
+        if ((a ?? '') !== (b ?? '')) {
+          changes.push({ entity: 'result', key: rk, label: rl, field, before: a, after: b });
+          mentioned = true;
+        }
+      }
+    });
+    o.results.forEach((x, k) => {
+      if (origin.includes(k)) return;
+      removed.results.push(`${lbl} ／ ${x.label}`);
+      mentioned = true;
+    });
+    // Anything else that differs (a field no column names) is still announced, never written silently.
+    if (!mentioned && JSON.stringify(o) !== JSON.stringify(i)) changes.push({ entity: 'initiative', key: i.key, label: lbl, field: 'その他', before: null, after: null });
+  }
+  for (const o of current.initiatives) if (!nextKeys.has(o.key)) removed.initiatives.push(label(o));
+  const oldKpis = new Map(current.kpis.map((k) => [k.key, k]));
+  for (const k of next.kpis) {
+    const o = oldKpis.get(k.key);
+    if (!o) continue;
+    if (o.target !== k.target) changes.push({ entity: 'kpi', key: k.key, label: k.name, field: '目標値', before: o.target, after: k.target });
+    const years = [...new Set([...Object.keys(o.actuals), ...Object.keys(k.actuals)])].sort();
+    for (const fy of years) {
+      const a = o.actuals[fy] ?? null;
+      const b = k.actuals[fy] ?? null;
+      if (a !== b) changes.push({ entity: 'kpi', key: k.key, label: k.name, field: `${fy}年度実績`, before: a, after: b });
+    }
+    if (!kpiSame(o, k) && !changes.some((c) => c.entity === 'kpi' && c.key === k.key)) {
+      changes.push({ entity: 'kpi', key: k.key, label: k.name, field: 'その他', before: null, after: null });
+    }
+  }
+  return { changes, added, removed };
+}
+
+function kpiSame(a: Kpi, b: Kpi): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+export function isEmptyPreview(p: Pick<Preview, 'changes' | 'added' | 'removed'>): boolean {
   return p.changes.length === 0 && p.added.initiatives.length === 0 && p.added.results.length === 0 && p.removed.initiatives.length === 0 && p.removed.results.length === 0;
 }
 

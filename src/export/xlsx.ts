@@ -76,6 +76,15 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   readme.addRow([`${data.edition.title}（${fiscalYearLabel(data.edition.fiscalYear)}）`]).font = { bold: true, size: 14 };
   readme.addRow([`${data.organization.name}（${data.organization.code}）${opts.department ? ` ／ ${opts.department}` : ''}`]);
   readme.addRow(['この表の使い方: 白いセルを編集し、灰色のセル（キー）は変更しないでください。行の並べ替え・追加はできます。削除した行は、取り込み時に明示的に指定しない限り削除されません。']);
+  for (const line of [
+    '・取り込むと、まず変更点の一覧が表示されます。一覧にあることだけが書き込まれ、同じファイルをもう一度取り込んでも変更はありません。',
+    '・実績値・目標値に「85%」のようにパーセント表示で入力した値は、見えている数値（85）として取り込みます。単位は単位列に書きます。',
+    '・実績値を変えると、その実績の印刷用の行（「・項目 値単位 (目標)」）も新しい値で書き直されます。文章だけの行はそのまま残ります。',
+    '・同じ項目名の実績が複数ある場合、値がまったく同じ行どうしを対応づけ、残りは上からの順番で対応づけます。並べ替えただけなら変更になりません。',
+    '・番号は施策ごとに一つです。ほかの施策と同じ番号は取り込めません。施策キーが空の行でも、この版に同じ施策名の施策があれば、その施策として扱います。',
+    '・「=」「+」「-」「@」で始まる文字は、表計算ソフトが数式として実行しないよう先頭に「\'」を付けて書き出しています。取り込むときに外します。',
+    '・Shift_JIS の CSV で表せない文字（「?」になる文字）は、変更していない部分では保存済みの文字のまま扱います。',
+  ]) readme.addRow([line]).alignment = { wrapText: false };
   readme.addRow([]);
   readme.addRow(['シート', '列', '説明']).font = { bold: true };
   for (const [name, cols] of [

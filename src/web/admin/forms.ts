@@ -79,7 +79,8 @@ export function parseInitiativeForm(body: Body): { ok: true; value: ParsedEdit }
   tl.slice(0, MAX_ROWS).forEach((label, k) => {
     const [value, unit] = ['t_value', 't_unit'].map((n) => list(body, n)[k] ?? '');
     if (!label.trim() && !value!.trim() && !unit!.trim()) return;
-    if (!label.trim()) errors[`t_label_${k}`] = '目標の項目名を入力してください';
+    // A target printed without a name (「・26コンテンツ」) measures the initiative itself: a value is enough.
+    if (!label.trim() && !value!.trim()) errors[`t_label_${k}`] = '目標の項目名か目標値を入力してください';
     planTargets.push({ label: short(label, `t_label_${k}`, '項目名'), value: num(value!, `t_value_${k}`), unit: short(unit!, `t_unit_${k}`, '単位') || null });
   });
   if (Object.keys(errors).length || !base.success) return { ok: false, errors };

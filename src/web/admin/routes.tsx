@@ -808,6 +808,26 @@ manageWrite(
   itemAgain('remove'),
 );
 
+/** One field an import changed ({ field, value } before and after), of the initiative or of one of its results ("key/項目"). */
+function fieldChange(entity: string, entityKey: string, key: string, before: unknown, after: unknown) {
+  const b = before as { field?: unknown; value?: unknown } | null;
+  const a = after as { field?: unknown; value?: unknown } | null;
+  const field = typeof a?.field === 'string' ? a.field : typeof b?.field === 'string' ? b.field : null;
+  if (field === null || (entity !== 'initiative' && entity !== 'result')) return null;
+  const value = (x: { value?: unknown } | null) => (x?.value === null || x?.value === undefined || x.value === '' ? '—' : String(x.value));
+  let what = field;
+  if (entity === 'result') {
+    const m = /^(.*)#(\d+)$/.exec(entityKey.slice(key.length + 1));
+    const label = m ? `${m[1]}」（${m[2]}件目）` : `${entityKey.slice(key.length + 1)}」`;
+    what = `実績「${label}の${field}`;
+  }
+  return (
+    <p>
+      {what}: {value(b)} → {value(a)}
+    </p>
+  );
+}
+
 adminRoutes.get('/i/:key/history', async (c) => {
   try {
     const key = c.req.param('key');
@@ -833,6 +853,7 @@ adminRoutes.get('/i/:key/history', async (c) => {
                 </p>
                 {d ? <TrustedHtml html={renderInitiativeChange(d, 'h3', place)} /> : null}
                 {r.entity === 'initiative' && r.action === 'delete' ? <p>この版から削除しました。理由: {after?.reason ?? '—'}</p> : null}
+                {fieldChange(r.entity, r.entityKey, key, before, after)}
                 {r.entity === 'submission' && after ? (
                   <p>
                     提出状態: {SUBMISSION_LABELS[(before as { state?: SubmissionState } | null)?.state ?? 'not_started']} → {SUBMISSION_LABELS[(after.state as SubmissionState) ?? 'not_started']}
@@ -858,7 +879,7 @@ adminRoutes.get('/i/:key/history', async (c) => {
 // ---- Excel / CSV upload: preview, then apply -----------------------------------------------------------
 
 /** Reads an uploaded file and previews it against the edition as it is now, with the stamp of that state. */
-async function previewUpload(c: Context<AdminEnv>, fy: number, filename: string, bytes: Uint8Array) {
+async function previewUpload(c: Context<AdminEnv>, fy: number, filename: string, bytes: Uint8Array, aliases: Record<string, string> = {}) {
   const sheets = /\.csv$/i.test(filename) ? [readCsv(bytes).sheet] : await readXlsx(bytes);
   const code = await orgCode(c);
   const db = c.get('database').db;
@@ -867,7 +888,7 @@ async function previewUpload(c: Context<AdminEnv>, fy: number, filename: string,
   const current = await loadEdition(db, code, fy);
   if (!current || !stamp) throw new WorkspaceError('その版はありません', 404);
   if (current.edition.state === 'published') throw new WorkspaceError('公開済みの版には取り込めません（再開してから取り込みます）', 409);
-  return { preview: previewSpreadsheet(current, sheets), stamp, current };
+  return { preview: previewSpreadsheet(current, sheets, { aliases }), stamp, current };
 }
 
 adminRoutes.get('/e/:fy/import', (c) => {
@@ -1007,13 +1028,15 @@ adminRoutes.post('/e/:fy/import/apply', async (c) => {
     const db = c.get('database').db;
     const kept = await findUpload(db, c.get('actor'), fy, one(b, 'id'));
     if (!kept) throw new WorkspaceError('確認の有効期限が切れました。もう一度ファイルを選んでください', 409);
-    const { preview, stamp } = await previewUpload(c, fy, kept.filename, kept.content);
-    if (stamp !== kept.stamp) throw new StalePreviewError();
-    const aliases = Object.fromEntries(preview.unknownDepartments.map((u, k) => [u.name, one(b, `alias_${k}`)]).filter(([, into]) => into));
+    const first = await previewUpload(c, fy, kept.filename, kept.content);
+    if (first.stamp !== kept.stamp) throw new StalePreviewError();
+    const aliases = Object.fromEntries(first.preview.unknownDepartments.map((u, k) => [u.name, one(b, `alias_${k}`)]).filter(([, into]) => into));
+    // Previewed again with the chosen spellings, so what is written names the department it is stored as.
+    const { preview } = Object.keys(aliases).length ? await previewUpload(c, fy, kept.filename, kept.content, aliases) : first;
     const r = await applyPreview(db, await orgCode(c), fy, preview, { actor: c.get('actor').login, userId: c.get('actor').id, source: 'import:upload', expectedStamp: kept.stamp, aliases });
     // Kept until it applied, so a refused apply (a department removed meanwhile) can be retried from the page.
     await dropUpload(db, kept.id);
-    return back(c, `/admin/e/${fy}`, `取り込みました（変更 ${r.changed} 件）`);
+    return back(c, `/admin/e/${fy}`, `取り込みました（変更 ${r.changed} 件）${r.reopened.length ? `。提出済み・承認済みだった ${r.reopened.length} 件は作成中に戻しました（再提出が必要です）` : ''}`);
   } catch (e) {
     if (e instanceof StalePreviewError) return refusal(c, new WorkspaceError(e.message, 409));
     if (e instanceof SpreadsheetError) return refusal(c, new WorkspaceError(e.ja));
