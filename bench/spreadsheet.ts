@@ -106,18 +106,22 @@ async function benchApply(sample: EditionData): Promise<BenchResult> {
   try {
     const db = database.db;
     await loadSample(db);
+    // Files are applied to a draft; the sample is published.
+    await db.execute(sql`UPDATE editions SET state = 'draft'`);
     const times: number[] = [];
     const runs = 10;
     for (let rep = 0; rep < runs + 1; rep++) {
       const current = (await loadEdition(db, '082023', 2023))!;
       const preview = previewSpreadsheet(current, editTenCells(baseSheets, rep));
-      if (preview.changes.length !== 10 || preview.errors.length) {
-        throw new Error(`10 edited cells gave ${preview.changes.length} changes and ${preview.errors.length} errors`);
+      // The printed 実績 lines that follow the three changed actuals are announced beside the ten cells.
+      const cells = preview.changes.filter((c) => c.field !== '実績（本文）').length;
+      if (cells !== 10 || preview.errors.length) {
+        throw new Error(`10 edited cells gave ${cells} changes and ${preview.errors.length} errors`);
       }
       const t0 = performance.now();
       const r = await applyPreview(db, '082023', 2023, preview, { actor: 'bench', source: 'bench' });
       if (rep > 0) times.push(performance.now() - t0); // the first is warm-up
-      if (r.changed !== 10) throw new Error(`applied ${r.changed} changes, expected 10`);
+      if (r.changed !== preview.changes.length) throw new Error(`applied ${r.changed} changes, expected ${preview.changes.length}`);
     }
 
     await db.execute(sql`CREATE TABLE bench_spreadsheet_cells (id integer primary key, v text)`);

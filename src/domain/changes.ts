@@ -146,6 +146,7 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
   const errors: CellError[] = [];
   const notices: string[] = [];
   const byKey = new Map(next.initiatives.map((i) => [i.key, i]));
+  const stored = new Map(current.initiatives.map((i) => [i.key, i]));
   const canonical = new Map<string, string>();
   for (const d of current.departments) {
     canonical.set(d.name, d.name);
@@ -281,9 +282,9 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
   for (const i of next.initiatives) if (i.number !== null) byNumber.set(i.number, [...(byNumber.get(i.number) ?? []), i]);
   for (const [number, list] of byNumber) {
     // Only a number this file gives (or a new row) is refused; a duplicate already stored is the form's to fix.
-    if (list.length < 2 || list.every((i) => current.initiatives.some((c) => c.key === i.key && c.number === i.number))) continue;
+    if (list.length < 2 || list.every((i) => stored.get(i.key)?.number === i.number)) continue;
     // The row that gave the number, not the one that had it.
-    const given = list.filter((i) => !current.initiatives.some((c) => c.key === i.key && c.number === i.number));
+    const given = list.filter((i) => stored.get(i.key)?.number !== i.number);
     const where = [...given, ...list].map((i) => rowOf.get(i.key)).find(Boolean);
     errors.push({
       sheet: where?.sheet ?? '施策',
@@ -328,16 +329,16 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
     }
     for (const [key, rows] of fromFile) {
       const i = byKey.get(key)!;
-      const stored = current.initiatives.find((c) => c.key === key)?.results ?? [];
+      const before = stored.get(key)?.results ?? [];
       // Texts the file's encoding could not hold are compared in that form, then restored.
       const restored = rows.map((r) => {
-        const like = stored.find((s) => s.label === r.label || (sheet.represent && sheet.represent(s.label) === r.label));
+        const like = before.find((s) => s.label === r.label || (sheet.represent && sheet.represent(s.label) === r.label));
         return like ? { ...r, label: restore(like.label, r.label)!, unit: restore(like.unit, r.unit), note: restore(like.note, r.note) } : r;
       });
-      const origin = pairResults(stored, restored);
+      const origin = pairResults(before, restored);
       // Existing results keep the edition's order whatever the order of rows in the file; new rows follow.
       const paired = restored.map((r, j) => ({ r, from: origin[j]! as number | null }));
-      const kept = opts.allowDelete ? [] : stored.map((s, k) => ({ r: s as ResultValues, from: k as number | null })).filter(({ from }) => !origin.includes(from));
+      const kept = opts.allowDelete ? [] : before.map((s, k) => ({ r: s as ResultValues, from: k as number | null })).filter(({ from }) => !origin.includes(from));
       const all = [...paired, ...kept].sort((a, b) => (a.from ?? 1e9) - (b.from ?? 1e9));
       const revised = reviseResults(
         i,
