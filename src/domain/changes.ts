@@ -331,10 +331,7 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
       const i = byKey.get(key)!;
       const before = stored.get(key)?.results ?? [];
       // Texts the file's encoding could not hold are compared in that form, then restored.
-      const restored = rows.map((r) => {
-        const like = before.find((s) => s.label === r.label || (sheet.represent && sheet.represent(s.label) === r.label));
-        return like ? { ...r, label: restore(like.label, r.label)!, unit: restore(like.unit, r.unit), note: restore(like.note, r.note) } : r;
-      });
+      const restored = sheet.represent ? restoreRows(before, rows, sheet.represent, restore) : rows;
       const origin = pairResults(before, restored);
       // Existing results keep the edition's order whatever the order of rows in the file; new rows follow.
       const paired = restored.map((r, j) => ({ r, from: origin[j]! as number | null }));
@@ -415,6 +412,27 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
   }
   const described = describeChanges(current, next, resultOrigin);
   return { ...described, errors, notices, unknownDepartments: unknown, next, base: editionDigest(current) };
+}
+
+/**
+ * Rows of a file whose encoding cannot hold every character, with the stored characters put back: each
+ * file row is paired (as pairResults pairs, on the encoded form of the stored rows) with the stored row
+ * it stands for, and its texts are restored from that row.
+ */
+function restoreRows(
+  before: readonly ResultValues[],
+  rows: ResultValues[],
+  represent: (s: string) => string,
+  restore: (before: string | null, after: string | null) => string | null,
+): ResultValues[] {
+  const enc = (x: string | null) => (x === null ? null : represent(x));
+  const encoded = before.map((s) => ({ ...s, label: enc(s.label)!, unit: enc(s.unit), note: enc(s.note) }));
+  const origin = pairResults(encoded, rows);
+  return rows.map((r, j) => {
+    const k = origin[j];
+    const like = k === null || k === undefined ? undefined : before[k];
+    return like ? { ...r, label: restore(like.label, r.label)!, unit: restore(like.unit, r.unit), note: restore(like.note, r.note) } : r;
+  });
 }
 
 /** Every difference between two states of an edition, as a person reads it. Pairs results by `resultOrigin` where given, else by position. */

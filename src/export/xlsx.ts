@@ -40,14 +40,16 @@ function sheet(wb: ExcelJS.Workbook, name: string, columns: SheetColumn[]): Exce
 }
 
 function text(v: string | null): string | null {
-  return v === null ? null : (neutralizeFormula(v) as string);
+  // A literal "_x000D_" in a cell is read by spreadsheet programs (and exceljs) as the character it
+  // names; "_x005F_" escapes the underscore, so the text comes back as it was written.
+  return v === null ? null : (neutralizeFormula(v) as string).replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1');
 }
 
 function num(v: string | null): number | string | null {
-  // Numbers go in as numbers so Excel can sum them; a value beyond double precision stays text.
+  // Numbers go in as numbers so Excel can sum them; a value a double cannot hold exactly stays text.
   if (v === null) return null;
   const n = Number(v);
-  return String(n) === v || /^-?\d+\.\d+$/.test(v) ? n : v;
+  return String(n) === v ? n : v;
 }
 
 /** Unlocks the editable cells of a row and colours the keys, so protection leaves only keys fixed. */

@@ -214,7 +214,9 @@ export function readCsv(bytes: Uint8Array): { sheet: SheetData; encoding: Detect
   if (records.length > LIMITS.maxRowsPerSheet + 1) {
     throw new SpreadsheetError(`行が多すぎます（${LIMITS.maxRowsPerSheet.toLocaleString('ja-JP')} 行まで）`, 'too many rows');
   }
-  const [head, ...rest] = records;
+  const [head, ...body] = records;
+  // A row of empty cells (",,,,,,,," as Excel writes it below a table) is no row, as in a workbook.
+  const rest = body.filter(({ record }) => record.some((c) => c.trim() !== ''));
   const header = head?.record.map((h) => h.trim());
   const kind = header ? kindOf(header) : null;
   if (!header || !kind) {

@@ -1,0 +1,49 @@
+// Bugs the generated round-trip test (test/roundtrip) found, each pinned by a plain example.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { sampleDocument } from '../../src/db/sample.ts';
+import { exportWorkbook } from '../../src/export/xlsx.ts';
+import { readCsv, readXlsx } from '../../src/import/spreadsheet.ts';
+import { isEmptyPreview, previewSpreadsheet } from '../../src/domain/changes.ts';
+import { csvBytes, csvRows } from './helpers.ts';
+
+const sample = () => sampleDocument().doc.data;
+
+test('an empty CSV row (",,,,,,,," as Excel writes it) is no row (seed 20240406, csv-results-sjis)', () => {
+  const d = sample();
+  for (const table of ['initiatives', 'results', 'kpis'] as const) {
+    const rows = csvRows(d, table);
+    rows.splice(5, 0, rows[0]!.map(() => ''));
+    const p = previewSpreadsheet(d, [readCsv(csvBytes(rows)).sheet]);
+    assert.deepEqual(p.errors, [], table);
+    assert.ok(isEmptyPreview(p), table);
+  }
+});
+
+test('a decimal a double cannot hold survives an unedited workbook round trip (seed 7, xlsx)', async () => {
+  const d = sample();
+  d.kpis[0]!.target = '45355897142570.4385632';
+  d.initiatives[7]!.results[0]!.actual = '0.1234567890123456789';
+  const p = previewSpreadsheet(d, await readXlsx(await exportWorkbook(d)));
+  assert.deepEqual(p.errors, []);
+  assert.ok(isEmptyPreview(p), JSON.stringify(p.changes));
+});
+
+test('a literal "_x000D_" in a text survives a workbook round trip', async () => {
+  const d = sample();
+  d.initiatives[0]!.content = 'A_x000D_B _x005F_ _x0041_ _xzzzz_';
+  const p = previewSpreadsheet(d, await readXlsx(await exportWorkbook(d)));
+  assert.ok(isEmptyPreview(p), JSON.stringify(p.changes));
+});
+
+test('Shift_JIS: results sharing a label keep the characters of their own row', () => {
+  const d = sample();
+  const i = d.initiatives.find((x) => x.number === '08')!;
+  i.results = [
+    { label: '交付率', actual: '1', target: null, unit: '%', note: '一つ目', raw: '' },
+    { label: '交付率', actual: '2', target: null, unit: '%', note: 'café', raw: '' },
+  ];
+  const p = previewSpreadsheet(d, [readCsv(csvBytes(csvRows(d, 'results', 'sjis'), 'sjis')).sheet]);
+  assert.deepEqual(p.errors, []);
+  assert.ok(isEmptyPreview(p), JSON.stringify(p.changes));
+});
