@@ -71,7 +71,9 @@ export async function writeXlsx(wb: ExcelJS.Workbook, grids: Grid[], originalRow
       g.header.forEach((_, k) => {
         const cell = ws.getCell(r + 2, k + 1);
         const c = row?.cells[k];
-        cell.value = (c?.v ?? null) as ExcelJS.CellValue;
+        // Excel escapes a literal "_x000D_" as "_x005F_x000D_" when it saves; exceljs does not, so do it here.
+        const v = c?.v ?? null;
+        cell.value = (typeof v === 'string' ? v.replace(/_(x[0-9A-Fa-f]{4}_)/g, '_x005F_$1') : v) as ExcelJS.CellValue;
         // A style object of its own: exceljs shares one between cells of a row, and Excel formats cells one by one.
         if (c?.fmt) cell.style = { ...cell.style, numFmt: c.fmt };
         else if (cell.numFmt && cell.numFmt !== 'General') cell.style = { ...cell.style, numFmt: 'General' };

@@ -191,9 +191,24 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
         continue;
       }
       const old = i.results;
-      // Texts the encoding could not hold come back from the stored row of that label.
-      const restored = rows.map((r) => {
-        const like = old.find((o) => o.label === r.label || (represent && represent(o.label) === r.label));
+      // Texts the encoding could not hold come back from the stored row the file row stands for, paired as
+      // below but on the encoded form of the stored rows (the same values first, then the same label).
+      const enc = <T extends string | null>(x: T): T => (represent && x !== null ? (represent(x) as T) : x);
+      const encodedOld = old.map((o) => ({ ...o, label: enc(o.label), unit: enc(o.unit), note: enc(o.note) }));
+      const likeOf: (number | undefined)[] = rows.map(() => undefined);
+      const taken = new Set<number>();
+      const eqv = (a: Omit<Result, 'raw'>, b: Omit<Result, 'raw'>) => a.label === b.label && a.actual === b.actual && a.target === b.target && a.unit === b.unit && a.note === b.note;
+      rows.forEach((r, j) => {
+        const k = encodedOld.findIndex((o, k) => !taken.has(k) && eqv(o, r));
+        if (k >= 0) (likeOf[j] = k), taken.add(k);
+      });
+      rows.forEach((r, j) => {
+        if (likeOf[j] !== undefined) return;
+        const k = encodedOld.findIndex((o, k) => !taken.has(k) && o.label === r.label);
+        if (k >= 0) (likeOf[j] = k), taken.add(k);
+      });
+      const restored = rows.map((r, j) => {
+        const like = likeOf[j] === undefined ? undefined : old[likeOf[j]!];
         return like ? { ...r, label: keep(like.label, r.label), unit: keep(like.unit, r.unit), note: keep(like.note, r.note) } : r;
       });
       // A row stands for the stored row with the same values, else for the first unused one of its label.
