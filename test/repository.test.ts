@@ -1,3 +1,4 @@
+import { systemActor } from '../src/db/command.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
@@ -83,7 +84,7 @@ for (const backend of backends) {
       const data = smallEdition();
       data.initiatives[0]!.departments.push('商工振興課');
       await saveEdition(db, data, opts);
-      const result = await mergeDepartments(db, '082023', '商工推進課', '商工振興課', { actor: 'test' });
+      const result = await mergeDepartments(db, '082023', '商工推進課', '商工振興課', await systemActor(db, '082023', 'test'));
       assert.equal(result.moved, 1);
       const loaded = await loadEdition(db, '082023', 2023);
       assert.deepEqual(loaded!.initiatives[2]!.departments, ['市民課', '商工振興課']);
@@ -91,7 +92,7 @@ for (const backend of backends) {
       await saveEdition(db, smallEdition(), { ...opts, replace: true });
       const again = await loadEdition(db, '082023', 2023);
       assert.deepEqual(again!.initiatives[2]!.departments, ['市民課', '商工振興課']);
-      await assert.rejects(mergeDepartments(db, '082023', '無い課', '商工振興課', { actor: 'test' }), /ありません/);
+      await assert.rejects(mergeDepartments(db, '082023', '無い課', '商工振興課', await systemActor(db, '082023', 'test')), /ありません/);
     } finally {
       await database.close();
     }

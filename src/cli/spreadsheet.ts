@@ -11,6 +11,7 @@ import { writeAtomically } from '../report/pdf.ts';
 import { LIMITS, SpreadsheetError, readCsv, readXlsx, type SheetData } from '../import/spreadsheet.ts';
 import { formatErrors, previewSpreadsheet, type Preview } from '../domain/changes.ts';
 import { applyPreview } from '../db/apply-changes.ts';
+import { systemActor } from '../db/command.ts';
 
 function fail(message: string, code = 2): number {
   process.stderr.write(`shisaku: ${message}\n`);
@@ -102,7 +103,7 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
   const summary = describePreview(preview);
   process.stdout.write(summary ? `${summary}\n` : '変更はありません / no changes\n');
   if (values['dry-run']) return 0;
-  const r = await applyPreview(database.db, oy.org, oy.year, preview, { actor: 'cli', source: `import:${format}`, expectedStamp: stamp ?? undefined });
+  const r = await applyPreview(database.db, oy.org, oy.year, preview, { actor: await systemActor(database.db, oy.org), source: `import:${format}`, expectedStamp: stamp ?? undefined });
   process.stderr.write(r.changeSetId ? `適用しました（変更セット ${r.changeSetId}） / applied\n` : '変更はありません / nothing to apply\n');
   if (r.reopened.length) process.stderr.write(`提出済み・承認済みから作成中に戻した施策（再提出・再審査が必要）: ${r.reopened.join('、')}\n`);
   return 0;

@@ -12,6 +12,8 @@ import type { Initiative, Kpi } from '../domain/model.ts';
 import type { Preview } from '../domain/changes.ts';
 import { editionDigest, isEmptyPreview } from '../domain/changes.ts';
 import { signalChange } from './change-signal.ts';
+import { allow, userIdOf, WorkspaceError } from './command.ts';
+import type { Actor } from '../domain/roles.ts';
 
 export class StalePreviewError extends Error {
   constructor() {
@@ -37,19 +39,21 @@ export async function applyPreview(
   fiscalYear: number,
   preview: Preview,
   opts: {
-    actor: string;
-    userId?: number | null;
+    /** Who applies it: an administrator of the edition's organization (the CLI acts as systemActor). */
+    actor: Actor;
     source: string;
     expectedStamp?: string;
     /** Unknown department names of the file to register as aliases of existing departments (name → department). */
     aliases?: Record<string, string>;
   },
 ): Promise<ApplyResult> {
+  allow(opts.actor, 'manage');
   if (preview.errors.length) throw new InvalidInputError(`エラーが ${preview.errors.length} 件あるため適用しません / the file has errors; nothing applied`);
   if (isEmptyPreview(preview)) return { changeSetId: null, changed: 0, reopened: [] };
   const result = await db.transaction(async (tx) => {
     const ref = await findEdition(tx, orgCode, fiscalYear);
     if (!ref) throw new InvalidInputError(`${orgCode} の ${fiscalYear} 年度版はありません / no such edition`);
+    if (ref.organizationId !== opts.actor.organizationId) throw new WorkspaceError('この操作をする権限がありません', 403);
     const [edition] = await tx.select({ state: t.editions.state }).from(t.editions).where(eq(t.editions.id, ref.editionId)).for('update');
     if (edition!.state === 'published') {
       throw new InvalidInputError(`${fiscalYear}年度版は公開済みです。管理者が理由を記録して再開してから取り込んでください / the edition is published; reopen it first`);
@@ -130,8 +134,8 @@ export async function applyPreview(
       tx,
       {
         organizationId: ref.organizationId,
-        actor: opts.actor,
-        userId: opts.userId ?? null,
+        actor: opts.actor.login,
+        userId: userIdOf(opts.actor),
         source: opts.source,
         summary: `変更 ${preview.changes.length} 件、追加 ${preview.added.initiatives.length + preview.added.results.length} 件、削除 ${preview.removed.initiatives.length + preview.removed.results.length} 件`,
       },

@@ -17,6 +17,7 @@ import {
 import { validateOrgCode } from '../domain/org-code.ts';
 import { warekiFiscalYear } from '../domain/wareki.ts';
 import { signalChange } from './change-signal.ts';
+import { can, type Actor } from '../domain/roles.ts';
 
 export class EditionExistsError extends Error {
   constructor(
@@ -661,11 +662,13 @@ export async function mergeDepartments(
   orgCode: string,
   from: string,
   into: string,
-  actor: { actor: string; userId?: number | null },
+  actor: Actor,
 ): Promise<MergeResult> {
+  if (!can(actor, 'manage')) throw new InvalidInputError('この操作をする権限がありません / not allowed');
   const result = await db.transaction(async (tx) => {
-    const [org] = await tx.select().from(t.organizations).where(eq(t.organizations.code, orgCode));
+    const [org] = await tx.select().from(t.organizations).where(eq(t.organizations.code, orgCode)).for('update');
     if (!org) throw new InvalidInputError(`自治体 ${orgCode} は登録されていません / unknown organization ${orgCode}`);
+    if (org.id !== actor.organizationId) throw new InvalidInputError('この操作をする権限がありません / not allowed');
     if (from === into) throw new InvalidInputError(`同じ課所どうしは統合できません / cannot merge ${from} into itself`);
     const find = (name: string) =>
       tx
@@ -728,7 +731,7 @@ export async function mergeDepartments(
       .where(eq(t.organizations.id, org.id));
     await recordChangeSet(
       tx,
-      { organizationId: org.id, actor: actor.actor, userId: actor.userId ?? null, source: 'departments:merge', summary: `${from} → ${into}` },
+      { organizationId: org.id, actor: actor.login, userId: actor.id > 0 ? actor.id : null, source: 'departments:merge', summary: `${from} → ${into}` },
       [{ entity: 'department', entityKey: into, action: 'update', before: { merged: from }, after: { aliases } }],
     );
     return { moved: links.length, aliases };

@@ -7,66 +7,13 @@
 import { and, asc, eq, inArray, like, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from './client.ts';
 import * as t from './schema.ts';
-import { bumpEdition, loadDepartments, loadInitiativeYears, loadKpis, recordChangeSet, type AuditEntry } from './repository.ts';
+import { loadDepartments, loadInitiativeYears, loadKpis, type AuditEntry } from './repository.ts';
 import { departmentIds, UnknownDepartmentError } from './accounts.ts';
-import { signalChange } from './change-signal.ts';
-import { allow, ConflictError, editionOf, findRound, lastWriter, lockItem, snapshot, WorkspaceError, type EditionAt } from './workspace.ts';
+import { ConflictError, findRound, lastWriter, lockItem, snapshot } from './workspace.ts';
+import { allow, editionOf, editionWrite, organizationWrite, planWrite, WorkspaceError, type EditionAt } from './command.ts';
 import type { Actor } from '../domain/roles.ts';
 import { initiativeLabel, type Initiative, type Kpi } from '../domain/model.ts';
 import { displayOrder, nextKey, renumber, reorder, type MoveDirection } from '../domain/structure.ts';
-
-interface Outcome<T> {
-  summary: string;
-  entries: AuditEntry[];
-  value: T;
-}
-
-/** A write to one draft edition: its row is locked, so two admins restructuring it take turns. */
-async function editionWrite<T>(db: Db, actor: Actor, fiscalYear: number, source: string, fn: (tx: Tx, ref: EditionAt) => Promise<Outcome<T>>): Promise<T> {
-  allow(actor, 'manage');
-  const out = await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear, { lock: true });
-    if (ref.state === 'published') throw new WorkspaceError('公開済みの版は変更できません（理由を記録して再開してから変更します）', 409);
-    const r = await fn(tx, ref);
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source, summary: r.summary }, r.entries);
-    await bumpEdition(tx, ref.editionId);
-    return r.value;
-  });
-  signalChange();
-  return out;
-}
-
-/**
- * A write to the plan (KPIs). KPIs belong to the whole plan, so a change shows in every edition of it,
- * published ones included: a revised target is the plan's target from then on.
- */
-async function planWrite<T>(db: Db, actor: Actor, fiscalYear: number, source: string, fn: (tx: Tx, ref: EditionAt) => Promise<Outcome<T>>): Promise<T> {
-  allow(actor, 'manage');
-  const out = await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear);
-    await tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.id, ref.planId)).for('update');
-    const r = await fn(tx, ref);
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source, summary: r.summary }, r.entries);
-    await tx.update(t.plans).set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
-    return r.value;
-  });
-  signalChange();
-  return out;
-}
-
-/** A write to the organization's department master; department names show in every edition. */
-async function organizationWrite<T>(db: Db, actor: Actor, source: string, fn: (tx: Tx) => Promise<Outcome<T>>): Promise<T> {
-  allow(actor, 'manage');
-  const out = await db.transaction(async (tx) => {
-    await tx.select({ id: t.organizations.id }).from(t.organizations).where(eq(t.organizations.id, actor.organizationId)).for('update');
-    const r = await fn(tx);
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: actor.id, source, summary: r.summary }, r.entries);
-    await tx.update(t.organizations).set({ version: sql`${t.organizations.version} + 1`, updatedAt: new Date() }).where(eq(t.organizations.id, actor.organizationId));
-    return r.value;
-  });
-  signalChange();
-  return out;
-}
 
 type Positioned = typeof t.pillars | typeof t.subAreas | typeof t.kpis | typeof t.initiativeYears;
 
@@ -161,6 +108,7 @@ export function savePillar(db: Db, actor: Actor, fiscalYear: number, key: string
     }
     const p = all.find((x) => x.key === key);
     if (!p) throw new WorkspaceError('その施策体系はこの版にありません', 404);
+    if (p.name === fields.name && p.tagline === fields.tagline) return { summary: '', entries: [], value: key, unchanged: true };
     await tx.update(t.pillars).set({ name: fields.name, tagline: fields.tagline, updatedAt: new Date(), version: p.version + 1 }).where(eq(t.pillars.id, p.id));
     return {
       summary: `施策体系「${p.name}」を変更`,
@@ -223,6 +171,7 @@ export function saveSubArea(db: Db, actor: Actor, fiscalYear: number, pillarKey:
     }
     const s = all.find((x) => x.key === key);
     if (!s) throw new WorkspaceError('その分野はこの施策体系にありません', 404);
+    if (s.name === name) return { summary: '', entries: [], value: key, unchanged: true };
     await tx.update(t.subAreas).set({ name, updatedAt: new Date(), version: s.version + 1 }).where(eq(t.subAreas.id, s.id));
     return { summary: `分野「${s.name}」を変更`, entries: [{ entity: 'sub-area', entityKey: key, action: 'update', before: { fiscalYear, name: s.name }, after: { fiscalYear, name } }], value: key };
   });
@@ -349,6 +298,8 @@ export function updateIdentity(db: Db, actor: Actor, fiscalYear: number, key: st
     }
     const before = item.initiative;
     const after: Initiative = { ...before, number: fields.number, title: fields.title, pillarKey: fields.pillarKey, subAreaKey: fields.subAreaKey, departments: depts.map((d) => d.name) };
+    // An unchanged save keeps the version, so a form someone else has open stays valid.
+    if (JSON.stringify(before) === JSON.stringify(after)) return { summary: '', entries: [], value: { version: item.version }, unchanged: true };
     await tx
       .update(t.initiativeYears)
       .set({ number: fields.number, title: fields.title, pillarId: place.pillarId, subAreaId: place.subAreaId, version: item.version + 1, updatedAt: new Date() })
@@ -523,6 +474,7 @@ export function saveKpi(db: Db, actor: Actor, fiscalYear: number, key: string | 
     const k = all.find((x) => x.key === key);
     if (!k) throw new WorkspaceError('その KPI はありません', 404);
     if (expectedVersion !== null && k.version !== expectedVersion) throw new WorkspaceError('ほかの人が先にこの KPI を変更しました。画面を読み込み直し、内容を確かめてから変更してください', 409);
+    if (JSON.stringify(kpiRecord(k)) === JSON.stringify(kpiRecord(fields))) return { summary: '', entries: [], value: key, unchanged: true };
     await tx.update(t.kpis).set({ ...fields, version: k.version + 1, updatedAt: new Date() }).where(eq(t.kpis.id, k.id));
     return { summary: `KPI「${k.name}」を変更`, entries: [{ entity: 'kpi', entityKey: key, action: 'update', before: kpiRecord(k), after: fields }], value: key };
   });

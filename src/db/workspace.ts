@@ -4,16 +4,20 @@
 import { and, asc, desc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from './client.ts';
 import * as t from './schema.ts';
-import { bumpEdition, findEdition, loadEdition, loadInitiativeYears, recordChangeSet, saveEdition, type EditionRef } from './repository.ts';
+import { bumpEdition, findEdition, loadEdition, loadInitiativeYears, recordChangeSet, saveEdition } from './repository.ts';
 import { editorsByDepartment } from './accounts.ts';
 import { signalChange } from './change-signal.ts';
-import { can, type Action, type Actor } from '../domain/roles.ts';
+import { allow, editionOf, editionWrite, orgCodeOf, planWrite, userIdOf, WorkspaceError, type EditionAt } from './command.ts';
+import type { Action, Actor } from '../domain/roles.ts';
+import { GRADES, isOneOf, type SubmissionState } from '../domain/enums.ts';
 import { rollover } from '../domain/rollover.ts';
 import { pairResults, reviseResults, targetLine } from '../domain/results.ts';
 import type { Initiative, PlanSettings, PlanTarget, Result, Status } from '../domain/model.ts';
 import { fiscalYearLabel, japanDate } from '../domain/wareki.ts';
 
-export type SubmissionState = 'not_started' | 'draft' | 'submitted' | 'returned' | 'approved';
+export { allow, editionOf, orgCodeOf, WorkspaceError, type EditionAt } from './command.ts';
+
+export { SUBMISSION_STATES, type SubmissionState } from '../domain/enums.ts';
 
 export const SUBMISSION_LABELS: Record<SubmissionState, string> = {
   not_started: '未着手',
@@ -22,17 +26,6 @@ export const SUBMISSION_LABELS: Record<SubmissionState, string> = {
   returned: '差戻し',
   approved: '承認済み',
 };
-
-/** A refusal a person can act on; `status` is the HTTP status the web layer answers with. */
-export class WorkspaceError extends Error {
-  constructor(
-    message: string,
-    readonly status: 400 | 403 | 404 | 409 = 400,
-  ) {
-    super(message);
-    this.name = 'WorkspaceError';
-  }
-}
 
 /** Someone saved the initiative after this person loaded it; nothing was written. */
 export class ConflictError extends WorkspaceError {
@@ -45,27 +38,6 @@ export class ConflictError extends WorkspaceError {
     super(`${by ?? '別の人'}さんが先にこの施策を保存しました。相手の変更を確認してから、もう一度保存してください。`, 409);
     this.name = 'ConflictError';
   }
-}
-
-export function allow(actor: Actor, action: Action, initiative?: { departments: string[] }) {
-  if (!can(actor, action, initiative)) throw new WorkspaceError('この操作をする権限がありません', 403);
-}
-
-export async function orgCodeOf(db: DbOrTx, organizationId: number): Promise<string> {
-  const [o] = await db.select({ code: t.organizations.code }).from(t.organizations).where(eq(t.organizations.id, organizationId));
-  if (!o) throw new WorkspaceError('自治体が見つかりません', 404);
-  return o.code;
-}
-
-export type EditionAt = EditionRef & { fiscalYear: number; state: 'draft' | 'published'; title: string };
-
-/** The actor's edition of that year; with `lock`, its row stays locked (FOR UPDATE) until the transaction ends. */
-export async function editionOf(db: DbOrTx, actor: Actor, fiscalYear: number, opts: { lock?: boolean } = {}): Promise<EditionAt> {
-  const ref = await findEdition(db, await orgCodeOf(db, actor.organizationId), fiscalYear);
-  if (!ref) throw new WorkspaceError(`${fiscalYearLabel(fiscalYear)}の版はありません`, 404);
-  const q = db.select({ state: t.editions.state, title: t.editions.title }).from(t.editions).where(eq(t.editions.id, ref.editionId));
-  const [e] = opts.lock ? await q.for('update') : await q;
-  return { ...ref, fiscalYear, state: e!.state, title: e!.title };
 }
 
 export interface RoundInfo {
@@ -94,11 +66,11 @@ export async function openRound(db: Db, actor: Actor, opts: { fromFiscalYear: nu
   if (await findEdition(db, code, next.edition.fiscalYear)) throw new WorkspaceError(`${fiscalYearLabel(next.edition.fiscalYear)}の版は既にあります`, 409);
   await db.transaction(async (tx) => {
     // Nested: saveEdition's own transaction becomes a savepoint of this one.
-    const { editionId } = await saveEdition(tx as unknown as Db, next, { actor: actor.login, userId: actor.id, source: 'round:rollover' });
-    const [round] = await tx.insert(t.updateRounds).values({ editionId, dueDate: opts.dueDate, openedBy: actor.id }).returning({ id: t.updateRounds.id });
+    const { editionId } = await saveEdition(tx as unknown as Db, next, { actor: actor.login, userId: userIdOf(actor), source: 'round:rollover' });
+    const [round] = await tx.insert(t.updateRounds).values({ editionId, dueDate: opts.dueDate, openedBy: userIdOf(actor) }).returning({ id: t.updateRounds.id });
     const years = await tx.select({ id: t.initiativeYears.id }).from(t.initiativeYears).where(eq(t.initiativeYears.editionId, editionId));
     if (years.length) await tx.insert(t.submissions).values(years.map((y) => ({ roundId: round!.id, initiativeYearId: y.id })));
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: actor.id, source: 'round:open', summary: `round ${next.edition.fiscalYear} opened, due ${opts.dueDate}` }, [
+    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'round:open', summary: `round ${next.edition.fiscalYear} opened, due ${opts.dueDate}` }, [
       { entity: 'round', entityKey: String(next.edition.fiscalYear), action: 'insert', before: null, after: { dueDate: opts.dueDate, dropCompleted: opts.dropCompleted, initiatives: years.length } },
     ]);
   });
@@ -255,7 +227,7 @@ export async function saveInitiative(db: Db, actor: Actor, fiscalYear: number, k
     if (workspace.round && (sub === 'not_started' || sub === 'returned' || sub === undefined)) {
       await tx.update(t.submissions).set({ state: 'draft', updatedAt: new Date() }).where(and(eq(t.submissions.roundId, workspace.round.id), eq(t.submissions.initiativeYearId, item.yearId)));
     }
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'workspace:save', summary: `${before.number ?? '新'} ${before.title} を保存` }, [
+    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'workspace:save', summary: `${before.number ?? '新'} ${before.title} を保存` }, [
       { entity: 'initiative', entityKey: key, action: 'update', before: snapshot(before, fiscalYear), after: snapshot(after, fiscalYear) },
     ]);
     await bumpEdition(tx, ref.editionId);
@@ -290,7 +262,7 @@ async function setSubmission(
       .update(t.submissions)
       .set({ state: to, updatedAt: new Date(), ...extra(item) })
       .where(and(eq(t.submissions.roundId, workspace.round.id), eq(t.submissions.initiativeYearId, item.yearId)));
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: `workspace:${to}`, summary }, [
+    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: userIdOf(actor), source: `workspace:${to}`, summary }, [
       { entity: 'submission', entityKey: key, action: 'update', before: { fiscalYear, state: item.submission.state }, after: { fiscalYear, state: to, comment: extra(item).comment ?? null } },
     ]);
     await bumpEdition(tx, ref.editionId);
@@ -306,12 +278,14 @@ export function submitInitiative(db: Db, actor: Actor, fiscalYear: number, key: 
     'submit',
     ['not_started', 'draft', 'returned'],
     'submitted',
-    (item) => ({ snapshot: item.initiative, previousSnapshot: item.submission?.snapshot ?? null, submittedBy: actor.id, submittedAt: new Date() }),
+    (item) => ({ snapshot: item.initiative, previousSnapshot: item.submission?.snapshot ?? null, submittedBy: userIdOf(actor), submittedAt: new Date() }),
     `${key} を提出`,
   );
 }
 
-export function reviewInitiative(db: Db, actor: Actor, fiscalYear: number, key: string, decision: 'approve' | 'return', comment: string) {
+export async function reviewInitiative(db: Db, actor: Actor, fiscalYear: number, key: string, decision: 'approve' | 'return', comment: string) {
+  // Permission before validation: a person who may not review is told so, whatever the form held.
+  allow(actor, 'review');
   if (decision === 'return' && !comment.trim()) throw new WorkspaceError('差し戻す理由をコメントに書いてください');
   return setSubmission(
     db,
@@ -321,7 +295,7 @@ export function reviewInitiative(db: Db, actor: Actor, fiscalYear: number, key: 
     'review',
     ['submitted'],
     decision === 'approve' ? 'approved' : 'returned',
-    () => ({ comment: comment.trim() || null, reviewedBy: actor.id, reviewedAt: new Date() }),
+    () => ({ comment: comment.trim() || null, reviewedBy: userIdOf(actor), reviewedAt: new Date() }),
     `${key} を${decision === 'approve' ? '承認' : '差戻し'}`,
   );
 }
@@ -329,59 +303,70 @@ export function reviewInitiative(db: Db, actor: Actor, fiscalYear: number, key: 
 // ---- publish and reopen ---------------------------------------------------------------------------
 
 export async function publishEdition(db: Db, actor: Actor, fiscalYear: number): Promise<void> {
-  allow(actor, 'manage');
-  await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear);
-    await tx.execute(sql`SELECT id FROM editions WHERE id = ${ref.editionId} FOR UPDATE`);
-    if (ref.state === 'published') throw new WorkspaceError('この版は公開済みです', 409);
-    const round = await findRound(tx, ref.editionId);
-    if (round) {
-      const [pending] = await tx
-        .select({ n: sql<number>`count(*)::int` })
-        .from(t.submissions)
-        .where(and(eq(t.submissions.roundId, round.id), sql`${t.submissions.state} <> 'approved'`));
-      if (pending!.n > 0) throw new WorkspaceError(`未承認の施策が ${pending!.n} 件あるため公開できません`, 409);
-      await tx.update(t.updateRounds).set({ state: 'closed', updatedAt: new Date() }).where(eq(t.updateRounds.id, round.id));
-    }
-    await tx.update(t.editions).set({ state: 'published', publishedAt: new Date() }).where(eq(t.editions.id, ref.editionId));
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'edition:publish', summary: `${fiscalYear} を公開` }, [
-      { entity: 'edition', entityKey: String(fiscalYear), action: 'update', before: { state: 'draft' }, after: { state: 'published' } },
-    ]);
-    await bumpEdition(tx, ref.editionId);
-  });
-  signalChange();
+  // The state is read under the edition's lock: of two admins publishing at once, the second is refused.
+  await editionWrite(
+    db,
+    actor,
+    fiscalYear,
+    'edition:publish',
+    async (tx, ref) => {
+      if (ref.state === 'published') throw new WorkspaceError('この版は公開済みです', 409);
+      const round = await findRound(tx, ref.editionId);
+      if (round) {
+        const [pending] = await tx
+          .select({ n: sql<number>`count(*)::int` })
+          .from(t.submissions)
+          .where(and(eq(t.submissions.roundId, round.id), sql`${t.submissions.state} <> 'approved'`));
+        if (pending!.n > 0) throw new WorkspaceError(`未承認の施策が ${pending!.n} 件あるため公開できません`, 409);
+        await tx.update(t.updateRounds).set({ state: 'closed', updatedAt: new Date() }).where(eq(t.updateRounds.id, round.id));
+      }
+      await tx.update(t.editions).set({ state: 'published', publishedAt: new Date() }).where(eq(t.editions.id, ref.editionId));
+      return {
+        summary: `${fiscalYear} を公開`,
+        entries: [{ entity: 'edition', entityKey: String(fiscalYear), action: 'update', before: { state: 'draft' }, after: { state: 'published' } }],
+        value: undefined,
+      };
+    },
+    { published: 'allow' },
+  );
 }
 
 export async function reopenEdition(db: Db, actor: Actor, fiscalYear: number, reason: string): Promise<void> {
   allow(actor, 'manage');
   if (!reason.trim()) throw new WorkspaceError('再開する理由を入力してください');
-  await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear);
-    if (ref.state !== 'published') throw new WorkspaceError('この版は公開されていません', 409);
-    await tx.update(t.editions).set({ state: 'draft', publishedAt: null }).where(eq(t.editions.id, ref.editionId));
-    const round = await findRound(tx, ref.editionId);
-    if (round) await tx.update(t.updateRounds).set({ state: 'open', updatedAt: new Date() }).where(eq(t.updateRounds.id, round.id));
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'edition:reopen', summary: `${fiscalYear} を再開: ${reason.trim()}` }, [
-      { entity: 'edition', entityKey: String(fiscalYear), action: 'update', before: { state: 'published' }, after: { state: 'draft', reason: reason.trim() } },
-    ]);
-    await bumpEdition(tx, ref.editionId);
-  });
-  signalChange();
+  await editionWrite(
+    db,
+    actor,
+    fiscalYear,
+    'edition:reopen',
+    async (tx, ref) => {
+      if (ref.state !== 'published') throw new WorkspaceError('この版は公開されていません', 409);
+      await tx.update(t.editions).set({ state: 'draft', publishedAt: null }).where(eq(t.editions.id, ref.editionId));
+      const round = await findRound(tx, ref.editionId);
+      if (round) await tx.update(t.updateRounds).set({ state: 'open', updatedAt: new Date() }).where(eq(t.updateRounds.id, round.id));
+      return {
+        summary: `${fiscalYear} を再開: ${reason.trim()}`,
+        entries: [{ entity: 'edition', entityKey: String(fiscalYear), action: 'update', before: { state: 'published' }, after: { state: 'draft', reason: reason.trim() } }],
+        value: undefined,
+      };
+    },
+    { published: 'allow' },
+  );
 }
 
 // ---- assessments -------------------------------------------------------------------------------------
 
 export async function recordAssessment(db: Db, actor: Actor, fiscalYear: number, key: string, grade: string, comment: string): Promise<void> {
   allow(actor, 'assess');
-  if (!['A', 'B', 'C', 'D'].includes(grade)) throw new WorkspaceError('評価は A・B・C・D から選んでください');
+  if (!isOneOf(GRADES, grade)) throw new WorkspaceError('評価は A・B・C・D から選んでください');
   if (comment.length > 4000) throw new WorkspaceError('コメントは4,000文字までです');
   await db.transaction(async (tx) => {
     const { item } = await loadItem(tx, actor, fiscalYear, key);
     await tx
       .insert(t.assessments)
-      .values({ initiativeYearId: item.yearId, userId: actor.id, grade: grade as 'A', comment })
-      .onConflictDoUpdate({ target: [t.assessments.initiativeYearId, t.assessments.userId], set: { grade: grade as 'A', comment, updatedAt: new Date(), version: sql`${t.assessments.version} + 1` } });
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: actor.id, source: 'assessment', summary: `${key} を ${grade} と評価` }, [
+      .values({ initiativeYearId: item.yearId, userId: actor.id, grade, comment })
+      .onConflictDoUpdate({ target: [t.assessments.initiativeYearId, t.assessments.userId], set: { grade, comment, updatedAt: new Date(), version: sql`${t.assessments.version} + 1` } });
+    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'assessment', summary: `${key} を ${grade} と評価` }, [
       { entity: 'assessment', entityKey: key, action: 'insert', before: null, after: { fiscalYear, grade, comment } },
     ]);
   });
@@ -440,7 +425,7 @@ export async function queueReminders(db: Db, actor: Actor, fiscalYear: number): 
   if (!rows.length) return 0;
   await db.transaction(async (tx) => {
     await tx.insert(t.outbox).values(rows);
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: actor.id, source: 'round:remind', summary: `督促 ${rows.length} 件` }, [
+    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'round:remind', summary: `督促 ${rows.length} 件` }, [
       { entity: 'round', entityKey: String(fiscalYear), action: 'update', before: null, after: { reminders: rows.map((r) => r.recipient) } },
     ]);
   });
@@ -513,36 +498,35 @@ export async function initiativeAudit(db: DbOrTx, actor: Actor, key: string): Pr
 // ---- master data and settings (admin) ------------------------------------------------------------------
 
 export async function updateKpiActual(db: Db, actor: Actor, fiscalYear: number, kpiKey: string, year: number, value: string | null): Promise<void> {
-  allow(actor, 'manage');
-  await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear);
+  await planWrite(db, actor, fiscalYear, 'kpi:actual', async (tx, ref) => {
     const [kpi] = await tx.select().from(t.kpis).where(and(eq(t.kpis.planId, ref.planId), eq(t.kpis.key, kpiKey)));
     if (!kpi) throw new WorkspaceError('その KPI はありません', 404);
     const [old] = await tx.select().from(t.kpiActuals).where(and(eq(t.kpiActuals.kpiId, kpi.id), eq(t.kpiActuals.fiscalYear, year)));
+    // The value it already has writes nothing.
+    if ((old?.value ?? null) === value) return { summary: '', entries: [], value: undefined, unchanged: true };
     if (value === null) await tx.delete(t.kpiActuals).where(and(eq(t.kpiActuals.kpiId, kpi.id), eq(t.kpiActuals.fiscalYear, year)));
     else
       await tx
         .insert(t.kpiActuals)
         .values({ kpiId: kpi.id, fiscalYear: year, value })
         .onConflictDoUpdate({ target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear], set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` } });
-    await tx.update(t.plans).set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'kpi:actual', summary: `${kpi.name} ${year}年度 ${value ?? '削除'}` }, [
-      { entity: 'kpi', entityKey: kpiKey, action: 'update', before: { fiscalYear: year, value: old?.value ?? null }, after: { fiscalYear: year, value } },
-    ]);
+    return {
+      summary: `${kpi.name} ${year}年度 ${value ?? '削除'}`,
+      entries: [{ entity: 'kpi', entityKey: kpiKey, action: 'update', before: { fiscalYear: year, value: old?.value ?? null }, after: { fiscalYear: year, value } }],
+      value: undefined,
+    };
   });
-  signalChange();
 }
 
 /** The plan's progress rule (rounding, decimals, cap, grading bands); every table is recomputed from it. */
 export async function updatePlanSettings(db: Db, actor: Actor, fiscalYear: number, settings: PlanSettings): Promise<void> {
-  allow(actor, 'manage');
-  await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear);
+  await planWrite(db, actor, fiscalYear, 'plan:settings', async (tx, ref) => {
     const [plan] = await tx.select().from(t.plans).where(eq(t.plans.id, ref.planId));
-    await tx.update(t.plans).set({ settings, version: plan!.version + 1, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: actor.id, source: 'plan:settings', summary: '進捗率の計算規則を変更' }, [
-      { entity: 'plan', entityKey: String(ref.planId), action: 'update', before: plan!.settings, after: settings },
-    ]);
+    await tx.update(t.plans).set({ settings, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
+    return {
+      summary: '進捗率の計算規則を変更',
+      entries: [{ entity: 'plan', entityKey: String(ref.planId), action: 'update', before: plan!.settings, after: settings }],
+      value: undefined,
+    };
   });
-  signalChange();
 }

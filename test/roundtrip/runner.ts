@@ -3,6 +3,7 @@
 //   (a) what apply stores is preview.next; (b) the same file again announces nothing;
 //   (c) nothing unannounced changed, and everything announced did; (d) the audit rows hold whole snapshots.
 // Every problem of a case is collected, so one failing case shows all the checks it breaks.
+import { systemActor } from '../../src/db/command.ts';
 import assert from 'node:assert/strict';
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../../src/db/client.ts';
@@ -166,7 +167,7 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
     for (const e of preview.errors) ck.ok('refusal', e.sheet && Number.isInteger(e.row) && e.row >= 2, `error does not name a row: ${JSON.stringify(e)}`);
     if (preview.errors.length) {
       stats.refused++;
-      await assert.rejects(() => applyPreview(db, ORG, FY, preview, { actor: 'test', source: 'import:xlsx' })).catch((e) => ck.ok('refusal', false, `apply with errors did not throw: ${e}`));
+      await assert.rejects(async () => applyPreview(db, ORG, FY, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:xlsx' })).catch((e) => ck.ok('refusal', false, `apply with errors did not throw: ${e}`));
       ck.eq('c', await dump(db), before, 'a refused import changed the database');
       return fail();
     }
@@ -195,7 +196,7 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
   ck.eq('m', preview.next.kpis, model.kpis, 'preview.next.kpis is not what the file says');
 
   if (process.env.ROUNDTRIP_VERBOSE) console.log([...log, `→ ${preview.changes.length} changes, added ${JSON.stringify(preview.added)}, removed ${JSON.stringify(preview.removed)}`].join('\n  '));
-  const applied = await applyPreview(db, ORG, FY, preview, { actor: 'test', source: `import:${path.kind}` });
+  const applied = await applyPreview(db, ORG, FY, preview, { actor: await systemActor(db, '082023', 'test'), source: `import:${path.kind}` });
   const after = await dump(db);
   const stored = after.editions[FY]!;
   if (isEmptyPreview(preview)) stats.empty++;

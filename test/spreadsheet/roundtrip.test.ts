@@ -1,6 +1,7 @@
 // Excel and CSV round trips on both databases: an unedited export changes nothing; ten edited cells are
 // exactly ten changes, applied in one change set; applying twice changes nothing the second time; bad
 // files get a clear message and leave the edition as it was.
+import { systemActor } from '../../src/db/command.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
@@ -100,7 +101,7 @@ for (const backend of backends) {
         assert.equal(cells.length, 10, preview.changes.map((c) => `${c.label} ${c.field}`).join('\n'));
         // The printed 実績 lines of 29 and 47 follow their new values, and the preview says so.
         assert.deepEqual(preview.changes.filter((c) => c.field === '実績（本文）').map((c) => c.label.slice(0, 2)).sort(), ['29', '47']);
-        const applied = await applyPreview(db, '082023', 2023, preview, { actor: 'test', source: 'import:xlsx', expectedStamp: stamp });
+        const applied = await applyPreview(db, '082023', 2023, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:xlsx', expectedStamp: stamp });
         assert.ok(applied.changeSetId);
         assert.equal(await rows(db, 'SELECT count(*) AS n FROM change_sets'), before + 1);
         // One audit row per changed initiative (08, 01, 36, 97, 29, 12, 47) and KPI (k1), each with its whole before and after.
@@ -117,7 +118,7 @@ for (const backend of backends) {
         // The same file again: nothing to do.
         const again = previewSpreadsheet(after, await readXlsx(edited));
         assert.equal(again.changes.length, 0);
-        assert.equal((await applyPreview(db, '082023', 2023, again, { actor: 'test', source: 'import:xlsx' })).changeSetId, null);
+        assert.equal((await applyPreview(db, '082023', 2023, again, { actor: await systemActor(db, '082023', 'test'), source: 'import:xlsx' })).changeSetId, null);
       });
 
       await t.test('a preview made before someone else saved is not applied', async () => {
@@ -128,8 +129,8 @@ for (const backend of backends) {
         const preview = previewSpreadsheet(cur, [readCsv(new TextEncoder().encode(text)).sheet]);
         assert.equal(preview.changes.length, 1);
         const other = previewSpreadsheet(cur, [readCsv(new TextEncoder().encode(text.replace('別の文。', '先に保存された文。'))).sheet]);
-        await applyPreview(db, '082023', 2023, other, { actor: 'someone', source: 'import:csv' });
-        await assert.rejects(applyPreview(db, '082023', 2023, preview, { actor: 'test', source: 'import:csv', expectedStamp: stale }), /プレビューの後に/);
+        await applyPreview(db, '082023', 2023, other, { actor: await systemActor(db, '082023', 'someone'), source: 'import:csv' });
+        await assert.rejects(applyPreview(db, '082023', 2023, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:csv', expectedStamp: stale }), /プレビューの後に/);
       });
 
       await t.test('errors name sheet, row and column in Japanese; a file with any error applies nothing', async () => {
@@ -147,7 +148,7 @@ for (const backend of backends) {
         assert.ok(lines.some((l) => /^実績シート 15行目 実績値: 数式は使えません/.test(l)));
         assert.ok(lines.some((l) => /^施策シート 5行目 状況: 状況「進行中」は選択肢/.test(l)));
         const stamp = await editionStamp(db, '082023', 2023);
-        await assert.rejects(applyPreview(db, '082023', 2023, preview, { actor: 't', source: 't' }), /適用しません/);
+        await assert.rejects(applyPreview(db, '082023', 2023, preview, { actor: await systemActor(db, '082023', 't'), source: 't' }), /適用しません/);
         assert.equal(await editionStamp(db, '082023', 2023), stamp);
       });
     } finally {

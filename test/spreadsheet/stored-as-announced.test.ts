@@ -1,6 +1,7 @@
 // "Every write stores exactly what it announces": one named test per finding of the probe on the sample,
 // on both databases. Each test previews a file, applies it, reads the edition back from the database and
 // previews the same file again, which must announce nothing.
+import { systemActor } from '../../src/db/command.ts';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { and, eq, sql } from 'drizzle-orm';
@@ -44,7 +45,7 @@ for (const backend of backends) {
       const roundTrip = async (fy: number, preview: Preview, again: (stored: EditionData) => Promise<Preview> | Preview) => {
         assert.deepEqual(preview.errors, []);
         assert.ok(!isEmptyPreview(preview), 'the file changes something');
-        const r = await applyPreview(db, ORG, fy, preview, { actor: 'test', source: 'import:test' });
+        const r = await applyPreview(db, ORG, fy, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:test' });
         assert.ok(r.changeSetId);
         const stored = await load(fy);
         assert.deepEqual(stored.initiatives, preview.next.initiatives, 'stored exactly as previewed');
@@ -279,7 +280,7 @@ for (const backend of backends) {
           const code = await importSpreadsheetCommand('xlsx', [file, '--org', ORG, '--year', '2023'], database);
           assert.equal(code, 1);
           assert.equal(by(await load(2023), '03').content, by(cur, '03').content);
-          await assert.rejects(applyPreview(db, ORG, 2023, await b.preview(cur), { actor: 't', source: 't' }), /公開済み/);
+          await assert.rejects(applyPreview(db, ORG, 2023, await b.preview(cur), { actor: await systemActor(db, '082023', 't'), source: 't' }), /公開済み/);
         } finally {
           await db.execute(sql`UPDATE editions SET state = 'draft' WHERE fiscal_year = 2023`);
         }
