@@ -21,6 +21,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { PlanSettings } from '../domain/model.ts';
+import { AUDIT_ACTIONS, DIRECTIONS, EDITION_STATES, GRADES, ROLES, ROUND_STATES, STATUSES, SUBMISSION_STATES } from '../domain/enums.ts';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -67,7 +68,7 @@ export const editions = pgTable(
     lead: text('lead'),
     source: text('source'),
     /** draft → published; a published edition is locked against edits until reopened. */
-    state: text('state', { enum: ['draft', 'published'] }).notNull().default('draft'),
+    state: text('state', { enum: EDITION_STATES }).notNull().default('draft'),
     publishedAt: timestamp('published_at', { withTimezone: true }),
     ...timestamps,
   },
@@ -176,7 +177,7 @@ export const initiativeYears = pgTable(
     position: integer('position').notNull(),
     number: text('number'),
     title: text('title').notNull(),
-    status: text('status', { enum: ['completed', 'in_progress', 'new', 'suspended', 'not_started'] }).notNull(),
+    status: text('status', { enum: STATUSES }).notNull(),
     content: text('content').notNull().default(''),
     plan: text('plan').notNull().default(''),
     resultsFiscalYear: integer('results_fiscal_year').notNull(),
@@ -255,7 +256,7 @@ export const kpis = pgTable(
     unit: text('unit'),
     target: numeric('target').notNull(),
     targetFiscalYear: integer('target_fiscal_year').notNull(),
-    direction: text('direction', { enum: ['higher', 'lower'] }).notNull().default('higher'),
+    direction: text('direction', { enum: DIRECTIONS }).notNull().default('higher'),
     baseline: numeric('baseline'),
     initiativeKey: text('initiative_key'),
     position: integer('position').notNull(),
@@ -288,7 +289,7 @@ export const users = pgTable('users', {
   displayName: text('display_name').notNull(),
   email: text('email'),
   passwordHash: text('password_hash').notNull(),
-  role: text('role', { enum: ['admin', 'editor', 'viewer', 'evaluator'] }).notNull(),
+  role: text('role', { enum: ROLES }).notNull(),
   disabled: boolean('disabled').notNull().default(false),
   ...timestamps,
 });
@@ -326,7 +327,7 @@ export const updateRounds = pgTable(
       .notNull()
       .references(() => editions.id, { onDelete: 'cascade' }),
     dueDate: text('due_date').notNull(),
-    state: text('state', { enum: ['open', 'closed'] }).notNull().default('open'),
+    state: text('state', { enum: ROUND_STATES }).notNull().default('open'),
     openedBy: integer('opened_by').references(() => users.id, { onDelete: 'set null' }),
     ...timestamps,
   },
@@ -343,7 +344,7 @@ export const submissions = pgTable(
     initiativeYearId: integer('initiative_year_id')
       .notNull()
       .references(() => initiativeYears.id, { onDelete: 'cascade' }),
-    state: text('state', { enum: ['not_started', 'draft', 'submitted', 'returned', 'approved'] })
+    state: text('state', { enum: SUBMISSION_STATES })
       .notNull()
       .default('not_started'),
     /** What was submitted, so a reviewer can diff against the previous submission. */
@@ -369,7 +370,7 @@ export const assessments = pgTable(
     userId: integer('user_id')
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
-    grade: text('grade', { enum: ['A', 'B', 'C', 'D'] }).notNull(),
+    grade: text('grade', { enum: GRADES }).notNull(),
     comment: text('comment').notNull().default(''),
     ...timestamps,
   },
@@ -441,7 +442,7 @@ export const auditLog = pgTable(
     changeSetId: bigint('change_set_id', { mode: 'number' }).references(() => changeSets.id),
     entity: text('entity').notNull(),
     entityKey: text('entity_key').notNull(),
-    action: text('action', { enum: ['insert', 'update', 'delete'] }).notNull(),
+    action: text('action', { enum: AUDIT_ACTIONS }).notNull(),
     before: jsonb('before'),
     after: jsonb('after'),
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),

@@ -2,7 +2,10 @@
 // export and report consumes one. Numbers that people compare (actuals, targets, KPI values) are decimal
 // strings ("11.2", "2682332") so that no binary float ever touches them; see decimal.ts.
 
-export type Status = 'completed' | 'in_progress' | 'new' | 'suspended' | 'not_started';
+import { DIRECTIONS, STATUSES, type Direction, type Status } from './enums.ts';
+
+export type { Direction, Status };
+export { DIRECTIONS };
 
 /** Japanese labels as printed in the plan; the first label of each status is the canonical one. */
 export const STATUS_LABELS: Record<Status, readonly string[]> = {
@@ -12,7 +15,7 @@ export const STATUS_LABELS: Record<Status, readonly string[]> = {
   suspended: ['休止', '中止'],
   not_started: ['未着手'],
 };
-export const STATUS_ORDER: readonly Status[] = ['completed', 'in_progress', 'new', 'suspended', 'not_started'];
+export const STATUS_ORDER = STATUSES;
 export const STATUS_EN: Record<Status, string> = {
   completed: 'Completed',
   in_progress: 'In progress',
@@ -32,7 +35,6 @@ export function parseStatus(text: string): Status | null {
 }
 
 export type RoundingMode = 'truncate' | 'half-up';
-export type Direction = 'higher' | 'lower';
 
 /** A grade such as A (≥100 %), B (≥80 %); bands are checked from the first to the last. */
 export interface GradeBand {

@@ -1,8 +1,8 @@
 // Who may do what in the staff workspace. Pure rules, checked on the server for every route; the views
 // use the same rules only to decide which forms to show.
-export type Role = 'admin' | 'editor' | 'viewer' | 'evaluator';
+import { ROLES, type Role } from './enums.ts';
 
-export const ROLES: readonly Role[] = ['admin', 'editor', 'viewer', 'evaluator'];
+export { ROLES, type Role };
 
 export const ROLE_LABELS: Record<Role, string> = {
   admin: '管理者（デジタル推進課）',

@@ -6,10 +6,10 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { listEditions, listOrganizations } from '../../db/repository.ts';
 import { validateOrgCode } from '../../domain/org-code.ts';
-import { STATUS_ORDER } from '../../domain/model.ts';
 import { editionToJson } from '../../export/json.ts';
 import { editionView, type EditionView } from '../public/edition-cache.ts';
 import { search } from '../public/search.ts';
+import { DIRECTIONS, STATUSES } from '../../domain/enums.ts';
 
 export const apiRoutes = new OpenAPIHono<AppEnv>({
   defaultHook: (result, c) => {
@@ -35,7 +35,7 @@ const ErrorSchema = z.object({ error: z.string(), message: z.string() }).openapi
 const OrgParam = z.string().regex(/^\d{6}$/).openapi({ param: { name: 'org', in: 'path' }, example: '082023', description: '全国地方公共団体コード (6 digits)' });
 const FyParam = z.coerce.number().int().min(1989).max(2200).openapi({ param: { name: 'fy', in: 'path' }, example: 2023, description: 'Fiscal year (Western)' });
 const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/).openapi({ description: 'Exact decimal as a string', example: '11.2' });
-const Status = z.enum(STATUS_ORDER as [string, ...string[]]).openapi('Status');
+const Status = z.enum(STATUSES).openapi('Status');
 
 const Organization = z.object({ code: z.string(), name: z.string() }).openapi('Organization');
 const EditionSummary = z
@@ -74,7 +74,7 @@ const Kpi = z
     unit: z.string().nullable(),
     target: Decimal,
     targetFiscalYear: z.number().int(),
-    direction: z.enum(['higher', 'lower']),
+    direction: z.enum(DIRECTIONS),
     actuals: z.record(z.string(), Decimal),
     progress: z.record(z.string(), z.string()),
     progressRate: z.string().nullable(),

@@ -1,0 +1,32 @@
+// Every closed set of values the product knows, defined once. The drizzle schema, the domain types, the
+// forms' zod schemas and the API's OpenAPI schemas all take these tuples, so a value added here is
+// accepted, stored and documented everywhere at once.
+
+export const STATUSES = ['completed', 'in_progress', 'new', 'suspended', 'not_started'] as const;
+export type Status = (typeof STATUSES)[number];
+
+export const EDITION_STATES = ['draft', 'published'] as const;
+export type EditionState = (typeof EDITION_STATES)[number];
+
+export const DIRECTIONS = ['higher', 'lower'] as const;
+export type Direction = (typeof DIRECTIONS)[number];
+
+export const ROLES = ['admin', 'editor', 'viewer', 'evaluator'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const ROUND_STATES = ['open', 'closed'] as const;
+export type RoundState = (typeof ROUND_STATES)[number];
+
+export const SUBMISSION_STATES = ['not_started', 'draft', 'submitted', 'returned', 'approved'] as const;
+export type SubmissionState = (typeof SUBMISSION_STATES)[number];
+
+/** The evaluator's assessment of an initiative. */
+export const GRADES = ['A', 'B', 'C', 'D'] as const;
+export type Grade = (typeof GRADES)[number];
+
+export const AUDIT_ACTIONS = ['insert', 'update', 'delete'] as const;
+export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+
+export function isOneOf<T extends string>(values: readonly T[], v: unknown): v is T {
+  return typeof v === 'string' && (values as readonly string[]).includes(v);
+}
