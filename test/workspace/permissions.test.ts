@@ -1,5 +1,6 @@
 // Every role × every write route, and the read routes of unpublished data: allowed, or 403 (401 for
-// nobody) — and a refusal changes nothing: no change set, the same edition stamp, the same outbox.
+// nobody) — and a refusal changes nothing: no change set, the same edition stamp, the same outbox. The
+// matrix lists every POST route the app registers under /admin (checked against the app's own routes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
@@ -7,7 +8,8 @@ import { backends } from '../helpers/db.ts';
 import { sampleDocument } from '../../src/db/sample.ts';
 import { editionStamp } from '../../src/db/repository.ts';
 import { formOf, signIn, workspaceApp, type Staff } from './helpers.ts';
-import type { Db } from '../../src/db/client.ts';
+import { createApp } from '../../src/web/app.tsx';
+import type { Database, Db } from '../../src/db/client.ts';
 
 const { doc } = sampleDocument();
 const K01 = doc.data.initiatives.find((i) => i.number === '01')!.key; // デジタル推進課
@@ -25,6 +27,59 @@ interface Route {
   path: string;
   form: Record<string, string | string[]>;
   allowed: Who[];
+  /** The route ends the session it is posted with (logout): the allowed posts and the probe sign in anew. */
+  fresh?: true;
+}
+
+/** POST routes outside the matrix, and why: the login form is posted without a session, so no role applies. */
+const OUTSIDE_THE_MATRIX = new Map([['/admin/login', 'posted without a session; tested in workspace.test.ts']]);
+
+const p1 = doc.data.pillars[0]!.key;
+
+/** Every write route with a form that reaches its command; `form` is K01's edit form, `k03Version` K03's version. */
+function writeRoutes({ form, k03Version }: { form: Record<string, string | string[]>; k03Version: string }): Route[] {
+  return [
+    { path: '/admin/rounds', form: { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' }, allowed: ['admin'] },
+    { path: `/admin/e/2024/i/${K01}`, form, allowed: ['admin', 'digital'] },
+    { path: `/admin/e/2024/i/${K01}/submit`, form: {}, allowed: ['admin', 'digital'] },
+    { path: `/admin/e/2024/i/${K01}/review`, form: { decision: 'return', comment: '理由' }, allowed: ['admin'] },
+    { path: `/admin/e/2024/i/${K01}/assess`, form: { grade: 'B', comment: '良い' }, allowed: ['admin', 'expert'] },
+    { path: '/admin/e/2024/publish', form: {}, allowed: ['admin'] },
+    { path: '/admin/e/2024/reopen', form: { reason: '訂正' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/remind', form: {}, allowed: ['admin'] },
+    { path: '/admin/e/2024/initiatives', form: { title: '新しい施策', pillar: doc.data.pillars[0]!.key, subArea: '', departments: 'デジタル推進課', content: '', plan: '' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/kpis/k1', form: { year: '2023', value: '12.5' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/settings', form: { rounding: 'truncate', decimals: '1', bands: 'A 100\nB 80\nC 50\nD 0' }, allowed: ['admin'] },
+    { path: '/admin/departments/merge', form: { from: '商工推進課', into: '商工振興課' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/pillars', form: { name: '新しい体系', tagline: '' }, allowed: ['admin'] },
+    { path: `/admin/e/2024/pillars/${p1}`, form: { name: '体制整備', tagline: '' }, allowed: ['admin'] },
+    { path: `/admin/e/2024/pillars/${p1}/move`, form: { direction: 'down' }, allowed: ['admin'] },
+    { path: `/admin/e/2024/pillars/${p1}/delete`, form: {}, allowed: ['admin'] },
+    { path: '/admin/e/2024/pillars/p2/subareas', form: { name: '新しい分野' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/pillars/p2/subareas/p2-s1', form: { name: '分野の新しい名前' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/pillars/p2/subareas/p2-s1/move', form: { direction: 'down' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/pillars/p2/subareas/p2-s2/delete', form: {}, allowed: ['admin'] },
+    { path: '/admin/e/2024/renumber', form: {}, allowed: ['admin'] },
+    { path: `/admin/e/2024/i/${K03}/identity`, form: { version: k03Version, number: '03', title: '施策名', pillar: p1, subArea: '', departments: 'デジタル推進課' }, allowed: ['admin'] },
+    { path: `/admin/e/2024/i/${K03}/move`, form: { direction: 'up' }, allowed: ['admin'] },
+    { path: `/admin/e/2024/i/${K04}/delete`, form: { reason: '統合' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/kpis', form: { version: '', name: '新しい指標', pillar: p1, unit: '%', target: '50', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/kpis/k1/definition', form: { version: '1', name: '交付率', pillar: 'p2', unit: '%', target: '25', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/kpis/k1/move', form: { direction: 'down' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/kpis/k9/delete', form: {}, allowed: ['admin'] },
+    { path: '/admin/departments', form: { name: '新設課' }, allowed: ['admin'] },
+    { path: '/admin/departments/rename', form: { from: '関係課', to: '関係各課' }, allowed: ['admin'] },
+    { path: '/admin/departments/alias', form: { name: '市民課', alias: '市民窓口課' }, allowed: ['admin'] },
+    { path: '/admin/departments/alias/delete', form: { alias: '市民窓口課' }, allowed: ['admin'] },
+    { path: '/admin/departments/delete', form: { name: '新設課' }, allowed: ['admin'] },
+    { path: '/admin/users', form: { login: 'newbie', displayName: '新人', email: '', role: 'viewer', departments: '', password: 'a long enough password' }, allowed: ['admin'] },
+    { path: '/admin/users/newbie', form: { version: '1', displayName: '新人', email: '', role: 'editor', departments: 'デジタル推進課' }, allowed: ['admin'] },
+    { path: '/admin/users/newbie/password', form: { password: 'another long password' }, allowed: ['admin'] },
+    { path: '/admin/e/2024/import', form: {}, allowed: ['admin'] },
+    { path: '/admin/e/2024/import/apply', form: { id: 'nothing' }, allowed: ['admin'] },
+    { path: '/admin/password', form: { current: 'not the password', next: 'a new long password' }, allowed: EVERYONE },
+    { path: '/admin/logout', form: {}, allowed: EVERYONE, fresh: true },
+  ];
 }
 
 async function fingerprint(db: Db): Promise<string> {
@@ -49,48 +104,8 @@ for (const backend of backends) {
       const form = formOf((await staff.admin.get(`/admin/e/2024/i/${K01}`)).html);
       const k03 = (await staff.admin.get(`/admin/e/2024/i/${K03}`)).html;
       const k03Version = /name="version" value="(\d+)"/.exec(k03.slice(k03.indexOf('id="identity-h"')))![1]!;
-      const p1 = doc.data.pillars[0]!.key;
 
-      const writes: Route[] = [
-        { path: '/admin/rounds', form: { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' }, allowed: ['admin'] },
-        { path: `/admin/e/2024/i/${K01}`, form, allowed: ['admin', 'digital'] },
-        { path: `/admin/e/2024/i/${K01}/submit`, form: {}, allowed: ['admin', 'digital'] },
-        { path: `/admin/e/2024/i/${K01}/review`, form: { decision: 'return', comment: '理由' }, allowed: ['admin'] },
-        { path: `/admin/e/2024/i/${K01}/assess`, form: { grade: 'B', comment: '良い' }, allowed: ['admin', 'expert'] },
-        { path: '/admin/e/2024/publish', form: {}, allowed: ['admin'] },
-        { path: '/admin/e/2024/reopen', form: { reason: '訂正' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/remind', form: {}, allowed: ['admin'] },
-        { path: '/admin/e/2024/initiatives', form: { title: '新しい施策', pillar: doc.data.pillars[0]!.key, subArea: '', departments: 'デジタル推進課', content: '', plan: '' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/kpis/k1', form: { year: '2023', value: '12.5' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/settings', form: { rounding: 'truncate', decimals: '1', bands: 'A 100\nB 80\nC 50\nD 0' }, allowed: ['admin'] },
-        { path: '/admin/departments/merge', form: { from: '商工推進課', into: '商工振興課' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/pillars', form: { name: '新しい体系', tagline: '' }, allowed: ['admin'] },
-        { path: `/admin/e/2024/pillars/${p1}`, form: { name: '体制整備', tagline: '' }, allowed: ['admin'] },
-        { path: `/admin/e/2024/pillars/${p1}/move`, form: { direction: 'down' }, allowed: ['admin'] },
-        { path: `/admin/e/2024/pillars/${p1}/delete`, form: {}, allowed: ['admin'] },
-        { path: '/admin/e/2024/pillars/p2/subareas', form: { name: '新しい分野' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/pillars/p2/subareas/p2-s1', form: { name: '分野の新しい名前' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/pillars/p2/subareas/p2-s1/move', form: { direction: 'down' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/pillars/p2/subareas/p2-s2/delete', form: {}, allowed: ['admin'] },
-        { path: '/admin/e/2024/renumber', form: {}, allowed: ['admin'] },
-        { path: `/admin/e/2024/i/${K03}/identity`, form: { version: k03Version, number: '03', title: '施策名', pillar: p1, subArea: '', departments: 'デジタル推進課' }, allowed: ['admin'] },
-        { path: `/admin/e/2024/i/${K03}/move`, form: { direction: 'up' }, allowed: ['admin'] },
-        { path: `/admin/e/2024/i/${K04}/delete`, form: { reason: '統合' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/kpis', form: { version: '', name: '新しい指標', pillar: p1, unit: '%', target: '50', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/kpis/k1/definition', form: { version: '1', name: '交付率', pillar: 'p2', unit: '%', target: '25', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/kpis/k1/move', form: { direction: 'down' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/kpis/k9/delete', form: {}, allowed: ['admin'] },
-        { path: '/admin/departments', form: { name: '新設課' }, allowed: ['admin'] },
-        { path: '/admin/departments/rename', form: { from: '関係課', to: '関係各課' }, allowed: ['admin'] },
-        { path: '/admin/departments/alias', form: { name: '市民課', alias: '市民窓口課' }, allowed: ['admin'] },
-        { path: '/admin/departments/alias/delete', form: { alias: '市民窓口課' }, allowed: ['admin'] },
-        { path: '/admin/departments/delete', form: { name: '新設課' }, allowed: ['admin'] },
-        { path: '/admin/users', form: { login: 'newbie', displayName: '新人', email: '', role: 'viewer', departments: '', password: 'a long enough password' }, allowed: ['admin'] },
-        { path: '/admin/users/newbie', form: { version: '1', displayName: '新人', email: '', role: 'editor', departments: 'デジタル推進課' }, allowed: ['admin'] },
-        { path: '/admin/users/newbie/password', form: { password: 'another long password' }, allowed: ['admin'] },
-        { path: '/admin/e/2024/import', form: {}, allowed: ['admin'] },
-        { path: '/admin/e/2024/import/apply', form: { id: 'nothing' }, allowed: ['admin'] },
-      ];
+      const writes = writeRoutes({ form, k03Version });
       for (const route of writes) {
         await t.test(`POST ${route.path}`, async () => {
           for (const who of ['nobody', ...EVERYONE] as Who[]) {
@@ -110,18 +125,37 @@ for (const backend of backends) {
             assert.equal(r.status, 403, `admin without a valid CSRF token ${route.path}`);
             assert.equal(await fingerprint(database.db), before, `a forged ${route.path} changed nothing`);
           }
+          // A route that ends its session is posted from a session of its own, so the others stay signed in.
+          const as = async (who: Exclude<Who, 'nobody'>) => (route.fresh ? signIn(app, who) : staff[who]);
           // XSS and SQL injection: every text value hostile; the app answers without a server error.
           const hostile = Object.fromEntries(Object.entries(route.form).map(([k, v]) => [k, HOSTILE_FIELDS.has(k) ? `${HOSTILE}${Array.isArray(v) ? v[0] : v}` : v]));
-          const probe = await staff.admin.post(route.path, hostile);
+          const probe = await (await as('admin')).post(route.path, hostile);
           assert.ok(probe.status < 500, `hostile ${route.path}: ${probe.status}`);
           assert.doesNotMatch(probe.html, /<script>alert/, `hostile ${route.path} echoed as markup`);
           for (const who of route.allowed) {
-            const r = await staff[who as Exclude<Who, 'nobody'>].post(route.path, route.form);
+            const r = await (await as(who as Exclude<Who, 'nobody'>)).post(route.path, route.form);
             assert.notEqual(r.status, 403, `${who} may ${route.path}`);
             assert.ok(r.status < 500, `${who} ${route.path}: ${r.status}`);
           }
         });
       }
+
+      await t.test('review: someone who may not review gets 403 whatever the form holds, before it is validated', async () => {
+        const path = `/admin/e/2024/i/${K01}/review`;
+        const incomplete: Record<string, string>[] = [{ decision: 'return', comment: '' }, { decision: 'return' }, { decision: '', comment: '' }, {}];
+        for (const form of incomplete) {
+          for (const who of ['digital', 'shoko', 'exec', 'expert'] as const) {
+            const before = await fingerprint(database.db);
+            const r = await staff[who].post(path, form);
+            assert.equal(r.status, 403, `${who} ${JSON.stringify(form)}`);
+            assert.equal(await fingerprint(database.db), before);
+          }
+          // The admin, who may review, is told what is missing.
+          const r = await staff.admin.post(path, form);
+          assert.equal(r.status, 400, `admin ${JSON.stringify(form)}`);
+          assert.match(r.html, form.decision === 'return' ? /差し戻す理由をコメントに書いてください/ : /承認か差戻しを選んでください/);
+        }
+      });
 
       const reads: { path: string; allowed: Who[] }[] = [
         { path: '/admin', allowed: EVERYONE },
@@ -159,3 +193,33 @@ for (const backend of backends) {
     }
   });
 }
+
+/** The POST routes the app registers under /admin, as Hono dispatches them (first registered first). */
+function adminPosts(): string[] {
+  const app = createApp({ database: null as unknown as Database });
+  const paths = app.routes.filter((r) => r.method === 'POST' && (r.path === '/admin' || r.path.startsWith('/admin/'))).map((r) => r.path);
+  return [...new Set(paths)];
+}
+
+/** Whether the concrete `path` is dispatched to the route `pattern` (named parameters only: one segment each). */
+function matches(pattern: string, path: string): boolean {
+  assert.doesNotMatch(pattern, /[*?{]/, `route ${pattern}: the check knows named parameters only`);
+  const re = new RegExp(`^${pattern.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.+^$()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  return re.test(path);
+}
+
+test('the permission matrix lists every POST route registered under /admin', () => {
+  const routes = adminPosts();
+  assert.ok(routes.length > 30, `found ${routes.length} POST routes under /admin`);
+  const matrix = writeRoutes({ form: {}, k03Version: '1' });
+  // Each probe of the matrix covers the route that answers it: the first registered one its path matches.
+  const covered = new Set<string>();
+  for (const { path } of matrix) {
+    const route = routes.find((r) => matches(r, path));
+    assert.ok(route, `the matrix probes ${path}, which no POST route answers`);
+    covered.add(route);
+  }
+  const missing = routes.filter((r) => !covered.has(r) && !OUTSIDE_THE_MATRIX.has(r));
+  assert.deepEqual(missing, [], `POST routes missing from the permission matrix (writeRoutes in ${import.meta.url.split('/').pop()}): add each with the roles allowed`);
+  for (const path of OUTSIDE_THE_MATRIX.keys()) assert.ok(routes.includes(path), `${path} is listed as outside the matrix but is not a route`);
+});

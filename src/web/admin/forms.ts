@@ -2,8 +2,9 @@
 // keyed by field name so the page can show each one next to its field, in Japanese.
 import { z } from 'zod';
 import { normalizeNumber } from '../../domain/decimal.ts';
-import { STATUS_ORDER, type GradeBand, type PlanSettings, type Status } from '../../domain/model.ts';
+import { type GradeBand, type PlanSettings } from '../../domain/model.ts';
 import type { InitiativeEdit } from '../../db/workspace.ts';
+import { DIRECTIONS, ROLES, STATUSES } from '../../domain/enums.ts';
 
 export type FieldErrors = Record<string, string>;
 export type Body = Record<string, string | File | (string | File)[]>;
@@ -32,7 +33,7 @@ const text = (label: string, max = MAX_TEXT) =>
 
 const editSchema = z.object({
   version: z.coerce.number({ error: '版数がありません' }).int().min(1),
-  status: z.enum(STATUS_ORDER as unknown as [Status, ...Status[]], { error: '状況を選んでください' }),
+  status: z.enum(STATUSES, { error: '状況を選んでください' }),
   content: text('施策内容'),
   plan: text('今年度の取組'),
 });
@@ -190,7 +191,7 @@ export const kpiSchema = z.object({
   unit: text('単位', 20).transform((s) => s || null),
   target: decimal('目標値'),
   targetFiscalYear: z.coerce.number({ error: '目標年度を選んでください' }).int('目標年度は西暦の年で入力してください').min(2000, '目標年度は西暦の年で入力してください').max(2100, '目標年度は西暦の年で入力してください'),
-  direction: z.enum(['higher', 'lower'], { error: '「高いほどよい」か「低いほどよい」を選んでください' }),
+  direction: z.enum(DIRECTIONS, { error: '「高いほどよい」か「低いほどよい」を選んでください' }),
   baseline: optionalDecimal('基準値'),
   initiative: z.string().transform((s) => s.trim() || null),
 });
@@ -214,7 +215,7 @@ export function parseWith<S extends z.ZodType>(schema: S, body: Body): { ok: tru
 
 // ---- staff accounts (admin) ----------------------------------------------------------------------------
 
-const role = z.enum(['admin', 'editor', 'viewer', 'evaluator'], { error: '役割を選んでください' });
+const role = z.enum(ROLES, { error: '役割を選んでください' });
 const email = z
   .string()
   .transform((s) => s.trim())

@@ -1,9 +1,11 @@
-// How the workspace answers: a page in the admin layout, a refusal as a page with its status, a
-// redirect with a message. Shared by every group of admin routes.
+// How the workspace answers, shared by every group of admin routes: the form and the path's parameters, a
+// page in the admin layout, a refusal as a page with its status, a redirect with a message, and the one
+// route helper every POST after login goes through (adminPost; manageWrite for the admin-only ones).
 import type { Context, Hono } from 'hono';
 import type { z } from 'zod';
 import { InvalidInputError } from '../../db/repository.ts';
 import { allow, orgCodeOf, WorkspaceError } from '../../db/workspace.ts';
+import type { Action } from '../../domain/roles.ts';
 import { AdminLayout, ERROR_LEAD, type FormState } from './views.tsx';
 import type { AdminEnv } from './auth.ts';
 import { parseWith, type Body, type FieldErrors } from './forms.ts';
@@ -67,30 +69,50 @@ export function shownAgain(form: string, typed: Record<string, string>, refused:
   return { form, errors: refused instanceof FormErrors ? refused.errors : {}, typed };
 }
 
+/** A POST handler of the workspace: the context typed with its path (`c.req.param('key')` is a string) and the parsed form. */
+export type WriteHandler<P extends string> = (c: Context<AdminEnv, P>, b: Body) => Promise<Response>;
+
+/** The page with the form again after a refusal the person can act on (400 or 409). */
+export type WriteAgain<P extends string> = (c: Context<AdminEnv, P>, b: Body, refused: WorkspaceError) => Promise<Response>;
+
+export interface WriteOptions<P extends string> {
+  /**
+   * The permission checked before anything else, the path's parameters and the form included: someone who
+   * may not write learns nothing from a form's errors. `null` when the permission needs what the handler
+   * loads (one initiative) or the command checks it; the command checks it again in any case.
+   */
+  may: Extract<Action, 'manage' | 'review'> | null;
+  /** Shows the page with the form again after a refusal the person can act on; without it, the error page. */
+  again?: WriteAgain<P>;
+}
+
 /**
- * An admin write: the permission first (someone who may not write learns nothing from a form's errors),
- * then the handler. A refusal the person can act on (400 or 409, the repository's own refusals included)
- * goes to `again`, which shows the page with the form again; anything else becomes the error page.
+ * Every POST of the workspace after login: the permission `may` first, then the form (parsed once by
+ * requireCsrf), then the handler. A refusal the person can act on (400 or 409, the repository's own refusals
+ * included) goes to `again`, which shows the page with the form again; `again` may throw the refusal on to
+ * the error page. Any other refusal becomes the error page with its status; anything else is a real error
+ * for onError.
  */
-export function manageWrite(
-  app: Hono<AdminEnv>,
-  path: string,
-  handler: (c: Context<AdminEnv>, b: Body) => Promise<Response>,
-  again?: (c: Context<AdminEnv>, b: Body, refused: WorkspaceError) => Promise<Response>,
-): void {
-  app.post(path, async (c) => {
+export function adminPost<P extends string>(app: Hono<AdminEnv>, path: P, opts: WriteOptions<P>, handler: WriteHandler<P>): void {
+  app.post(path, async (ctx) => {
+    const c = ctx as unknown as Context<AdminEnv, P>;
     try {
-      mustManage(c);
+      if (opts.may) allow(c.get('actor'), opts.may);
       const b = await body(c);
       try {
         return await handler(c, b);
       } catch (e) {
         const refused = e instanceof InvalidInputError ? new WorkspaceError(e.message) : e;
-        if (!again || !(refused instanceof WorkspaceError) || (refused.status !== 400 && refused.status !== 409)) throw e;
-        return await again(c, b, refused);
+        if (!opts.again || !(refused instanceof WorkspaceError) || (refused.status !== 400 && refused.status !== 409)) throw e;
+        return await opts.again(c, b, refused);
       }
     } catch (e) {
       return refusal(c, e);
     }
   });
+}
+
+/** An admin-only write: adminPost with the 'manage' permission. */
+export function manageWrite<P extends string>(app: Hono<AdminEnv>, path: P, handler: WriteHandler<P>, again?: WriteAgain<P>): void {
+  adminPost(app, path, { may: 'manage', again }, handler);
 }

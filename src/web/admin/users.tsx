@@ -165,7 +165,12 @@ userRoutes.get('/users/:login', async (c) => {
 });
 
 /** A form of these pages: parsed, run, and on a refusal shown again with what was typed (no password). */
-function accountWrite(path: string, again: (c: Context<AdminEnv>, state: FormState, status: number, error?: string) => Promise<Response>, formId: string, run: (c: Context<AdminEnv>, b: Body) => Promise<{ to: string; done: string }>) {
+function accountWrite<P extends string>(
+  path: P,
+  again: (c: Context<AdminEnv, P>, state: FormState, status: number, error?: string) => Promise<Response>,
+  formId: string,
+  run: (c: Context<AdminEnv, P>, b: Body) => Promise<{ to: string; done: string }>,
+) {
   manageWrite(
     userRoutes,
     path,
@@ -183,16 +188,16 @@ accountWrite('/users', (c, s, status, error) => listPage(c, s, status, error), '
   return { to: '/admin/users', done: `アカウント「${v.login}」を追加しました` };
 });
 
-accountWrite('/users/:login', (c, s, status, error) => accountPage(c, c.req.param('login')!, s, status, error), 'account', async (c, b) => {
+accountWrite('/users/:login', (c, s, status, error) => accountPage(c, c.req.param('login'), s, status, error), 'account', async (c, b) => {
   const v = parseForm(accountSchema, b);
-  const login = c.req.param('login')!;
+  const login = c.req.param('login');
   await updateAccount(c.get('database').db, c.get('actor'), login, v.version, v);
   return { to: `/admin/users/${encodeURIComponent(login)}`, done: 'アカウントを保存しました' };
 });
 
-accountWrite('/users/:login/password', (c, s, status, error) => accountPage(c, c.req.param('login')!, s, status, error), 'password', async (c, b) => {
+accountWrite('/users/:login/password', (c, s, status, error) => accountPage(c, c.req.param('login'), s, status, error), 'password', async (c, b) => {
   const { password } = parseForm(passwordResetSchema, b);
-  const login = c.req.param('login')!;
+  const login = c.req.param('login');
   await resetAccountPassword(c.get('database').db, c.get('actor'), login, password);
   return { to: `/admin/users/${encodeURIComponent(login)}`, done: 'パスワードを再設定しました' };
 });
