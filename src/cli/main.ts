@@ -1,6 +1,7 @@
 // `shisaku` — the command line. Every command returns an exit code; errors go to stderr in Japanese and
 // English; stdout carries only the requested output, so `export json > file` is safe.
 import { withEditionLinks } from '../domain/structure.ts';
+import { systemActor } from '../db/command.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -22,27 +23,77 @@ import { formatFindings, lintDocument } from '../domain/lint.ts';
 import { editionToJson } from '../export/json.ts';
 import { loadSample, SAMPLE } from '../db/sample.ts';
 
-export class UsageError extends Error {}
+/** Wrong arguments: the reason (Japanese / English) and the usage of the command are printed, exit 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+/** Each command's usage lines, in the order `shisaku help` lists them. */
+const USAGE: Record<string, string[]> = {
+  import: [
+    'shisaku import plan-text FILE --org CODE [--year YYYY] [--name 自治体名] [--replace]',
+    'shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete]',
+  ],
+  lint: ['shisaku lint [FILE] [--org CODE --year YYYY] [--lang ja|en] [--json]'],
+  export: [
+    'shisaku export json --org CODE --year YYYY',
+    'shisaku export xlsx --org CODE --year YYYY [--department 名前] [--blank] --out FILE',
+    'shisaku export csv --org CODE --year YYYY [--table initiatives|results|kpis] [--encoding utf8|sjis] --out FILE',
+  ],
+  departments: ['shisaku departments list --org CODE', 'shisaku departments merge 旧名 --into 正式名 --org CODE'],
+  editions: ['shisaku editions [--org CODE]'],
+  report: ['shisaku report --org CODE --year YYYY --format html|pdf --out FILE [--diff-from YYYY]'],
+  serve: ['shisaku serve [--port N] [--seed-sample]'],
+  'seed-sample': ['shisaku seed-sample'],
+  user: [
+    'shisaku user add LOGIN --org CODE --role admin|editor|viewer|evaluator [--name 表示名] [--department 課所 …] [--email ADDR]',
+    '    （パスワードは標準入力の1行目から / password from the first line of standard input）',
+  ],
+};
 
 const HELP = `shisaku — 自治体DXアクションプランの管理・公開
 
 使い方 / usage:
-  shisaku import plan-text FILE --org CODE [--year YYYY] [--name 自治体名] [--replace]
-  shisaku lint [FILE] [--org CODE --year YYYY] [--lang ja|en] [--json]
-  shisaku export json --org CODE --year YYYY
-  shisaku export xlsx --org CODE --year YYYY [--department 名前] [--blank] --out FILE
-  shisaku export csv --org CODE --year YYYY [--table initiatives|results|kpis] [--encoding utf8|sjis] --out FILE
-  shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete]
-  shisaku departments list --org CODE
-  shisaku departments merge 旧名 --into 正式名 --org CODE
-  shisaku editions [--org CODE]
-  shisaku report --org CODE --year YYYY --format html|pdf --out FILE [--diff-from YYYY]
-  shisaku serve [--port N] [--seed-sample]
-  shisaku seed-sample
-  shisaku user add LOGIN --org CODE --role admin|editor|viewer|evaluator [--name 表示名] [--department 課所 …] [--email ADDR]
-      （パスワードは標準入力の1行目から / password from the first line of standard input）
+${Object.values(USAGE)
+  .flat()
+  .map((line) => `  ${line}`)
+  .join('\n')}
 
-環境変数 / environment: DATABASE_URL (PostgreSQL), SHISAKU_DATA_DIR (embedded data, default ./data), PORT, SMTP_URL`;
+環境変数 / environment: DATABASE_URL (PostgreSQL), SHISAKU_DATA_DIR (embedded data, default ./data), PORT, SMTP_URL
+shisaku COMMAND --help でそのコマンドの使い方 / shows one command's usage`;
+
+function usageOf(command: string): string {
+  const lines = USAGE[command];
+  if (!lines) return HELP;
+  return `使い方 / usage:\n${lines.map((line) => `  ${line}`).join('\n')}`;
+}
+
+/**
+ * node:util parseArgs refusals (every command parses with `strict: true`) as one Japanese + English line;
+ * null for any other error.
+ */
+function parseArgsReason(e: unknown): string | null {
+  const err = e as { code?: unknown; message?: unknown } | null;
+  if (typeof err?.code !== 'string' || !err.code.startsWith('ERR_PARSE_ARGS_')) return null;
+  const message = typeof err.message === 'string' ? err.message : '';
+  // "Option '--org <value>' argument missing", "Unknown option '--password'. …", "Unexpected argument 'x'. …"
+  const quoted = /'([^']*)'/.exec(message)?.[1] ?? '';
+  const option = quoted.split(/[\s,]+/).find((w) => w.startsWith('--')) ?? quoted.split(/[\s,]+/)[0] ?? '';
+  switch (err.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return `不明なオプションです: ${option} / unknown option: ${option}`;
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      if (/does not take an argument/.test(message)) return `オプション ${option} は値をとりません / option ${option} takes no value`;
+      return `オプション ${option} の値がありません / option ${option} needs a value`;
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return `余分な引数です: ${quoted} / unexpected argument: ${quoted}`;
+    default:
+      return `引数が正しくありません / invalid arguments: ${message.split('\n')[0]}`;
+  }
+}
 
 /** Largest plan text accepted; a real plan is well under 1 MB. */
 const MAX_PLAN_TEXT_BYTES = 20 * 1024 * 1024;
@@ -58,7 +109,7 @@ function args<O extends Options>(argv: string[], options: O) {
       strict: true,
     });
   } catch (e) {
-    throw new UsageError((e as Error).message);
+    throw new UsageError(parseArgsReason(e) ?? (e as Error).message);
   }
 }
 
@@ -223,7 +274,7 @@ async function departmentsCommand(argv: string[]): Promise<number> {
       if (!from || typeof values.into !== 'string') {
         throw new UsageError('使い方: shisaku departments merge 旧名 --into 正式名 --org CODE');
       }
-      const r = await mergeDepartments(database.db, code, from, values.into, { actor: 'cli' });
+      const r = await mergeDepartments(database.db, code, from, values.into, await systemActor(database.db, code));
       process.stderr.write(`「${from}」を「${values.into}」に統合しました（施策 ${r.moved} 件、別名: ${r.aliases.join('、')}）\n`);
       return 0;
     }
@@ -314,21 +365,35 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(HELP + '\n');
+    const topic = command === 'help' ? rest[0] : undefined;
+    if (topic && !USAGE[topic]) return reportError(new UsageError(`不明なコマンドです: ${topic} / unknown command: ${topic}`), undefined);
+    process.stdout.write((topic ? usageOf(topic) : HELP) + '\n');
     return command ? 0 : 2;
   }
   const run = COMMANDS[command];
+  if (!run) return reportError(new UsageError(`不明なコマンドです: ${command} / unknown command: ${command}`), undefined);
+  // `shisaku COMMAND --help` (before a `--`, after which everything is an argument).
+  const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
+  if (options.includes('--help') || options.includes('-h')) {
+    process.stdout.write(usageOf(command) + '\n');
+    return 0;
+  }
   try {
-    if (!run) throw new UsageError(`不明なコマンドです: ${command} / unknown command`);
     return await run(rest);
   } catch (e) {
-    return reportError(e);
+    return reportError(e, command);
   }
 }
 
-function reportError(e: unknown): number {
-  if (e instanceof UsageError) {
-    process.stderr.write(`shisaku: ${e.message}\n\n${HELP}\n`);
+function reportError(e: unknown, command: string | undefined): number {
+  // The subcommands (report, user, import/export xlsx|csv) parse their own options; their refusals are
+  // usage errors too.
+  const reason = parseArgsReason(e);
+  if (reason !== null || e instanceof UsageError) {
+    let message = reason ?? (e as UsageError).message;
+    // A command that answered with its usage line: the usage below says it, the reason line need not.
+    if (message.startsWith('使い方')) message = '引数が足りないか正しくありません / missing or invalid arguments';
+    process.stderr.write(`shisaku: ${message}\n\n${command ? usageOf(command) : HELP}\n`);
     return 2;
   }
   if (e instanceof PlanTextError || e instanceof EditionExistsError || e instanceof InvalidInputError) {
@@ -344,8 +409,24 @@ function reportError(e: unknown): number {
     process.stderr.write(`shisaku: ${err.message}\n`);
     return 1;
   }
-  process.stderr.write(`shisaku: 予期しないエラー / unexpected error: ${err?.stack ?? String(e)}\n`);
+  // The message only (with what caused it); the stack is for a developer who asks for it.
+  const message = describe(e);
+  if (process.env.DEBUG) {
+    process.stderr.write(`shisaku: 予期しないエラー / unexpected error: ${message}\n${e instanceof Error && e.stack ? e.stack : ''}\n`);
+  } else {
+    process.stderr.write(`shisaku: 予期しないエラー / unexpected error: ${message}（DEBUG=1 で詳細 / set DEBUG=1 for the stack trace）\n`);
+  }
   return 1;
+}
+
+/** An error's message on one line, followed by its causes' ("Failed query: … — connect ECONNREFUSED …"). */
+function describe(e: unknown, depth = 0): string {
+  if (!(e instanceof Error)) return String(e);
+  let text = e.message.replace(/\s*\n\s*/g, ' ').trim();
+  if (!text && e instanceof AggregateError && e.errors.length) text = e.errors.map((x) => describe(x, depth + 1)).join('; ');
+  if (!text) text = e.name;
+  if (e.cause !== undefined && depth < 3) text += ` — ${describe(e.cause, depth + 1)}`;
+  return text;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
