@@ -7,7 +7,7 @@ import { sampleDocument } from '../src/db/sample.ts';
 import { saveEdition } from '../src/db/repository.ts';
 import { createUser, authenticate } from '../src/db/accounts.ts';
 import { loadItem, saveInitiative } from '../src/db/workspace.ts';
-import { moveInitiative, renumberEdition, updateIdentity } from '../src/db/structure.ts';
+import { moveInitiative, renumberEdition, updateIdentity } from '../src/db/initiatives.ts';
 import type { EditionData } from '../src/domain/model.ts';
 import { syntheticEdition } from './spreadsheet.ts';
 import { median, type BenchResult } from './types.ts';

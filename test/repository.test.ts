@@ -10,10 +10,10 @@ import {
   editionStamp,
   EditionExistsError,
   InvalidInputError,
-  mergeDepartments,
   initiativeHistory,
   listEditions,
 } from '../src/db/repository.ts';
+import { mergeDepartments } from '../src/db/departments.ts';
 import { kpiTable } from '../src/domain/tables.ts';
 
 const opts = { actor: 'test', source: 'test' };

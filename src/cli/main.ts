@@ -14,9 +14,9 @@ import {
   listOrganizations,
   loadEdition,
   loadEditionSource,
-  mergeDepartments,
   saveEdition,
 } from '../db/repository.ts';
+import { mergeDepartments } from '../db/departments.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
 import { decodePlanBytes, parsePlanText, PlanTextError } from '../import/plan-text.ts';
 import { formatFindings, lintDocument } from '../domain/lint.ts';
@@ -324,7 +324,7 @@ async function serveCommand(argv: string[]): Promise<number> {
   const server = await startServer({ database, port });
   process.stderr.write(`shisaku: http://localhost:${server.port}/ （${database.kind}: ${database.location}）\n`);
   // Reminders wait in the outbox; they go out by SMTP when SMTP_URL is set, otherwise to this log.
-  const { deliverOutbox } = await import('../db/workspace.ts');
+  const { deliverOutbox } = await import('../db/reminders.ts');
   const mailer = process.env.SMTP_URL ? await (await import('./mailer.ts')).smtpMailer(process.env.SMTP_URL) : null;
   const outbox = setInterval(() => {
     deliverOutbox(database.db, mailer, (line) => process.stderr.write(line + '\n')).catch((e) => process.stderr.write(`outbox: ${(e as Error).message}\n`));

@@ -5,7 +5,8 @@ import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db, DbOrTx } from './client.ts';
 import * as t from './schema.ts';
-import { InvalidInputError, recordChangeSet } from './repository.ts';
+import { InvalidInputError } from './errors.ts';
+import { recordChangeSet } from './audit.ts';
 import { ROLES, type Actor, type Role } from '../domain/roles.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
 

@@ -7,7 +7,10 @@
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, Tx } from './client.ts';
 import * as t from './schema.ts';
-import { bumpEdition, editionStamp, findEdition, loadEditionById, recordChangeSet, resolveDepartments, InvalidInputError, type AuditEntry } from './repository.ts';
+import { bumpEdition, recordChangeSet, type AuditEntry } from './audit.ts';
+import { editionStamp, findEdition, loadEditionById } from './edition-read.ts';
+import { resolveDepartments } from './departments.ts';
+import { InvalidInputError } from './errors.ts';
 import type { Initiative, Kpi } from '../domain/model.ts';
 import type { Preview } from '../domain/changes.ts';
 import { editionDigest, isEmptyPreview } from '../domain/changes.ts';

@@ -6,7 +6,8 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from './client.ts';
 import * as t from './schema.ts';
-import { bumpEdition, findEdition, recordChangeSet, type AuditEntry, type EditionRef } from './repository.ts';
+import { bumpEdition, recordChangeSet, type AuditEntry } from './audit.ts';
+import { findEdition, type EditionRef } from './edition-read.ts';
 import { signalChange } from './change-signal.ts';
 import { can, type Action, type Actor } from '../domain/roles.ts';
 import { fiscalYearLabel } from '../domain/wareki.ts';

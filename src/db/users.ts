@@ -6,7 +6,8 @@ import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './client.ts';
 import * as t from './schema.ts';
 import { createUser, departmentIds, passwordProblem } from './accounts.ts';
-import { InvalidInputError, recordChangeSet } from './repository.ts';
+import { InvalidInputError } from './errors.ts';
+import { recordChangeSet } from './audit.ts';
 import { allow, orgCodeOf, WorkspaceError } from './workspace.ts';
 import type { Actor, Role } from '../domain/roles.ts';
 

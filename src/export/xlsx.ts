@@ -46,10 +46,12 @@ function text(v: string | null): string | null {
 }
 
 function num(v: string | null): number | string | null {
-  // Numbers go in as numbers so Excel can sum them; a value a double cannot hold exactly stays text.
+  // Numbers go in as numbers so Excel can sum them; a value Excel would not keep exactly (beyond a double,
+  // or beyond the 15 significant digits Excel keeps and the import reads) stays text.
   if (v === null) return null;
   const n = Number(v);
-  return String(n) === v ? n : v;
+  const digits = v.replace(/^-/, '').replace('.', '').replace(/^0+/, '').length;
+  return String(n) === v && digits <= 15 ? n : v;
 }
 
 /** Unlocks the editable cells of a row and colours the keys, so protection leaves only keys fixed. */

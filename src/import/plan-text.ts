@@ -5,24 +5,17 @@
 //
 // It reads what the document says and records where it said it; it never corrects the document. The
 // linter (src/domain/lint.ts) compares the places that should agree. Nothing here depends on line
-// numbers or exact spacing: landmarks are found by their normalized text.
+// numbers or exact spacing: landmarks are found by their normalized text. This file finds the landmarks
+// and assembles the EditionData; an initiative's block is read by plan-text/block.ts, the cover's tables
+// by plan-text/tables.ts, the values in a block by plan-text/values.ts.
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
-import {
-  DEFAULT_PLAN_SETTINGS,
-  parseStatus,
-  type EditionData,
-  type Initiative,
-  type Kpi,
-  type Organization,
-  type Pillar,
-  type Status,
-} from '../domain/model.ts';
-import { normalizeNumber } from '../domain/decimal.ts';
-import { parseWarekiYear } from '../domain/wareki.ts';
-import type { InitiativeSource, NameOccurrence, ParsedPlanDocument, PrintedKpiRow, PrintedSummaryRow, TocEntry } from '../domain/plan-document.ts';
-import { isBlank, sameCharacters, squash, toLines, type Line } from './plan-text/lines.ts';
-import { parsePlanTargets, parseResults, valuesOnLine } from './plan-text/values.ts';
+import { DEFAULT_PLAN_SETTINGS, type EditionData, type Initiative, type Kpi, type Organization, type Pillar } from '../domain/model.ts';
+import type { InitiativeSource, NameOccurrence, ParsedPlanDocument, PrintedKpiRow, TocEntry } from '../domain/plan-document.ts';
+import { isBlank, sameCharacters, squash, toLines } from './plan-text/lines.ts';
+import { valuesOnLine } from './plan-text/values.ts';
+import { HEADER, parseBlock } from './plan-text/block.ts';
+import { readKpiTable, readSummaryTable, splitValue } from './plan-text/tables.ts';
 
 export class PlanTextError extends Error {
   constructor(
@@ -81,63 +74,6 @@ export function decodePlanBytes(bytes: Uint8Array): string {
 
 // ---- Parsing ---------------------------------------------------------------------------------------
 
-/** "Nothing yet" as printed: em dash, horizontal bar (Shift_JIS has no em dash), hyphen. */
-const NONE = /^[—―－\-‐]$/;
-const HEADER = /^(\d{1,3}|新)\s*\.\s*(\S.*)$/;
-const DEPARTMENT_SUFFIX = /(課|課所|所|局|室|館|センター|本部|事務所|事務局|支所)$/;
-const PLAN_HEADING = /^(?:R\s*\d+|令和\s*\d+\s*年度|今年度)\s*の?\s*取組$/;
-
-function isDepartmentList(s: string): boolean {
-  const parts = s.split(/[、,]/).map((p) => p.trim());
-  return parts.length > 0 && parts.every((p) => p.length >= 2 && !/\s/.test(p) && DEPARTMENT_SUFFIX.test(p));
-}
-
-/** Splits "題名 デジタル推進課、関係課所 実施中" into its parts; either tail may be absent. */
-function splitHeaderTail(text: string): { title: string; departments: string | null; status: Status | null } {
-  let rest = text.trim();
-  let status: Status | null = null;
-  const lastSpace = rest.lastIndexOf(' ');
-  if (lastSpace > 0) {
-    const s = parseStatus(rest.slice(lastSpace + 1));
-    if (s) {
-      status = s;
-      rest = rest.slice(0, lastSpace).trim();
-    }
-  }
-  let departments: string | null = null;
-  const i = rest.lastIndexOf(' ');
-  if (i > 0 && isDepartmentList(rest.slice(i + 1))) {
-    departments = rest.slice(i + 1);
-    rest = rest.slice(0, i).trim();
-  }
-  return { title: rest, departments, status };
-}
-
-function splitDepartments(s: string): string[] {
-  return s
-    .split(/[、,，]/)
-    .map((d) => d.replace(/\s/g, ''))
-    .filter(Boolean);
-}
-
-/** Joins lines a PDF wrapped mid-sentence; keeps a line break after a full stop or before a bullet. */
-function joinParagraphs(lines: Line[]): string {
-  let out = '';
-  for (const l of lines) {
-    if (isBlank(l)) continue;
-    const piece = (l.bullet ? '・' : '') + l.display;
-    if (out === '') out = piece;
-    else if (/[。）)」]$/.test(out) || l.bullet || /^[・※（(]/.test(piece)) out += '\n' + piece;
-    else out += piece;
-  }
-  return out;
-}
-
-function cells(line: Line): string[] {
-  const n = line.raw.normalize('NFKC');
-  const parts = n.includes('\t') ? n.split('\t') : n.trim().split(/\s{2,}/);
-  return parts.map((p) => p.replace(/\*\*/g, '').replace(/\s+/g, ' ').trim());
-}
 
 export function initiativeKey(orgCode: string, title: string): string {
   return createHash('sha1').update(`${orgCode}:${squash(title)}`).digest('hex').slice(0, 8);
@@ -232,83 +168,16 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
   }
 
   // 計画の進捗状況 as printed.
-  const summary: PrintedSummaryRow[] = [];
-  if (summaryIdx >= 0) {
-    const headerAt = findLine(/合\s*計/, summaryIdx + 1, Math.min(lines.length, summaryIdx + 5));
-    const header = headerAt >= 0 ? cells(lines[headerAt]!) : [];
-    const columns = header.slice(1).map((h): Status | 'total' | null => {
-      const t = squash(h);
-      if (t === '合計') return 'total';
-      return parseStatus(t) ?? (t.includes('完了') ? 'completed' : t.includes('新規') ? 'new' : null);
-    });
-    for (let i = headerAt + 1; headerAt >= 0 && i < lines.length; i++) {
-      const l = lines[i]!;
-      if (isBlank(l)) {
-        if (summary.length) break;
-        continue;
-      }
-      const c = cells(l);
-      if (c.length < 2 || !c.slice(1).every((x) => NONE.test(x) || /^\d+$/.test(x))) break;
-      const row: PrintedSummaryRow = { pillarName: c[0]!, counts: {}, total: null, isTotal: squash(c[0]!) === '合計', line: l.no };
-      c.slice(1).forEach((v, k) => {
-        const n = /^\d+$/.test(v) ? Number(v) : 0;
-        const col = columns[k];
-        if (col === 'total') row.total = n;
-        else if (col) row.counts[col] = n;
-      });
-      summary.push(row);
-    }
-  }
+  const summary = summaryIdx >= 0 ? readSummaryTable(lines, summaryIdx) : [];
   const pillarNames = summary.filter((r) => !r.isTotal).map((r) => r.pillarName);
   summary.filter((r) => !r.isTotal).forEach((r) => names.push({ kind: 'pillar', name: r.pillarName, line: r.line, where: '計画の進捗状況' }));
 
   // KPIの達成状況 as printed.
-  const printedKpis: PrintedKpiRow[] = [];
+  let printedKpis: PrintedKpiRow[] = [];
   let kpiYears: number[] = [];
   let kpiTargetYear: number | null = null;
   if (kpiIdx >= 0) {
-    const end = contentsIdx > kpiIdx ? contentsIdx : headerIdx[0]!;
-    let pillar = '';
-    for (let i = kpiIdx + 1; i < end; i++) {
-      const l = lines[i]!;
-      if (isBlank(l)) continue;
-      const years = [...l.text.matchAll(/R\s*(\d+)/g)].map((m) => parseWarekiYear(`R${m[1]}`)!);
-      if (/目標値/.test(l.text)) {
-        if (years.length) kpiTargetYear = years[0]!;
-        // A one-row header also carries the year columns: "目標値 (R8) R4 (進捗率) R5 R6 R7 R8".
-        if (years.length >= 3) kpiYears = years.slice(1);
-        continue;
-      }
-      if (years.length >= 2 && !/\d%/.test(l.text.replace(/R\s*\d+/g, ''))) {
-        kpiYears = years;
-        continue;
-      }
-      if (kpiYears.length === 0) continue;
-      let c = cells(l);
-      if (c.length !== kpiYears.length + 3 && c.length !== kpiYears.length + 2) c = kpiCellsByShape(l.text, kpiYears.length, pillarNames) ?? c;
-      if (c.length < 3) continue;
-      // Cells: [pillar?], name, target, one per year. Count from the right so a missing pillar cell works.
-      const yearCells = c.slice(-kpiYears.length);
-      const head = c.slice(0, c.length - kpiYears.length);
-      const targetText = head.pop() ?? '';
-      let name = head.pop() ?? '';
-      // Pillar and name fused by a single space ("デジタル環境整備 コンビニ等での…").
-      const fused = head.length === 0 ? pillarNames.find((p) => name.startsWith(p + ' ')) : undefined;
-      if (fused) {
-        head.push(fused);
-        name = name.slice(fused.length).trim();
-      }
-      if (head.length && head[0]) pillar = head[0];
-      if (!name) continue;
-      const rowCells: PrintedKpiRow['cells'] = {};
-      yearCells.forEach((cell, k) => {
-        if (!cell || NONE.test(cell)) return;
-        const m = /^(.*?)\s*\(\s*([\d.]+)\s*%\s*\)$/.exec(cell);
-        rowCells[String(kpiYears[k])] = { actual: (m ? m[1]! : cell).trim(), rate: m ? m[2]! : null };
-      });
-      printedKpis.push({ pillarName: pillar, name, targetText, cells: rowCells, line: l.no });
-      names.push({ kind: 'pillar', name: pillar, line: l.no, where: 'KPIの達成状況' });
-    }
+    ({ printedKpis, kpiYears, kpiTargetYear } = readKpiTable(lines, kpiIdx, contentsIdx > kpiIdx ? contentsIdx : headerIdx[0]!, pillarNames, names));
   }
 
   // Pillar title pages: a pillar's name followed, within a few lines, by its catch copy ending in 。.
@@ -455,7 +324,7 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
           return s < 0 ? region.end : s;
         })(),
       );
-      const parsed = parseBlock(k, end);
+      const parsed = parseBlock(lines, k, end);
       let key = initiativeKey(opts.organization.code, parsed.title);
       for (let n = 2; usedKeys.has(key); n++) key = `${initiativeKey(opts.organization.code, parsed.title)}-${n}`;
       usedKeys.add(key);
@@ -496,87 +365,6 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
     }
     void pillarToc;
   }
-
-  function parseBlock(start: number, end: number) {
-    const m = HEADER.exec(lines[start]!.text)!;
-    const number = m[1] === '新' ? null : m[1]!.padStart(2, '0');
-    const tail = splitHeaderTail(lines[start]!.display.replace(/^(?:\d{1,3}|[０-９]{1,3}|新)\s*[.．]\s*/, ''));
-    let status: Status | null = tail.status;
-    let statusLine: number | null = status ? lines[start]!.no : null;
-    const deptParts: string[] = tail.departments ? [tail.departments] : [];
-    let departmentsLine: number | null = tail.departments ? lines[start]!.no : null;
-    let phase: 'pre' | 'content' | 'plan' | 'results' = 'pre';
-    const content: Line[] = [];
-    const plan: Line[] = [];
-    const results: Line[] = [];
-    let resultsFiscalYear: number | null = null;
-    for (let i = start + 1; i < end; i++) {
-      const l = lines[i]!;
-      const t = l.text;
-      if (t === '施策内容') {
-        phase = 'content';
-        continue;
-      }
-      if (PLAN_HEADING.test(t) && phase !== 'results') {
-        phase = 'plan';
-        continue;
-      }
-      if (t === '実績' && phase !== 'results') {
-        phase = 'results';
-        continue;
-      }
-      if (phase === 'pre') {
-        if (isBlank(l)) continue;
-        const s = parseStatus(t);
-        if (s) {
-          status = s;
-          statusLine = l.no;
-          continue;
-        }
-        const d = l.display;
-        const tailed = splitHeaderTail('x ' + d);
-        if (tailed.status) {
-          status = tailed.status;
-          statusLine = l.no;
-        }
-        const deptText = tailed.status ? d.slice(0, d.lastIndexOf(' ')).trim() : d;
-        if (deptText) {
-          // A name broken over two lines ("かみね公園" / "管理事務所") continues the previous part.
-          const prev = deptParts[deptParts.length - 1];
-          if (prev !== undefined && !DEPARTMENT_SUFFIX.test(prev) && !/[、,]$/.test(prev)) deptParts[deptParts.length - 1] = prev + deptText;
-          else deptParts.push(deptText);
-          departmentsLine ??= l.no;
-        }
-        continue;
-      }
-      if (phase === 'content') content.push(l);
-      else if (phase === 'plan') plan.push(l);
-      else {
-        const y = /【(.+?)】/.exec(t);
-        if (y && resultsFiscalYear === null) resultsFiscalYear = parseWarekiYear(y[1]!);
-        results.push(l);
-      }
-    }
-    const departments = deptParts.flatMap(splitDepartments);
-    return {
-      number,
-      title: tail.title,
-      status,
-      statusLine,
-      departments,
-      departmentsLine,
-      content: joinParagraphs(content),
-      plan: joinParagraphs(plan),
-      planTargets: parsePlanTargets(plan),
-      resultsFiscalYear,
-      results: parseResults(results),
-      resultsText: results
-        .filter((l) => !isBlank(l))
-        .map((l) => (l.bullet ? '・' : '') + l.display)
-        .join('\n'),
-    };
-  }
-
   // KPIs, from the printed table; progress is recomputed, never copied.
   const kpis: Kpi[] = printedKpis.map((row, n) => {
     const target = splitValue(row.targetText);
@@ -646,29 +434,5 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
   };
 }
 
-/**
- * A KPI row whose cells are not separated clearly (one space between them, as pdftotext may print a
- * narrow table) is read from the right by the shape of its values: N year cells, then the target, then
- * the name, with the pillar in front when the row names one.
- */
-function kpiCellsByShape(text: string, years: number, pillarNames: string[]): string[] | null {
-  const cell = String.raw`(?:—|―|-|[\d,]+(?:\.\d+)?\s?%?(?:\s?\(\s?[\d.]+\s?%\s?\))?)`;
-  const target = String.raw`[\d,]+(?:\.\d+)?\s?(?:%|[A-Za-z]+\b|[^\s\d—―()]{1,4})?`;
-  const m = new RegExp(String.raw`^(.*?)\s+(${target})\s+(${cell}(?:\s+${cell}){${years - 1}})$`).exec(text);
-  if (!m) return null;
-  const yearCells = m[3]!.match(new RegExp(cell, 'g')) ?? [];
-  if (yearCells.length !== years) return null;
-  const head = m[1]!.trim();
-  const pillar = pillarNames.find((p) => head.startsWith(p + ' '));
-  return [pillar ?? '', pillar ? head.slice(pillar.length).trim() : head, m[2]!.trim(), ...yearCells.map((x) => x.trim())];
-}
-
-/** "3,300 h" → 3300 / h; "23%" → 23 / %; "2,682,332" → 2682332 / null. */
-export function splitValue(text: string): { value: string | null; unit: string | null } {
-  const t = text.normalize('NFKC').trim();
-  const m = /^([\d,]+(?:\.\d+)?)\s*(.*)$/.exec(t);
-  if (!m) return { value: null, unit: null };
-  return { value: normalizeNumber(m[1]!), unit: m[2]!.trim() || null };
-}
-
+export { splitValue } from './plan-text/tables.ts';
 export { valuesOnLine };

@@ -5,7 +5,7 @@ import { raw } from 'hono/html';
 import type { AppEnv } from '../web/env.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
 import { editionView, type EditionView } from '../web/public/edition-cache.ts';
-import { notFoundPage } from '../web/public/routes.tsx';
+import { notFoundPage } from '../web/public/page.tsx';
 import { Layout } from '../web/layout.tsx';
 import { fyText, t } from '../web/i18n.ts';
 import { diffEditions } from '../domain/edition-diff.ts';

@@ -2,8 +2,7 @@
 // delete an unused one, merge two. Initiatives and editors name departments from this list.
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import { mergeDepartments } from '../../db/repository.ts';
-import { addDepartment, addDepartmentAlias, deleteDepartment, listDepartmentUse, removeDepartmentAlias, renameDepartment, type DepartmentUse } from '../../db/structure.ts';
+import { addDepartment, addDepartmentAlias, deleteDepartment, listDepartmentUse, mergeDepartments, removeDepartmentAlias, renameDepartment, type DepartmentUse } from '../../db/departments.ts';
 import { Csrf, ERROR_LEAD, Field, Select, type FormState } from './views.tsx';
 import { back, manageWrite, mustManage, orgCode, page, parseForm, refusal, shownAgain } from './respond.tsx';
 import type { AdminEnv } from './auth.ts';

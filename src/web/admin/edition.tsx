@@ -2,17 +2,9 @@
 // reopening, reminders, the add-initiative form and the plan's progress settings.
 import { Hono } from 'hono';
 import { loadEdition } from '../../db/repository.ts';
-import {
-  departmentProgress,
-  loadWorkspace,
-  publishEdition,
-  queueReminders,
-  reopenEdition,
-  SUBMISSION_LABELS,
-  updatePlanSettings,
-  WorkspaceError,
-  type SubmissionState,
-} from '../../db/workspace.ts';
+import { loadWorkspace, publishEdition, reopenEdition, SUBMISSION_LABELS, WorkspaceError, type SubmissionState } from '../../db/workspace.ts';
+import { departmentProgress, queueReminders } from '../../db/reminders.ts';
+import { updatePlanSettings } from '../../db/kpis.ts';
 import { can, owns } from '../../domain/roles.ts';
 import { statusLabel } from '../../domain/model.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';

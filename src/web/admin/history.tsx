@@ -2,7 +2,8 @@
 // rows (whole snapshots shown as a diff, single fields of an import, submissions, assessments, removals).
 import { Hono } from 'hono';
 import { placeNames } from '../../db/repository.ts';
-import { initiativeAudit, SUBMISSION_LABELS, type SubmissionState } from '../../db/workspace.ts';
+import { SUBMISSION_LABELS, type SubmissionState } from '../../db/workspace.ts';
+import { initiativeAudit } from '../../db/history.ts';
 import { diffInitiative, isInitiativeSnapshot } from '../../domain/edition-diff.ts';
 import { renderInitiativeChange } from '../../report/diff-html.ts';
 import { orgCode, page, refusal } from './respond.tsx';

@@ -5,7 +5,7 @@
 import { Hono, type Context } from 'hono';
 import { initiativeHistory, loadEdition } from '../../db/repository.ts';
 import { allow, ConflictError, WorkspaceError, listAssessments, loadItem, recordAssessment, reviewInitiative, saveInitiative, submitInitiative } from '../../db/workspace.ts';
-import { addInitiative, moveInitiative, removeInitiative, updateIdentity } from '../../db/structure.ts';
+import { addInitiative, moveInitiative, removeInitiative, updateIdentity } from '../../db/initiatives.ts';
 import { can } from '../../domain/roles.ts';
 import { diffInitiative } from '../../domain/edition-diff.ts';
 import { renderInitiativeChange } from '../../report/diff-html.ts';

@@ -2,8 +2,8 @@
 // removal. KPIs belong to the plan, not to one edition; the page is reached through an edition.
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import { deleteKpi, kpiVersions, moveKpi, saveKpi } from '../../db/structure.ts';
-import { updateKpiActual, WorkspaceError } from '../../db/workspace.ts';
+import { deleteKpi, kpiVersions, moveKpi, saveKpi, updateKpiActual } from '../../db/kpis.ts';
+import { WorkspaceError } from '../../db/workspace.ts';
 import { initiativeLabel, type EditionData } from '../../domain/model.ts';
 import { normalizeNumber } from '../../domain/decimal.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';

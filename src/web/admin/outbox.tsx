@@ -1,6 +1,6 @@
 // The admin's record of the notices the workspace sent (reminders of a round), with how each one went.
 import { Hono } from 'hono';
-import { listOutbox } from '../../db/workspace.ts';
+import { listOutbox } from '../../db/reminders.ts';
 import { mustManage, page, refusal } from './respond.tsx';
 import type { AdminEnv } from './auth.ts';
 

@@ -2,7 +2,8 @@
 // numbers. Each form posts to one command of db/structure.ts; a form with errors is shown again with what
 // was typed and each message next to its field.
 import { Hono, type Context } from 'hono';
-import { deletePillar, deleteSubArea, movePillar, moveSubArea, renumberEdition, savePillar, saveSubArea } from '../../db/structure.ts';
+import { deletePillar, deleteSubArea, movePillar, moveSubArea, savePillar, saveSubArea } from '../../db/structure.ts';
+import { renumberEdition } from '../../db/initiatives.ts';
 import { initiativeLabel } from '../../domain/model.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { Csrf, ERROR_LEAD, Field, type FormState } from './views.tsx';

@@ -7,7 +7,7 @@ import { validateOrgCode } from '../../domain/org-code.ts';
 import { editionView, type EditionView } from './edition-cache.ts';
 import { TABLE_DEFINITIONS, downloads } from '../../export/opendata.ts';
 import { TableWrap, editionPath } from './components.tsx';
-import { notFoundPage } from './routes.tsx';
+import { notFoundPage } from './page.tsx';
 
 export const downloadRoutes = new Hono<AppEnv>();
 

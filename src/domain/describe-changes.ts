@@ -1,0 +1,112 @@
+// The change list of a preview: every difference between two states of an edition, field by field, as a
+// person reads it (and each initiative's one-line label). Apart from computing the next state (changes.ts).
+import { statusLabel, type EditionData, type Initiative, type Kpi } from './model.ts';
+import type { FieldChange, Preview } from './changes.ts';
+
+/** An initiative as a list names it: its number (新 for a new one) and title. */
+export function label(i: Pick<Initiative, 'number' | 'title'>): string {
+  return `${i.number ?? '新'} ${i.title}`;
+}
+
+/** Every difference between two states of an edition, as a person reads it. Pairs results by `resultOrigin` where given, else by position. */
+export function describeChanges(
+  current: EditionData,
+  next: EditionData,
+  resultOrigin: Map<string, (number | null)[]> = new Map(),
+): Pick<Preview, 'changes' | 'added' | 'removed'> {
+  const changes: FieldChange[] = [];
+  const added = { initiatives: [] as string[], results: [] as string[] };
+  const removed = { initiatives: [] as string[], results: [] as string[] };
+  const place = (d: EditionData, i: Initiative) => {
+    const p = d.pillars.find((x) => x.key === i.pillarKey);
+    return { pillar: p?.name ?? i.pillarKey, sub: i.subAreaKey ? (p?.subAreas.find((s) => s.key === i.subAreaKey)?.name ?? i.subAreaKey) : null };
+  };
+  const fields: [string, (d: EditionData, i: Initiative) => string | null][] = [
+    ['番号', (_, i) => i.number ?? '新'],
+    ['施策名', (_, i) => i.title],
+    ['施策体系', (d, i) => place(d, i).pillar],
+    ['分野', (d, i) => place(d, i).sub],
+    ['担当課所', (_, i) => i.departments.join('、')],
+    ['状況', (_, i) => statusLabel(i.status)],
+    ['施策内容', (_, i) => i.content],
+    ['今年度の取組', (_, i) => i.plan],
+    ['今年度の目標値', (_, i) => i.planTargets.map((p) => `${p.label} ${p.value ?? ''}${p.unit ?? ''}`.trim()).join('\n') || null],
+    ['実績（本文）', (_, i) => i.resultsText || null],
+  ];
+  const old = new Map(current.initiatives.map((i) => [i.key, i]));
+  const nextKeys = new Set(next.initiatives.map((i) => i.key));
+  for (const i of next.initiatives) {
+    const o = old.get(i.key);
+    if (!o) {
+      added.initiatives.push(label(i));
+      for (const r of i.results) added.results.push(`${label(i)} ／ ${r.label}`);
+      continue;
+    }
+    const lbl = label(o);
+    let mentioned = false;
+    for (const [field, get] of fields) {
+      const a = get(current, o);
+      const b = get(next, i);
+      if ((a ?? '') !== (b ?? '')) {
+        changes.push({ entity: 'initiative', key: i.key, label: lbl, field, before: a, after: b });
+        mentioned = true;
+      }
+    }
+    const origin = resultOrigin.get(i.key) ?? i.results.map((_, k) => (k < o.results.length ? k : null));
+    const nth = new Map<string, number>();
+    i.results.forEach((r, j) => {
+      const n = nth.get(r.label) ?? 0;
+      nth.set(r.label, n + 1);
+      const rk = `${i.key}/${r.label}${n ? `#${n + 1}` : ''}`;
+      const rl = `${lbl} ／ ${r.label}${n ? `（${n + 1}件目）` : ''}`;
+      const k = origin[j];
+      const x = k === null || k === undefined ? undefined : o.results[k];
+      if (!x) {
+        added.results.push(rl);
+        mentioned = true;
+        return;
+      }
+      const pairs: [string, string | null, string | null][] = [
+        ['項目', x.label, r.label],
+        ['実績値', x.actual, r.actual],
+        ['目標値', x.target, r.target],
+        ['単位', x.unit, r.unit],
+        ['備考', x.note, r.note],
+      ];
+      for (const [field, a, b] of pairs) {
+        if ((a ?? '') !== (b ?? '')) {
+          changes.push({ entity: 'result', key: rk, label: rl, field, before: a, after: b });
+          mentioned = true;
+        }
+      }
+    });
+    o.results.forEach((x, k) => {
+      if (origin.includes(k)) return;
+      removed.results.push(`${lbl} ／ ${x.label}`);
+      mentioned = true;
+    });
+    // Anything else that differs (a field no column names) is still announced, never written silently.
+    if (!mentioned && JSON.stringify(o) !== JSON.stringify(i)) changes.push({ entity: 'initiative', key: i.key, label: lbl, field: 'その他', before: null, after: null });
+  }
+  for (const o of current.initiatives) if (!nextKeys.has(o.key)) removed.initiatives.push(label(o));
+  const oldKpis = new Map(current.kpis.map((k) => [k.key, k]));
+  for (const k of next.kpis) {
+    const o = oldKpis.get(k.key);
+    if (!o) continue;
+    if (o.target !== k.target) changes.push({ entity: 'kpi', key: k.key, label: k.name, field: '目標値', before: o.target, after: k.target });
+    const years = [...new Set([...Object.keys(o.actuals), ...Object.keys(k.actuals)])].sort();
+    for (const fy of years) {
+      const a = o.actuals[fy] ?? null;
+      const b = k.actuals[fy] ?? null;
+      if (a !== b) changes.push({ entity: 'kpi', key: k.key, label: k.name, field: `${fy}年度実績`, before: a, after: b });
+    }
+    if (!kpiSame(o, k) && !changes.some((c) => c.entity === 'kpi' && c.key === k.key)) {
+      changes.push({ entity: 'kpi', key: k.key, label: k.name, field: 'その他', before: null, after: null });
+    }
+  }
+  return { changes, added, removed };
+}
+
+function kpiSame(a: Kpi, b: Kpi): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}

@@ -1,0 +1,175 @@
+// The portal's entry pages: home (every organization), one organization's editions, an edition's
+// overview with its status chart, and a pillar's page. Registered by routes.tsx, in this order.
+import type { Hono } from 'hono';
+import type { AppEnv } from '../env.ts';
+import { Layout } from '../layout.tsx';
+import { fyText, statusText, t } from '../i18n.ts';
+import { listEditions, listOrganizations } from '../../db/repository.ts';
+import { validateOrgCode } from '../../domain/org-code.ts';
+import { reiwaShort, warekiFiscalYear } from '../../domain/wareki.ts';
+import { statusMixSvg } from '../charts.ts';
+import { InitiativeList, KpiTableView, SummaryTableView, editionPath } from './components.tsx';
+import { notFoundPage, loadView, editionCrumbs, Source, cachedHtml, cachedPage } from './page.tsx';
+
+/** GET /, /o/:org, /o/:org/:fy, its status chart and /o/:org/:fy/pillars/:pillar. */
+export function overviewPages(app: Hono<AppEnv>): void {
+  app.get('/', async (c) => {
+    const lang = c.get('lang');
+    const db = c.get('database').db;
+    const orgs = await listOrganizations(db);
+    const withEditions = await Promise.all(orgs.map(async (o) => ({ org: o, editions: (await listEditions(db, o.code)).filter((e) => e.state === 'published') })));
+    return c.html(
+      <Layout title={t(lang, 'home')} lang={lang} path="/">
+        <h1>{t(lang, 'siteName')}</h1>
+        <p class="lead">
+          {lang === 'ja'
+            ? '自治体のデジタル化推進計画（アクションプラン）の施策、進捗、KPI を公開しています。'
+            : 'Initiatives, progress and KPIs of municipal digital-transformation action plans.'}
+        </p>
+        {withEditions.map(({ org, editions }) => (
+          <section aria-labelledby={`org-${org.code}`}>
+            <h2 id={`org-${org.code}`}>
+              <a href={`/o/${org.code}`}>{org.name}</a>
+            </h2>
+            <ul class="cards">
+              {editions.map((e, i) => (
+                <li>
+                  <a href={`/o/${org.code}/${e.fiscalYear}`}>{e.title}</a>
+                  <br />
+                  <span class="meta">
+                    {fyText(lang, e.fiscalYear)}
+                    {i === 0 ? `（${t(lang, 'current')}）` : ''}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          </section>
+        ))}
+      </Layout>,
+    );
+  });
+
+  app.get('/o/:org', async (c) => {
+    const lang = c.get('lang');
+    const code = c.req.param('org');
+    if (!validateOrgCode(code).ok) return notFoundPage(c);
+    const db = c.get('database').db;
+    const org = (await listOrganizations(db)).find((o) => o.code === code);
+    if (!org) return notFoundPage(c);
+    const editions = (await listEditions(db, code)).filter((e) => e.state === 'published');
+    const plans = [...new Map(editions.map((e) => [`${e.planStartFiscalYear}-${e.planEndFiscalYear}`, e])).values()];
+    return c.html(
+      <Layout title={org.name} lang={lang} path={c.req.path} breadcrumbs={[{ href: '/', label: t(lang, 'home') }, { label: org.name }]}>
+        <h1>{org.name}</h1>
+        <dl class="facts">
+          <dt>{t(lang, 'code')}</dt>
+          <dd>{org.code}</dd>
+        </dl>
+        {plans.map((p) => (
+          <section>
+            <h2>{p.planTitle}</h2>
+            <p class="meta">
+              {t(lang, 'period')}: {warekiFiscalYear(p.planStartFiscalYear)}〜{warekiFiscalYear(p.planEndFiscalYear)}（{p.planStartFiscalYear}〜{p.planEndFiscalYear}）
+            </p>
+            <ul class="cards">
+              {editions
+                .filter((e) => e.planStartFiscalYear === p.planStartFiscalYear)
+                .map((e) => (
+                  <li>
+                    <a href={`/o/${code}/${e.fiscalYear}`}>{e.title}</a>
+                    <br />
+                    <span class="meta">{fyText(lang, e.fiscalYear)}</span>
+                  </li>
+                ))}
+            </ul>
+          </section>
+        ))}
+      </Layout>,
+    );
+  });
+
+  // ---- edition overview -----------------------------------------------------------------------------
+
+  app.get('/o/:org/:fy{[0-9]+}', async (c) => {
+    const view = await loadView(c);
+    if (!view) return notFoundPage(c);
+    const hit = cachedHtml(c, view);
+    if (hit) return hit;
+    const lang = c.get('lang');
+    const d = view.data;
+    return cachedPage(c, view, () => (
+      <Layout title={d.edition.title} lang={lang} path={c.req.path} breadcrumbs={editionCrumbs(view, lang).slice(0, 2).concat({ label: d.edition.title })} editionBase={editionPath(view)}>
+        <h1>{d.edition.title}</h1>
+        <p class="meta">
+          {fyText(lang, d.edition.fiscalYear)} ／ {d.plan.title}（{reiwaShort(d.plan.startFiscalYear)}〜{reiwaShort(d.plan.endFiscalYear)}）
+        </p>
+        {d.edition.tagline ? <p class="tagline">{d.edition.tagline}</p> : null}
+        {d.edition.lead ? <p class="lead prose">{d.edition.lead}</p> : null}
+        <Source view={view} lang={lang} />
+        <h2 id="summary">1 {t(lang, 'summaryTable')}</h2>
+        <SummaryTableView view={view} lang={lang} />
+        <figure class="chart">
+          <img src={`${editionPath(view)}/charts/status.svg?lang=${lang}`} alt={`${t(lang, 'statusMix')}。${t(lang, 'chartAlt')}`} width="720" height={60 + view.summary.rows.length * 48} />
+          <figcaption>{t(lang, 'statusMix')}</figcaption>
+        </figure>
+        <h2 id="kpi">2 {t(lang, 'kpiTable')}</h2>
+        <KpiTableView view={view} lang={lang} />
+        <h2 id="pillars">{t(lang, 'pillars')}</h2>
+        <ul class="cards">
+          {d.pillars.map((p) => (
+            <li>
+              <a href={`${editionPath(view)}/pillars/${p.key}`}>{p.name}</a>
+              <br />
+              <span class="meta">
+                {t(lang, 'initiatives')} {view.summary.rows.find((r) => r.pillarKey === p.key)?.total ?? 0}
+                {lang === 'ja' ? '件' : ''}
+              </span>
+            </li>
+          ))}
+        </ul>
+        <p>
+          <a href={`${editionPath(view)}/downloads`}>{t(lang, 'downloads')}</a> ／ <a href={`${editionPath(view)}/report.html`}>{t(lang, 'report')}（HTML）</a> ／{' '}
+          <a href={`${editionPath(view)}/report.pdf`}>{t(lang, 'report')}（PDF）</a>
+        </p>
+      </Layout>
+    ));
+  });
+
+  app.get('/o/:org/:fy{[0-9]+}/charts/status.svg', async (c) => {
+    const view = await loadView(c);
+    if (!view) return notFoundPage(c);
+    const lang = c.get('lang');
+    c.header('Content-Type', 'image/svg+xml; charset=utf-8');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.body(statusMixSvg(view.summary, (s) => statusText(lang, s)));
+  });
+
+  // ---- pillar ---------------------------------------------------------------------------------------
+
+  app.get('/o/:org/:fy{[0-9]+}/pillars/:pillar', async (c) => {
+    const view = await loadView(c);
+    if (!view) return notFoundPage(c);
+    const lang = c.get('lang');
+    const pillar = view.data.pillars.find((p) => p.key === c.req.param('pillar'));
+    if (!pillar) return notFoundPage(c);
+    const items = view.data.initiatives.filter((i) => i.pillarKey === pillar.key);
+    const groups: { name: string | null; key: string | null }[] = [{ name: null, key: null }, ...pillar.subAreas.map((s) => ({ name: s.name, key: s.key }))];
+    return cachedPage(c, view, () => (
+      <Layout title={pillar.name} lang={lang} path={c.req.path} breadcrumbs={[...editionCrumbs(view, lang), { label: pillar.name }]} editionBase={editionPath(view)}>
+        <h1>{pillar.name}</h1>
+        {pillar.tagline ? <p class="tagline">{pillar.tagline}</p> : null}
+        {groups.map((g) => {
+          const list = items.filter((i) => i.subAreaKey === g.key);
+          if (list.length === 0) return null;
+          return (
+            <section>
+              {g.name ? <h2>{g.name}</h2> : null}
+              <InitiativeList view={view} lang={lang} items={list} />
+            </section>
+          );
+        })}
+        <Source view={view} lang={lang} />
+      </Layout>
+    ));
+  });
+}
