@@ -7,8 +7,7 @@ import type { Db, DbOrTx } from './client.ts';
 import * as t from './schema.ts';
 import { createUser, departmentIds, passwordProblem } from './accounts.ts';
 import { InvalidInputError } from './errors.ts';
-import { recordChangeSet } from './audit.ts';
-import { allow, orgCodeOf, WorkspaceError } from './workspace.ts';
+import { allow, orgCodeOf, organizationWrite, WorkspaceError } from './command.ts';
 import type { Actor, Role } from '../domain/roles.ts';
 
 export interface StaffAccount {
@@ -72,9 +71,8 @@ async function accountRow(tx: DbOrTx, actor: Actor, login: string) {
 export async function updateAccount(db: Db, actor: Actor, login: string, expectedVersion: number, change: AccountChange): Promise<void> {
   allow(actor, 'manage');
   if (change.role === 'editor' && !change.departments.length) throw new WorkspaceError('編集者には担当課所が必要です');
-  await db.transaction(async (tx) => {
-    // The organization row serializes account changes, so two admins cannot demote each other at once.
-    await tx.select({ id: t.organizations.id }).from(t.organizations).where(eq(t.organizations.id, actor.organizationId)).for('update');
+  // The organization row (locked by the command) serializes account changes, so two admins cannot demote each other at once.
+  await organizationWrite(db, actor, 'user:update', async (tx) => {
     const u = await accountRow(tx, actor, login);
     if (u.version !== expectedVersion) throw new WorkspaceError('ほかの人が先にこのアカウントを変更しました。画面を読み込み直してから変更してください', 409);
     if (u.role === 'admin' && !u.disabled && (change.role !== 'admin' || change.disabled)) {
@@ -95,9 +93,11 @@ export async function updateAccount(db: Db, actor: Actor, login: string, expecte
     // A disabled account is signed out everywhere; role and departments apply from the next request anyway.
     if (change.disabled) await tx.delete(t.sessions).where(eq(t.sessions.userId, u.id));
     const { version: _v, ...was } = before;
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: actor.id, source: 'user:update', summary: `アカウント ${login} を変更` }, [
-      { entity: 'user', entityKey: login, action: 'update', before: was, after: { login, ...change, departments: departments.map((d) => d.name) } },
-    ]);
+    return {
+      summary: `アカウント ${login} を変更`,
+      entries: [{ entity: 'user', entityKey: login, action: 'update', before: was, after: { login, ...change, departments: departments.map((d) => d.name) } }],
+      value: undefined,
+    };
   });
 }
 
@@ -107,12 +107,14 @@ export async function resetAccountPassword(db: Db, actor: Actor, login: string, 
   const problem = passwordProblem(password);
   if (problem) throw new WorkspaceError(problem);
   const passwordHash = await hash(password);
-  await db.transaction(async (tx) => {
+  await organizationWrite(db, actor, 'user:password-reset', async (tx) => {
     const u = await accountRow(tx, actor, login);
     await tx.update(t.users).set({ passwordHash, version: u.version + 1, updatedAt: new Date() }).where(eq(t.users.id, u.id));
     await tx.delete(t.sessions).where(eq(t.sessions.userId, u.id));
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: actor.id, source: 'user:password-reset', summary: `アカウント ${login} のパスワードを再設定` }, [
-      { entity: 'user', entityKey: login, action: 'update', before: null, after: { password: 'reset' } },
-    ]);
+    return {
+      summary: `アカウント ${login} のパスワードを再設定`,
+      entries: [{ entity: 'user', entityKey: login, action: 'update', before: null, after: { password: 'reset' } }],
+      value: undefined,
+    };
   });
 }

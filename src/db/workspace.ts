@@ -7,11 +7,10 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './client.ts';
 import * as t from './schema.ts';
 import { saveEdition } from './repository.ts';
-import { findEdition, loadEdition } from './edition-read.ts';
-import { bumpEdition, recordChangeSet } from './audit.ts';
-import { signalChange } from './change-signal.ts';
-import { allow, editionWrite, orgCodeOf, userIdOf, WorkspaceError } from './command.ts';
-import { ConflictError, findRound, lastWriter, loadItem, lockItem, snapshot, SUBMISSION_LABELS, type WorkspaceItem } from './workspace-read.ts';
+import { findEdition, loadEditionById } from './edition-read.ts';
+import { allow, editionWrite, planWrite, userIdOf, WorkspaceError } from './command.ts';
+import { initiativeWrite } from './initiative-write.ts';
+import { ConflictError, findRound, lastWriter, snapshot, SUBMISSION_LABELS, type WorkspaceItem } from './workspace-read.ts';
 import type { Action, Actor } from '../domain/roles.ts';
 import { GRADES, isOneOf, type SubmissionState } from '../domain/enums.ts';
 import { rollover } from '../domain/rollover.ts';
@@ -42,26 +41,31 @@ export {
 export async function openRound(db: Db, actor: Actor, opts: { fromFiscalYear: number; dueDate: string; dropCompleted: boolean }): Promise<{ fiscalYear: number }> {
   allow(actor, 'manage');
   if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.dueDate) || Number.isNaN(Date.parse(opts.dueDate))) throw new WorkspaceError('提出期限は YYYY-MM-DD の日付で入力してください');
-  const code = await orgCodeOf(db, actor.organizationId);
-  const current = await loadEdition(db, code, opts.fromFiscalYear);
-  if (!current) throw new WorkspaceError(`${fiscalYearLabel(opts.fromFiscalYear)}の版がありません`, 404);
-  // Rolling over a draft would copy what no one has approved into next year's plan.
-  if (current.edition.state !== 'published') throw new WorkspaceError(`${fiscalYearLabel(opts.fromFiscalYear)}版はまだ公開されていません。公開してから次の年度の更新ラウンドを開きます`, 409);
-  const next = rollover(current, { dropCompleted: opts.dropCompleted });
-  if (next.edition.fiscalYear > current.plan.endFiscalYear) throw new WorkspaceError(`計画期間（${current.plan.endFiscalYear}年度まで）を過ぎる版は作れません`);
-  if (await findEdition(db, code, next.edition.fiscalYear)) throw new WorkspaceError(`${fiscalYearLabel(next.edition.fiscalYear)}の版は既にあります`, 409);
-  await db.transaction(async (tx) => {
-    // Nested: saveEdition's own transaction becomes a savepoint of this one.
-    const { editionId } = await saveEdition(tx as unknown as Db, next, { actor: actor.login, userId: userIdOf(actor), source: 'round:rollover' });
-    const [round] = await tx.insert(t.updateRounds).values({ editionId, dueDate: opts.dueDate, openedBy: userIdOf(actor) }).returning({ id: t.updateRounds.id });
-    const years = await tx.select({ id: t.initiativeYears.id }).from(t.initiativeYears).where(eq(t.initiativeYears.editionId, editionId));
-    if (years.length) await tx.insert(t.submissions).values(years.map((y) => ({ roundId: round!.id, initiativeYearId: y.id })));
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'round:open', summary: `round ${next.edition.fiscalYear} opened, due ${opts.dueDate}` }, [
-      { entity: 'round', entityKey: String(next.edition.fiscalYear), action: 'insert', before: null, after: { dueDate: opts.dueDate, dropCompleted: opts.dropCompleted, initiatives: years.length } },
-    ]);
-  });
-  signalChange();
-  return { fiscalYear: next.edition.fiscalYear };
+  // The plan's row is locked: two admins opening the same round take turns, and the second is told it exists.
+  return planWrite(
+    db,
+    actor,
+    opts.fromFiscalYear,
+    'round:open',
+    async (tx, ref) => {
+      const current = await loadEditionById(tx, ref);
+      // Rolling over a draft would copy what no one has approved into next year's plan.
+      if (current.edition.state !== 'published') throw new WorkspaceError(`${fiscalYearLabel(opts.fromFiscalYear)}版はまだ公開されていません。公開してから次の年度の更新ラウンドを開きます`, 409);
+      const next = rollover(current, { dropCompleted: opts.dropCompleted });
+      if (next.edition.fiscalYear > current.plan.endFiscalYear) throw new WorkspaceError(`計画期間（${current.plan.endFiscalYear}年度まで）を過ぎる版は作れません`);
+      if (await findEdition(tx, ref.organization.code, next.edition.fiscalYear)) throw new WorkspaceError(`${fiscalYearLabel(next.edition.fiscalYear)}の版は既にあります`, 409);
+      // Nested: saveEdition's own transaction becomes a savepoint of this one.
+      const { editionId } = await saveEdition(tx as unknown as Db, next, { actor: actor.login, userId: userIdOf(actor), source: 'round:rollover' });
+      const [round] = await tx.insert(t.updateRounds).values({ editionId, dueDate: opts.dueDate, openedBy: userIdOf(actor) }).returning({ id: t.updateRounds.id });
+      const years = await tx.select({ id: t.initiativeYears.id }).from(t.initiativeYears).where(eq(t.initiativeYears.editionId, editionId));
+      if (years.length) await tx.insert(t.submissions).values(years.map((y) => ({ roundId: round!.id, initiativeYearId: y.id })));
+      return {
+        summary: `round ${next.edition.fiscalYear} opened, due ${opts.dueDate}`,
+        entries: [{ entity: 'round', entityKey: String(next.edition.fiscalYear), action: 'insert', before: null, after: { dueDate: opts.dueDate, dropCompleted: opts.dropCompleted, initiatives: years.length } }],
+        value: { fiscalYear: next.edition.fiscalYear },
+      };
+    },
+  );
 }
 
 // ---- saving an initiative (optimistic locking) -----------------------------------------------------
@@ -75,9 +79,7 @@ export interface InitiativeEdit {
 }
 
 export async function saveInitiative(db: Db, actor: Actor, fiscalYear: number, key: string, expectedVersion: number, edit: InitiativeEdit): Promise<{ version: number }> {
-  const out = await db.transaction(async (tx) => {
-    const { ref, item, workspace } = await lockItem(tx, actor, fiscalYear, key);
-    allow(actor, 'edit', item.initiative);
+  return initiativeWrite(db, actor, fiscalYear, key, 'edit', 'workspace:save', async (tx, { item, workspace }) => {
     if (workspace.state === 'published') throw new WorkspaceError('公開済みの版は編集できません（管理者が理由を記録して再開できます）', 409);
     const sub = item.submission?.state;
     if (actor.role !== 'admin' && (sub === 'submitted' || sub === 'approved')) {
@@ -105,7 +107,7 @@ export async function saveInitiative(db: Db, actor: Actor, fiscalYear: number, k
       resultsText: revised.resultsText,
     };
     // Saving what is stored writes nothing: no new version, no audit entry.
-    if (JSON.stringify(before) === JSON.stringify(after)) return { version: item.version };
+    if (JSON.stringify(before) === JSON.stringify(after)) return { summary: '', entries: [], value: { version: item.version }, unchanged: true };
     const updated = await tx
       .update(t.initiativeYears)
       .set({ status: after.status, content: after.content, plan: after.plan, resultsText: after.resultsText, updatedAt: new Date(), version: item.version + 1 })
@@ -119,14 +121,12 @@ export async function saveInitiative(db: Db, actor: Actor, fiscalYear: number, k
     if (workspace.round && (sub === 'not_started' || sub === 'returned' || sub === undefined)) {
       await tx.update(t.submissions).set({ state: 'draft', updatedAt: new Date() }).where(and(eq(t.submissions.roundId, workspace.round.id), eq(t.submissions.initiativeYearId, item.yearId)));
     }
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'workspace:save', summary: `${before.number ?? '新'} ${before.title} を保存` }, [
-      { entity: 'initiative', entityKey: key, action: 'update', before: snapshot(before, fiscalYear), after: snapshot(after, fiscalYear) },
-    ]);
-    await bumpEdition(tx, ref.editionId);
-    return { version: updated[0]!.version };
+    return {
+      summary: `${before.number ?? '新'} ${before.title} を保存`,
+      entries: [{ entity: 'initiative', entityKey: key, action: 'update', before: snapshot(before, fiscalYear), after: snapshot(after, fiscalYear) }],
+      value: { version: updated[0]!.version },
+    };
   });
-  signalChange();
-  return out;
 }
 
 // ---- submit and review ------------------------------------------------------------------------------
@@ -142,9 +142,7 @@ async function setSubmission(
   extra: (item: WorkspaceItem) => Partial<typeof t.submissions.$inferInsert>,
   summary: string,
 ) {
-  await db.transaction(async (tx) => {
-    const { ref, item, workspace } = await lockItem(tx, actor, fiscalYear, key);
-    allow(actor, action, item.initiative);
+  await initiativeWrite(db, actor, fiscalYear, key, action, `workspace:${to}`, async (tx, { item, workspace }) => {
     if (workspace.state === 'published') throw new WorkspaceError('公開済みの版です', 409);
     if (!workspace.round || !item.submission) throw new WorkspaceError('この版には更新ラウンドがありません', 409);
     if (!from.includes(item.submission.state)) {
@@ -154,10 +152,11 @@ async function setSubmission(
       .update(t.submissions)
       .set({ state: to, updatedAt: new Date(), ...extra(item) })
       .where(and(eq(t.submissions.roundId, workspace.round.id), eq(t.submissions.initiativeYearId, item.yearId)));
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: userIdOf(actor), source: `workspace:${to}`, summary }, [
-      { entity: 'submission', entityKey: key, action: 'update', before: { fiscalYear, state: item.submission.state }, after: { fiscalYear, state: to, comment: extra(item).comment ?? null } },
-    ]);
-    await bumpEdition(tx, ref.editionId);
+    return {
+      summary,
+      entries: [{ entity: 'submission', entityKey: key, action: 'update', before: { fiscalYear, state: item.submission.state }, after: { fiscalYear, state: to, comment: extra(item).comment ?? null } }],
+      value: undefined,
+    };
   });
 }
 
@@ -252,15 +251,13 @@ export async function recordAssessment(db: Db, actor: Actor, fiscalYear: number,
   allow(actor, 'assess');
   if (!isOneOf(GRADES, grade)) throw new WorkspaceError('評価は A・B・C・D から選んでください');
   if (comment.length > 4000) throw new WorkspaceError('コメントは4,000文字までです');
-  await db.transaction(async (tx) => {
-    const { item } = await loadItem(tx, actor, fiscalYear, key);
+  const g = grade;
+  await initiativeWrite(db, actor, fiscalYear, key, 'assess', 'assessment', async (tx, { item }) => {
     await tx
       .insert(t.assessments)
-      .values({ initiativeYearId: item.yearId, userId: actor.id, grade, comment })
-      .onConflictDoUpdate({ target: [t.assessments.initiativeYearId, t.assessments.userId], set: { grade, comment, updatedAt: new Date(), version: sql`${t.assessments.version} + 1` } });
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'assessment', summary: `${key} を ${grade} と評価` }, [
-      { entity: 'assessment', entityKey: key, action: 'insert', before: null, after: { fiscalYear, grade, comment } },
-    ]);
+      .values({ initiativeYearId: item.yearId, userId: actor.id, grade: g, comment })
+      .onConflictDoUpdate({ target: [t.assessments.initiativeYearId, t.assessments.userId], set: { grade: g, comment, updatedAt: new Date(), version: sql`${t.assessments.version} + 1` } });
+    return { summary: `${key} を ${g} と評価`, entries: [{ entity: 'assessment', entityKey: key, action: 'insert', before: null, after: { fiscalYear, grade: g, comment } }], value: undefined };
   });
 }
 
