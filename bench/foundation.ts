@@ -22,9 +22,13 @@ export async function benchFoundation(): Promise<BenchResult[]> {
   const database = await openDatabase({ dataDir: 'memory://' });
   try {
     let n = 0;
-    const importMs = await timeMs(async () => {
-      await saveEdition(database.db, doc.data, { replace: n++ > 0, actor: 'bench', source: 'bench' });
-    }, 5, 1);
+    const importMs = await timeMs(
+      async () => {
+        await saveEdition(database.db, doc.data, { replace: n++ > 0, actor: 'bench', source: 'bench' });
+      },
+      5,
+      1,
+    );
     await database.db.execute(sql`CREATE TABLE IF NOT EXISTS bench_blob (id serial primary key, body jsonb)`);
     const blob = JSON.stringify(doc.data);
     const blobMs = await timeMs(() => database.db.execute(sql`INSERT INTO bench_blob (body) VALUES (${blob}::jsonb)`), 5, 1);
@@ -38,11 +42,15 @@ export async function benchFoundation(): Promise<BenchResult[]> {
     await database.close();
   }
 
-  const loopMs = await timeMs(() => {
-    const c: Record<string, number> = {};
-    for (const i of doc.data.initiatives) c[i.pillarKey + i.status] = (c[i.pillarKey + i.status] ?? 0) + 1;
-    return c;
-  }, 200, 20);
+  const loopMs = await timeMs(
+    () => {
+      const c: Record<string, number> = {};
+      for (const i of doc.data.initiatives) c[i.pillarKey + i.status] = (c[i.pillarKey + i.status] ?? 0) + 1;
+      return c;
+    },
+    200,
+    20,
+  );
   const tablesMs = await timeMs(() => [summaryTable(doc.data), kpiTable(doc.data)], 200, 20);
   out.push({ name: 'compute summary + KPI tables', value: tablesMs, unit: 'ms', baseline: { name: 'plain counting loop over initiatives', value: loopMs } });
 

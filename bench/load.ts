@@ -11,7 +11,10 @@ export interface LoadResult {
   errors: number;
 }
 
-export async function load(url: string, opts: { seconds: number; concurrency: number; maxRequests?: number; headers?: Record<string, string> }): Promise<LoadResult> {
+export async function load(
+  url: string,
+  opts: { seconds: number; concurrency: number; maxRequests?: number; headers?: Record<string, string> },
+): Promise<LoadResult> {
   const u = new URL(url);
   if (u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') throw new Error('load only targets loopback');
   const agent = new http.Agent({ keepAlive: true, maxSockets: opts.concurrency });

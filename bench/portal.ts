@@ -5,7 +5,10 @@ import { load } from './load.ts';
 import type { BenchResult } from './types.ts';
 
 export async function benchPortal(): Promise<BenchResult[]> {
-  const child = fork(new URL('./portal-server.ts', import.meta.url).pathname, [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(new URL('./portal-server.ts', import.meta.url).pathname, [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   try {
     const info = await new Promise<{ port: number; pages: Record<string, string>; sizes: Record<string, number> }>((resolve, reject) => {
       child.once('message', (m) => resolve(m as never));

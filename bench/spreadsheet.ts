@@ -43,7 +43,10 @@ export function syntheticEdition(sample: EditionData, count: number): EditionDat
 
 function checkUnchanged(p: Preview, what: string): void {
   const n = p.changes.length + p.errors.length + p.added.initiatives.length + p.added.results.length;
-  if (n) throw new Error(`${what}: an unedited file gave ${p.changes.length} changes, ${p.errors.length} errors, ${p.added.initiatives.length + p.added.results.length} added rows`);
+  if (n)
+    throw new Error(
+      `${what}: an unedited file gave ${p.changes.length} changes, ${p.errors.length} errors, ${p.added.initiatives.length + p.added.results.length} added rows`,
+    );
 }
 
 async function benchEdition(label: string, data: EditionData, runs: number, warmup: number): Promise<{ results: BenchResult[]; peakRssMb: number }> {
@@ -58,7 +61,15 @@ async function benchEdition(label: string, data: EditionData, runs: number, warm
 
   let csv: Uint8Array[] = [];
   const csvExportMs = await timeMs(() => (csv = TABLES.map((t) => exportCsv(data, t))), runs * 2, warmup + 1);
-  const csvImportMs = await timeMs(() => (preview = previewSpreadsheet(data, csv.map((b) => readCsv(b).sheet))), runs * 2, warmup + 1);
+  const csvImportMs = await timeMs(
+    () =>
+      (preview = previewSpreadsheet(
+        data,
+        csv.map((b) => readCsv(b).sheet),
+      )),
+    runs * 2,
+    warmup + 1,
+  );
   checkUnchanged(preview!, `${label} CSV`);
   const peakRssMb = process.resourceUsage().maxRSS / 1024;
 
@@ -67,7 +78,13 @@ async function benchEdition(label: string, data: EditionData, runs: number, warm
   return {
     peakRssMb,
     results: [
-      { name: `xlsx export, ${label}`, value: xlsxExportMs, unit: 'ms', baseline, note: `${data.initiatives.length} initiatives, ${results} results; ${kib(xlsx.length)}` },
+      {
+        name: `xlsx export, ${label}`,
+        value: xlsxExportMs,
+        unit: 'ms',
+        baseline,
+        note: `${data.initiatives.length} initiatives, ${results} results; ${kib(xlsx.length)}`,
+      },
       { name: `xlsx import + preview, ${label} (0 changes)`, value: xlsxImportMs, unit: 'ms', baseline },
       { name: `CSV export UTF-8 (3 tables), ${label}`, value: csvExportMs, unit: 'ms', baseline, note: kib(csv.reduce((s, b) => s + b.length, 0)) },
       { name: `CSV import + preview (3 tables), ${label} (0 changes)`, value: csvImportMs, unit: 'ms', baseline },

@@ -37,20 +37,38 @@ async function benchOne(label: string, data: EditionData, runs: number): Promise
     const save = await time(async (rep) => {
       const { item } = await loadItem(db, actor, fy, mid.key);
       const i = item.initiative;
-      await saveInitiative(db, actor, fy, mid.key, item.version, { status: i.status, content: `${i.content}${rep % 2 ? '' : '。'}`, plan: i.plan, planTargets: i.planTargets, results: i.results });
+      await saveInitiative(db, actor, fy, mid.key, item.version, {
+        status: i.status,
+        content: `${i.content}${rep % 2 ? '' : '。'}`,
+        plan: i.plan,
+        planTargets: i.planTargets,
+        results: i.results,
+      });
     });
     const baseline = { name: 'an editor saves one initiative’s content', value: save };
     const move = await time((rep) => moveInitiative(db, actor, fy, mid.key, rep % 2 ? 'up' : 'down'));
     const identity = await time(async (rep) => {
       const { item } = await loadItem(db, actor, fy, mid.key);
       const i = item.initiative;
-      await updateIdentity(db, actor, fy, mid.key, item.version, { number: i.number, title: `${mid.title}${rep % 2 ? '' : '（改）'}`, pillarKey: i.pillarKey, subAreaKey: i.subAreaKey, departments: i.departments });
+      await updateIdentity(db, actor, fy, mid.key, item.version, {
+        number: i.number,
+        title: `${mid.title}${rep % 2 ? '' : '（改）'}`,
+        pillarKey: i.pillarKey,
+        subAreaKey: i.subAreaKey,
+        departments: i.departments,
+      });
     });
     const renumber = await time(() => renumberEdition(db, actor, fy));
     return [
       { name: `${label}: move an initiative down/up`, value: move, unit: 'ms', baseline },
       { name: `${label}: rename an initiative (identity form)`, value: identity, unit: 'ms', baseline },
-      { name: `${label}: renumber the edition`, value: renumber, unit: 'ms', baseline, note: 'after the first run nothing changes; the figure is the read and the check' },
+      {
+        name: `${label}: renumber the edition`,
+        value: renumber,
+        unit: 'ms',
+        baseline,
+        note: 'after the first run nothing changes; the figure is the read and the check',
+      },
     ];
   } finally {
     await database.close();

@@ -58,9 +58,7 @@ const posix = (p: string) => p.split(sep).join('/');
 
 /** Block comments and whole-line comments blanked out (newlines kept, so line numbers stay right). */
 function withoutComments(text: string): string {
-  return text
-    .replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' '))
-    .replace(/^[ \t]*\/\/.*$/gm, '');
+  return text.replace(/\/\*[\s\S]*?\*\//g, (m) => m.replace(/[^\n]/g, ' ')).replace(/^[ \t]*\/\/.*$/gm, '');
 }
 
 const SPECIFIERS = [
@@ -155,7 +153,10 @@ test('the import reader sees every form of import', () => {
 test('the graph covers src/', () => {
   // A reader that silently found nothing would pass every rule below.
   assert.ok(edges.some((e) => e.from === 'src/db/initiatives.ts' && e.target === 'src/db/workspace-read.ts'));
-  assert.ok(edges.some((e) => e.from === 'src/cli/main.ts' && e.target === 'src/web/server.ts'), 'dynamic import seen');
+  assert.ok(
+    edges.some((e) => e.from === 'src/cli/main.ts' && e.target === 'src/web/server.ts'),
+    'dynamic import seen',
+  );
   assert.ok(edges.some((e) => e.from === 'src/db/client.ts' && e.target === 'fs'));
 });
 

@@ -13,9 +13,7 @@ for (const backend of backends) {
     try {
       const { db } = database;
       await db.execute(sql`INSERT INTO change_sets (actor, source) VALUES ('test', 'test')`);
-      await db.execute(
-        sql`INSERT INTO audit_log (change_set_id, entity, entity_key, action) VALUES (1, 'x', '1', 'insert')`,
-      );
+      await db.execute(sql`INSERT INTO audit_log (change_set_id, entity, entity_key, action) VALUES (1, 'x', '1', 'insert')`);
       const appendOnly = (e: unknown) => /append-only/.test(String((e as Error).cause ?? e));
       await assert.rejects(db.execute(sql`UPDATE audit_log SET entity = 'y'`), appendOnly);
       await assert.rejects(db.execute(sql`DELETE FROM audit_log`), appendOnly);

@@ -4,15 +4,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { backends } from './helpers/db.ts';
 import { smallEdition } from './fixtures/small-edition.ts';
-import {
-  saveEdition,
-  loadEdition,
-  editionStamp,
-  EditionExistsError,
-  InvalidInputError,
-  initiativeHistory,
-  listEditions,
-} from '../src/db/repository.ts';
+import { saveEdition, loadEdition, editionStamp, EditionExistsError, InvalidInputError, initiativeHistory, listEditions } from '../src/db/repository.ts';
 import { mergeDepartments } from '../src/db/departments.ts';
 import { kpiTable } from '../src/domain/tables.ts';
 

@@ -7,15 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkpoint, defaultOptions, openDatabase, type Database } from '../db/client.ts';
-import {
-  EditionExistsError,
-  InvalidInputError,
-  listEditions,
-  listOrganizations,
-  loadEdition,
-  loadEditionSource,
-  saveEdition,
-} from '../db/repository.ts';
+import { EditionExistsError, InvalidInputError, listEditions, listOrganizations, loadEdition, loadEditionSource, saveEdition } from '../db/repository.ts';
 import { mergeDepartments } from '../db/departments.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
 import { decodePlanBytes, parsePlanText, PlanTextError } from '../import/plan-text.ts';

@@ -28,7 +28,15 @@ function orgYear(values: { org?: string; year?: string }): { org: string; year: 
 export async function exportSpreadsheetCommand(format: string, argv: string[], database: Database): Promise<number> {
   const { values } = parseArgs({
     args: argv,
-    options: { org: { type: 'string' }, year: { type: 'string' }, department: { type: 'string' }, encoding: { type: 'string', default: 'utf8' }, table: { type: 'string', default: 'initiatives' }, out: { type: 'string' }, blank: { type: 'boolean', default: false } },
+    options: {
+      org: { type: 'string' },
+      year: { type: 'string' },
+      department: { type: 'string' },
+      encoding: { type: 'string', default: 'utf8' },
+      table: { type: 'string', default: 'initiatives' },
+      out: { type: 'string' },
+      blank: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   const oy = orgYear(values);
@@ -71,7 +79,12 @@ export function describePreview(p: Preview): string {
 export async function importSpreadsheetCommand(format: string, argv: string[], database: Database): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { org: { type: 'string' }, year: { type: 'string' }, 'dry-run': { type: 'boolean', default: false }, 'allow-delete': { type: 'boolean', default: false } },
+    options: {
+      org: { type: 'string' },
+      year: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'allow-delete': { type: 'boolean', default: false },
+    },
     allowPositionals: true,
     strict: true,
   });
@@ -83,7 +96,10 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
   const current = await loadEdition(database.db, oy.org, oy.year);
   if (!current) return fail(`${oy.org} の ${oy.year} 年度版はありません / no such edition`);
   if (current.edition.state === 'published' && !values['dry-run']) {
-    return fail(`${oy.year}年度版は公開済みです。管理画面で理由を記録して再開してから取り込んでください（--dry-run で変更点だけ確認できます） / the edition is published; reopen it in the workspace first`, 1);
+    return fail(
+      `${oy.year}年度版は公開済みです。管理画面で理由を記録して再開してから取り込んでください（--dry-run で変更点だけ確認できます） / the edition is published; reopen it in the workspace first`,
+      1,
+    );
   }
   const stamp = await editionStamp(database.db, oy.org, oy.year);
   let sheets: SheetData[];
@@ -103,7 +119,11 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
   const summary = describePreview(preview);
   process.stdout.write(summary ? `${summary}\n` : '変更はありません / no changes\n');
   if (values['dry-run']) return 0;
-  const r = await applyPreview(database.db, oy.org, oy.year, preview, { actor: await systemActor(database.db, oy.org), source: `import:${format}`, expectedStamp: stamp ?? undefined });
+  const r = await applyPreview(database.db, oy.org, oy.year, preview, {
+    actor: await systemActor(database.db, oy.org),
+    source: `import:${format}`,
+    expectedStamp: stamp ?? undefined,
+  });
   process.stderr.write(r.changeSetId ? `適用しました（変更セット ${r.changeSetId}） / applied\n` : '変更はありません / nothing to apply\n');
   if (r.reopened.length) process.stderr.write(`提出済み・承認済みから作成中に戻した施策（再提出・再審査が必要）: ${r.reopened.join('、')}\n`);
   return 0;

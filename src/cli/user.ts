@@ -32,11 +32,19 @@ export async function userCommand(argv: string[], database: Database): Promise<n
     args: argv,
     allowPositionals: true,
     strict: true,
-    options: { org: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' }, department: { type: 'string', multiple: true }, email: { type: 'string' } },
+    options: {
+      org: { type: 'string' },
+      role: { type: 'string' },
+      name: { type: 'string' },
+      department: { type: 'string', multiple: true },
+      email: { type: 'string' },
+    },
   });
   const [sub, login] = positionals;
   if (sub !== 'add' || !login || !values.org || !values.role) {
-    process.stderr.write(`使い方: shisaku user add LOGIN --org CODE --role ${ROLES.join('|')} [--name 表示名] [--department 課所 …] [--email ADDR]（パスワードは標準入力から）\n`);
+    process.stderr.write(
+      `使い方: shisaku user add LOGIN --org CODE --role ${ROLES.join('|')} [--name 表示名] [--department 課所 …] [--email ADDR]（パスワードは標準入力から）\n`,
+    );
     return 2;
   }
   if (!ROLES.includes(values.role as Role)) throw new InvalidInputError(`役割は ${ROLES.join(' / ')} のいずれかです / unknown role`);

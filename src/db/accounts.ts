@@ -42,7 +42,10 @@ export class UnknownDepartmentError extends InvalidInputError {
 export async function departmentIds(tx: DbOrTx, organizationId: number, names: string[]): Promise<{ id: number; name: string }[]> {
   if (!names.length) return [];
   const rows = await tx.select({ id: t.departments.id, name: t.departments.name }).from(t.departments).where(eq(t.departments.organizationId, organizationId));
-  const aliases = await tx.select({ id: t.departmentAliases.departmentId, alias: t.departmentAliases.alias }).from(t.departmentAliases).where(eq(t.departmentAliases.organizationId, organizationId));
+  const aliases = await tx
+    .select({ id: t.departmentAliases.departmentId, alias: t.departmentAliases.alias })
+    .from(t.departmentAliases)
+    .where(eq(t.departmentAliases.organizationId, organizationId));
   const out: { id: number; name: string }[] = [];
   for (const typed of names) {
     const id = rows.find((d) => d.name === typed)?.id ?? aliases.find((a) => a.alias === typed)?.id;
@@ -73,7 +76,13 @@ export async function createUser(db: Db, u: NewUser, actor = 'cli', actorId: num
     const departments = await departmentIds(tx, org.id, u.departments ?? []);
     if (departments.length) await tx.insert(t.userDepartments).values(departments.map((d) => ({ userId: row!.id, departmentId: d.id })));
     await recordChangeSet(tx, { organizationId: org.id, actor, userId: actorId, source: 'user:add', summary: `user ${u.login} (${u.role})` }, [
-      { entity: 'user', entityKey: u.login, action: 'insert', before: null, after: { login: u.login, displayName: u.displayName, email: u.email ?? null, role: u.role, departments: departments.map((d) => d.name) } },
+      {
+        entity: 'user',
+        entityKey: u.login,
+        action: 'insert',
+        before: null,
+        after: { login: u.login, displayName: u.displayName, email: u.email ?? null, role: u.role, departments: departments.map((d) => d.name) },
+      },
     ]);
     return row!.id;
   });
@@ -85,7 +94,14 @@ async function actorOf(db: DbOrTx, user: typeof t.users.$inferSelect): Promise<A
     .from(t.userDepartments)
     .innerJoin(t.departments, eq(t.departments.id, t.userDepartments.departmentId))
     .where(eq(t.userDepartments.userId, user.id));
-  return { id: user.id, login: user.login, displayName: user.displayName, role: user.role, organizationId: user.organizationId, departments: depts.map((d) => d.name) };
+  return {
+    id: user.id,
+    login: user.login,
+    displayName: user.displayName,
+    role: user.role,
+    organizationId: user.organizationId,
+    departments: depts.map((d) => d.name),
+  };
 }
 
 // A hash to verify against when the login does not exist, so both cases take the same time.
@@ -108,7 +124,10 @@ export async function changePassword(db: Db, userId: number, current: string, ne
   if (problem) return problem;
   const passwordHash = await hash(next);
   await db.transaction(async (tx) => {
-    await tx.update(t.users).set({ passwordHash, updatedAt: new Date(), version: user.version + 1 }).where(eq(t.users.id, userId));
+    await tx
+      .update(t.users)
+      .set({ passwordHash, updatedAt: new Date(), version: user.version + 1 })
+      .where(eq(t.users.id, userId));
     // Other sessions of this user end: whoever knew the old password is signed out.
     await tx.delete(t.sessions).where(eq(t.sessions.userId, userId));
     await recordChangeSet(tx, { organizationId: user.organizationId, actor: user.login, userId, source: 'user:password', summary: 'password changed' }, [
@@ -144,7 +163,11 @@ export async function endSession(db: Db, token: string): Promise<void> {
 }
 
 /** Editors' e-mail addresses per department, for reminders. */
-export async function editorsByDepartment(db: DbOrTx, organizationId: number, departments: string[]): Promise<Map<string, { login: string; email: string | null }[]>> {
+export async function editorsByDepartment(
+  db: DbOrTx,
+  organizationId: number,
+  departments: string[],
+): Promise<Map<string, { login: string; email: string | null }[]>> {
   const out = new Map<string, { login: string; email: string | null }[]>();
   if (!departments.length) return out;
   const rows = await db

@@ -59,7 +59,9 @@ export async function applyPreview(
     if (ref.organizationId !== opts.actor.organizationId) throw new WorkspaceError('この操作をする権限がありません', 403);
     const [edition] = await tx.select({ state: t.editions.state }).from(t.editions).where(eq(t.editions.id, ref.editionId)).for('update');
     if (edition!.state === 'published') {
-      throw new InvalidInputError(`${fiscalYear}年度版は公開済みです。管理者が理由を記録して再開してから取り込んでください / the edition is published; reopen it first`);
+      throw new InvalidInputError(
+        `${fiscalYear}年度版は公開済みです。管理者が理由を記録して再開してから取り込んでください / the edition is published; reopen it first`,
+      );
     }
     if (opts.expectedStamp && (await editionStamp(tx, orgCode, fiscalYear)) !== opts.expectedStamp) throw new StalePreviewError();
     const current = await loadEditionById(tx, ref);
@@ -74,11 +76,25 @@ export async function applyPreview(
     const yearIdByKey = new Map(existing.map((r) => [r.key, r.id]));
     const positionByKey = new Map(existing.map((r) => [r.key, r.position]));
     const pillars = await tx.select().from(t.pillars).where(eq(t.pillars.editionId, ref.editionId));
-    const subAreas = pillars.length ? await tx.select().from(t.subAreas).where(inArray(t.subAreas.pillarId, pillars.map((p) => p.id))) : [];
+    const subAreas = pillars.length
+      ? await tx
+          .select()
+          .from(t.subAreas)
+          .where(
+            inArray(
+              t.subAreas.pillarId,
+              pillars.map((p) => p.id),
+            ),
+          )
+      : [];
     const pillarId = new Map(pillars.map((p) => [p.key, p.id]));
     const subAreaId = new Map(subAreas.map((s) => [s.key, s.id]));
     const aliasEntries = await registerAliases(tx, ref.organizationId, preview, opts.aliases ?? {});
-    const departmentIds = await resolveDepartments(tx, ref.organizationId, next.initiatives.flatMap((i) => i.departments));
+    const departmentIds = await resolveDepartments(
+      tx,
+      ref.organizationId,
+      next.initiatives.flatMap((i) => i.departments),
+    );
     const [round] = await tx.select().from(t.updateRounds).where(eq(t.updateRounds.editionId, ref.editionId));
 
     const before = new Map(current.initiatives.map((i) => [i.key, i]));
@@ -107,7 +123,13 @@ export async function applyPreview(
     }
     const nextKeys = new Set(next.initiatives.map((i) => i.key));
     const removed = current.initiatives.filter((i) => !nextKeys.has(i.key));
-    if (removed.length) await tx.delete(t.initiativeYears).where(inArray(t.initiativeYears.id, removed.map((i) => yearIdByKey.get(i.key)!)));
+    if (removed.length)
+      await tx.delete(t.initiativeYears).where(
+        inArray(
+          t.initiativeYears.id,
+          removed.map((i) => yearIdByKey.get(i.key)!),
+        ),
+      );
     for (const i of removed) entries.push({ entity: 'initiative', entityKey: i.key, action: 'delete', before: initiativeSnapshot(i, fiscalYear), after: null });
     entries.push(...(await writeKpis(tx, ref.planId, current.kpis, next.kpis)));
 
@@ -115,12 +137,22 @@ export async function applyPreview(
     // submitted or approved needs review again.
     const reopened: string[] = [];
     if (round) {
-      if (addedYearIds.length) await tx.insert(t.submissions).values(addedYearIds.map((initiativeYearId) => ({ roundId: round.id, initiativeYearId }))).onConflictDoNothing();
+      if (addedYearIds.length)
+        await tx
+          .insert(t.submissions)
+          .values(addedYearIds.map((initiativeYearId) => ({ roundId: round.id, initiativeYearId })))
+          .onConflictDoNothing();
       if (changedYearIds.length) {
         const back = await tx
           .update(t.submissions)
           .set({ state: 'draft', updatedAt: new Date() })
-          .where(and(eq(t.submissions.roundId, round.id), inArray(t.submissions.initiativeYearId, changedYearIds), inArray(t.submissions.state, ['submitted', 'approved'])))
+          .where(
+            and(
+              eq(t.submissions.roundId, round.id),
+              inArray(t.submissions.initiativeYearId, changedYearIds),
+              inArray(t.submissions.state, ['submitted', 'approved']),
+            ),
+          )
           .returning({ iy: t.submissions.initiativeYearId });
         const keyById = new Map(existing.map((r) => [r.id, r.key]));
         for (const b of back) {
@@ -160,12 +192,19 @@ async function registerAliases(tx: Tx, organizationId: number, preview: Preview,
   for (const [alias, into] of Object.entries(aliases)) {
     if (!into) continue;
     if (!preview.unknownDepartments.some((u) => u.name === alias)) throw new InvalidInputError(`「${alias}」はこのファイルの未登録の課所ではありません`);
-    const [d] = await tx.select({ id: t.departments.id }).from(t.departments).where(and(eq(t.departments.organizationId, organizationId), eq(t.departments.name, into)));
+    const [d] = await tx
+      .select({ id: t.departments.id })
+      .from(t.departments)
+      .where(and(eq(t.departments.organizationId, organizationId), eq(t.departments.name, into)));
     if (!d) throw new InvalidInputError(`担当課所「${into}」がありません`);
     await tx.insert(t.departmentAliases).values({ organizationId, departmentId: d.id, alias });
     entries.push({ entity: 'department', entityKey: into, action: 'update', before: null, after: { alias } });
   }
-  if (entries.length) await tx.update(t.organizations).set({ version: sql`${t.organizations.version} + 1`, updatedAt: new Date() }).where(eq(t.organizations.id, organizationId));
+  if (entries.length)
+    await tx
+      .update(t.organizations)
+      .set({ version: sql`${t.organizations.version} + 1`, updatedAt: new Date() })
+      .where(eq(t.organizations.id, organizationId));
   return entries;
 }
 
@@ -188,11 +227,18 @@ async function writeKpis(tx: Tx, planId: number, before: Kpi[], after: Kpi[]): P
       await tx
         .insert(t.kpiActuals)
         .values({ kpiId: row!.id, fiscalYear: Number(fy), value })
-        .onConflictDoUpdate({ target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear], set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` } });
+        .onConflictDoUpdate({
+          target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear],
+          set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` },
+        });
     }
     entries.push({ entity: 'kpi', entityKey: k.key, action: 'update', before: o, after: k });
   }
-  if (entries.length) await tx.update(t.plans).set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() }).where(eq(t.plans.id, planId));
+  if (entries.length)
+    await tx
+      .update(t.plans)
+      .set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() })
+      .where(eq(t.plans.id, planId));
   return entries;
 }
 
@@ -230,8 +276,18 @@ async function writeInitiative(
     await tx.delete(t.planTargets).where(eq(t.planTargets.initiativeYearId, id));
   } else {
     const [identity] = await tx.insert(t.initiatives).values({ planId, key: i.key }).onConflictDoNothing().returning({ id: t.initiatives.id });
-    const initiativeId = identity?.id ?? (await tx.select({ id: t.initiatives.id }).from(t.initiatives).where(and(eq(t.initiatives.planId, planId), eq(t.initiatives.key, i.key))))[0]!.id;
-    const [row] = await tx.insert(t.initiativeYears).values({ initiativeId, editionId, position, ...fields }).returning({ id: t.initiativeYears.id });
+    const initiativeId =
+      identity?.id ??
+      (
+        await tx
+          .select({ id: t.initiatives.id })
+          .from(t.initiatives)
+          .where(and(eq(t.initiatives.planId, planId), eq(t.initiatives.key, i.key)))
+      )[0]!.id;
+    const [row] = await tx
+      .insert(t.initiativeYears)
+      .values({ initiativeId, editionId, position, ...fields })
+      .returning({ id: t.initiativeYears.id });
     id = row!.id;
   }
   const seen = new Set<number>();
@@ -244,4 +300,3 @@ async function writeInitiative(
   if (i.planTargets.length) await tx.insert(t.planTargets).values(i.planTargets.map((p, k) => ({ initiativeYearId: id!, position: k, ...p })));
   return id;
 }
-

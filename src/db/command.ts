@@ -119,7 +119,10 @@ export async function planWrite<T>(
     const r = await fn(tx, ref);
     if (r.unchanged) return r.value;
     await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: userIdOf(actor), source, summary: r.summary }, r.entries);
-    await tx.update(t.plans).set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
+    await tx
+      .update(t.plans)
+      .set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() })
+      .where(eq(t.plans.id, ref.planId));
     return r.value;
   });
   signalChange();
@@ -134,7 +137,10 @@ export async function organizationWrite<T>(db: Db, actor: Actor, source: string,
     const r = await fn(tx);
     if (r.unchanged) return r.value;
     await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source, summary: r.summary }, r.entries);
-    await tx.update(t.organizations).set({ version: sql`${t.organizations.version} + 1`, updatedAt: new Date() }).where(eq(t.organizations.id, actor.organizationId));
+    await tx
+      .update(t.organizations)
+      .set({ version: sql`${t.organizations.version} + 1`, updatedAt: new Date() })
+      .where(eq(t.organizations.id, actor.organizationId));
     return r.value;
   });
   signalChange();

@@ -48,13 +48,7 @@ export interface MergeResult {
  * Merges one department into another: its initiatives move over, and its name (with its own aliases)
  * becomes an alias, so a later import that still says the old name lands on the right department.
  */
-export async function mergeDepartments(
-  db: Db,
-  orgCode: string,
-  from: string,
-  into: string,
-  actor: Actor,
-): Promise<MergeResult> {
+export async function mergeDepartments(db: Db, orgCode: string, from: string, into: string, actor: Actor): Promise<MergeResult> {
   if (!can(actor, 'manage')) throw new InvalidInputError('この操作をする権限がありません / not allowed');
   const result = await db.transaction(async (tx) => {
     const [org] = await tx.select().from(t.organizations).where(eq(t.organizations.code, orgCode)).for('update');
@@ -71,38 +65,22 @@ export async function mergeDepartments(
     if (!src) throw new InvalidInputError(`担当課所「${from}」がありません / no department named ${from}`);
     if (!dst) throw new InvalidInputError(`担当課所「${into}」がありません / no department named ${into}`);
 
-    const links = await tx
-      .select()
-      .from(t.initiativeDepartments)
-      .where(eq(t.initiativeDepartments.departmentId, src.id));
+    const links = await tx.select().from(t.initiativeDepartments).where(eq(t.initiativeDepartments.departmentId, src.id));
     const already = new Set(
       (
-        await tx
-          .select({ iy: t.initiativeDepartments.initiativeYearId })
-          .from(t.initiativeDepartments)
-          .where(eq(t.initiativeDepartments.departmentId, dst.id))
+        await tx.select({ iy: t.initiativeDepartments.initiativeYearId }).from(t.initiativeDepartments).where(eq(t.initiativeDepartments.departmentId, dst.id))
       ).map((r) => r.iy),
     );
     for (const l of links) {
       if (already.has(l.initiativeYearId)) {
         await tx
           .delete(t.initiativeDepartments)
-          .where(
-            and(
-              eq(t.initiativeDepartments.initiativeYearId, l.initiativeYearId),
-              eq(t.initiativeDepartments.departmentId, src.id),
-            ),
-          );
+          .where(and(eq(t.initiativeDepartments.initiativeYearId, l.initiativeYearId), eq(t.initiativeDepartments.departmentId, src.id)));
       } else {
         await tx
           .update(t.initiativeDepartments)
           .set({ departmentId: dst.id })
-          .where(
-            and(
-              eq(t.initiativeDepartments.initiativeYearId, l.initiativeYearId),
-              eq(t.initiativeDepartments.departmentId, src.id),
-            ),
-          );
+          .where(and(eq(t.initiativeDepartments.initiativeYearId, l.initiativeYearId), eq(t.initiativeDepartments.departmentId, src.id)));
       }
     }
     await tx.update(t.departmentAliases).set({ departmentId: dst.id }).where(eq(t.departmentAliases.departmentId, src.id));
@@ -113,9 +91,9 @@ export async function mergeDepartments(
     await tx.update(t.userDepartments).set({ departmentId: dst.id }).where(eq(t.userDepartments.departmentId, src.id));
     await tx.delete(t.departments).where(eq(t.departments.id, src.id));
     await tx.insert(t.departmentAliases).values({ organizationId: org.id, departmentId: dst.id, alias: from });
-    const aliases = (
-      await tx.select({ alias: t.departmentAliases.alias }).from(t.departmentAliases).where(eq(t.departmentAliases.departmentId, dst.id))
-    ).map((a) => a.alias);
+    const aliases = (await tx.select({ alias: t.departmentAliases.alias }).from(t.departmentAliases).where(eq(t.departmentAliases.departmentId, dst.id))).map(
+      (a) => a.alias,
+    );
     await tx
       .update(t.organizations)
       .set({ version: sql`${t.organizations.version} + 1`, updatedAt: new Date() })
@@ -157,14 +135,20 @@ export async function listDepartmentUse(db: DbOrTx, actor: Actor): Promise<Depar
 }
 
 async function departmentNamed(tx: DbOrTx, organizationId: number, name: string) {
-  const [d] = await tx.select().from(t.departments).where(and(eq(t.departments.organizationId, organizationId), eq(t.departments.name, name)));
+  const [d] = await tx
+    .select()
+    .from(t.departments)
+    .where(and(eq(t.departments.organizationId, organizationId), eq(t.departments.name, name)));
   if (!d) throw new WorkspaceError(`担当課所「${name}」がありません`, 404);
   return d;
 }
 
 /** Refuses a name that is already a department or another department's alias. */
 async function assertFree(tx: DbOrTx, organizationId: number, name: string, exceptDepartmentId?: number) {
-  const [d] = await tx.select().from(t.departments).where(and(eq(t.departments.organizationId, organizationId), eq(t.departments.name, name)));
+  const [d] = await tx
+    .select()
+    .from(t.departments)
+    .where(and(eq(t.departments.organizationId, organizationId), eq(t.departments.name, name)));
   if (d) throw new WorkspaceError(`「${name}」は既に担当課所として登録されています（同じ課所をまとめるには「統合」を使います）`, 409);
   const [a] = await tx
     .select({ departmentId: t.departmentAliases.departmentId, of: t.departments.name })
@@ -178,7 +162,11 @@ export function addDepartment(db: Db, actor: Actor, name: string): Promise<void>
   return organizationWrite(db, actor, 'departments:add', async (tx) => {
     await assertFree(tx, actor.organizationId, name);
     await tx.insert(t.departments).values({ organizationId: actor.organizationId, name });
-    return { summary: `担当課所「${name}」を追加`, entries: [{ entity: 'department', entityKey: name, action: 'insert', before: null, after: { name } }], value: undefined };
+    return {
+      summary: `担当課所「${name}」を追加`,
+      entries: [{ entity: 'department', entityKey: name, action: 'insert', before: null, after: { name } }],
+      value: undefined,
+    };
   });
 }
 
@@ -192,9 +180,16 @@ export function renameDepartment(db: Db, actor: Actor, from: string, to: string)
     if (from === to) throw new WorkspaceError('新しい表記が今と同じです');
     await assertFree(tx, actor.organizationId, to, d.id);
     await tx.delete(t.departmentAliases).where(and(eq(t.departmentAliases.organizationId, actor.organizationId), eq(t.departmentAliases.alias, to)));
-    await tx.update(t.departments).set({ name: to, version: d.version + 1, updatedAt: new Date() }).where(eq(t.departments.id, d.id));
+    await tx
+      .update(t.departments)
+      .set({ name: to, version: d.version + 1, updatedAt: new Date() })
+      .where(eq(t.departments.id, d.id));
     await tx.insert(t.departmentAliases).values({ organizationId: actor.organizationId, departmentId: d.id, alias: from });
-    return { summary: `担当課所「${from}」を「${to}」に改称`, entries: [{ entity: 'department', entityKey: to, action: 'update', before: { name: from }, after: { name: to, alias: from } }], value: undefined };
+    return {
+      summary: `担当課所「${from}」を「${to}」に改称`,
+      entries: [{ entity: 'department', entityKey: to, action: 'update', before: { name: from }, after: { name: to, alias: from } }],
+      value: undefined,
+    };
   });
 }
 
@@ -203,7 +198,11 @@ export function addDepartmentAlias(db: Db, actor: Actor, name: string, alias: st
     const d = await departmentNamed(tx, actor.organizationId, name);
     await assertFree(tx, actor.organizationId, alias);
     await tx.insert(t.departmentAliases).values({ organizationId: actor.organizationId, departmentId: d.id, alias });
-    return { summary: `「${alias}」を「${name}」の別表記に登録`, entries: [{ entity: 'department', entityKey: name, action: 'update', before: null, after: { alias } }], value: undefined };
+    return {
+      summary: `「${alias}」を「${name}」の別表記に登録`,
+      entries: [{ entity: 'department', entityKey: name, action: 'update', before: null, after: { alias } }],
+      value: undefined,
+    };
   });
 }
 
@@ -215,7 +214,11 @@ export function removeDepartmentAlias(db: Db, actor: Actor, alias: string): Prom
       .returning({ departmentId: t.departmentAliases.departmentId });
     if (!gone.length) throw new WorkspaceError(`別表記「${alias}」は登録されていません`, 404);
     const [d] = await tx.select({ name: t.departments.name }).from(t.departments).where(eq(t.departments.id, gone[0]!.departmentId));
-    return { summary: `別表記「${alias}」を削除`, entries: [{ entity: 'department', entityKey: d!.name, action: 'update', before: { alias }, after: null }], value: undefined };
+    return {
+      summary: `別表記「${alias}」を削除`,
+      entries: [{ entity: 'department', entityKey: d!.name, action: 'update', before: { alias }, after: null }],
+      value: undefined,
+    };
   });
 }
 
@@ -230,10 +233,17 @@ export function deleteDepartment(db: Db, actor: Actor, name: string): Promise<vo
       })
       .from(t.departments)
       .where(eq(t.departments.id, d.id));
-    if (use!.initiatives > 0) throw new WorkspaceError(`「${name}」は施策 ${use!.initiatives} 件（過去の版を含む）の担当課所です。別の課所に統合してください`, 409);
+    if (use!.initiatives > 0)
+      throw new WorkspaceError(`「${name}」は施策 ${use!.initiatives} 件（過去の版を含む）の担当課所です。別の課所に統合してください`, 409);
     if (use!.editors > 0) throw new WorkspaceError(`「${name}」を担当する編集者が ${use!.editors} 人います。先にアカウントの担当を変えてください`, 409);
-    const aliases = (await tx.select({ alias: t.departmentAliases.alias }).from(t.departmentAliases).where(eq(t.departmentAliases.departmentId, d.id))).map((a) => a.alias);
+    const aliases = (await tx.select({ alias: t.departmentAliases.alias }).from(t.departmentAliases).where(eq(t.departmentAliases.departmentId, d.id))).map(
+      (a) => a.alias,
+    );
     await tx.delete(t.departments).where(eq(t.departments.id, d.id));
-    return { summary: `担当課所「${name}」を削除`, entries: [{ entity: 'department', entityKey: name, action: 'delete', before: { name, aliases }, after: null }], value: undefined };
+    return {
+      summary: `担当課所「${name}」を削除`,
+      entries: [{ entity: 'department', entityKey: name, action: 'delete', before: { name, aliases }, after: null }],
+      value: undefined,
+    };
   });
 }

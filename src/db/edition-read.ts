@@ -55,16 +55,17 @@ export async function loadEdition(db: DbOrTx, orgCode: string, fiscalYear: numbe
 export async function loadEditionById(db: DbOrTx, ref: EditionRef): Promise<EditionData> {
   const [plan] = await db.select().from(t.plans).where(eq(t.plans.id, ref.planId));
   const [edition] = await db.select().from(t.editions).where(eq(t.editions.id, ref.editionId));
-  const pillarRows = await db
-    .select()
-    .from(t.pillars)
-    .where(eq(t.pillars.editionId, ref.editionId))
-    .orderBy(asc(t.pillars.position));
+  const pillarRows = await db.select().from(t.pillars).where(eq(t.pillars.editionId, ref.editionId)).orderBy(asc(t.pillars.position));
   const subAreaRows = pillarRows.length
     ? await db
         .select()
         .from(t.subAreas)
-        .where(inArray(t.subAreas.pillarId, pillarRows.map((p) => p.id)))
+        .where(
+          inArray(
+            t.subAreas.pillarId,
+            pillarRows.map((p) => p.id),
+          ),
+        )
         .orderBy(asc(t.subAreas.position))
     : [];
   const pillars: Pillar[] = pillarRows.map((p) => ({
@@ -139,11 +140,7 @@ export async function loadInitiativeYears(db: DbOrTx, where: ReturnType<typeof e
       .innerJoin(t.departments, eq(t.departments.id, t.initiativeDepartments.departmentId))
       .where(inArray(t.initiativeDepartments.initiativeYearId, ids))
       .orderBy(asc(t.initiativeDepartments.initiativeYearId), asc(t.initiativeDepartments.position)),
-    db
-      .select()
-      .from(t.results)
-      .where(inArray(t.results.initiativeYearId, ids))
-      .orderBy(asc(t.results.initiativeYearId), asc(t.results.position)),
+    db.select().from(t.results).where(inArray(t.results.initiativeYearId, ids)).orderBy(asc(t.results.initiativeYearId), asc(t.results.position)),
     db
       .select()
       .from(t.planTargets)
@@ -198,7 +195,12 @@ export async function loadKpis(db: DbOrTx, planId: number): Promise<Kpi[]> {
   const actuals = await db
     .select()
     .from(t.kpiActuals)
-    .where(inArray(t.kpiActuals.kpiId, rows.map((r) => r.id)))
+    .where(
+      inArray(
+        t.kpiActuals.kpiId,
+        rows.map((r) => r.id),
+      ),
+    )
     .orderBy(asc(t.kpiActuals.fiscalYear));
   return rows.map((k) => ({
     key: k.key,
@@ -258,10 +260,7 @@ export async function editionStamp(db: DbOrTx, orgCode: string, fiscalYear: numb
 }
 
 export async function listOrganizations(db: DbOrTx): Promise<Organization[]> {
-  return db
-    .select({ code: t.organizations.code, name: t.organizations.name })
-    .from(t.organizations)
-    .orderBy(asc(t.organizations.code));
+  return db.select({ code: t.organizations.code, name: t.organizations.name }).from(t.organizations).orderBy(asc(t.organizations.code));
 }
 
 export interface EditionSummary {
@@ -302,7 +301,9 @@ export async function placeNames(db: DbOrTx, orgCode: string): Promise<Map<strin
     JOIN organizations o ON o.id = pl.organization_id
     LEFT JOIN sub_areas s ON s.pillar_id = p.id
     WHERE o.code = ${orgCode}
-    ORDER BY e.fiscal_year, p.position, s.position`)) as unknown as { rows: { pillar_key: string; pillar_name: string; sub_key: string | null; sub_name: string | null }[] };
+    ORDER BY e.fiscal_year, p.position, s.position`)) as unknown as {
+    rows: { pillar_key: string; pillar_name: string; sub_key: string | null; sub_name: string | null }[];
+  };
   const names = new Map<string, string>();
   for (const r of rows.rows) {
     names.set(r.pillar_key, r.pillar_name);
@@ -328,7 +329,13 @@ export async function initiativeHistory(db: DbOrTx, orgCode: string, key: string
     .innerJoin(t.organizations, eq(t.organizations.id, t.plans.organizationId))
     .where(and(eq(t.organizations.code, orgCode), eq(t.initiatives.key, key)));
   if (ids.length === 0) return [];
-  const rows = await loadInitiativeYears(db, inArray(t.initiativeYears.id, ids.map((r) => r.iy)) as ReturnType<typeof eq>);
+  const rows = await loadInitiativeYears(
+    db,
+    inArray(
+      t.initiativeYears.id,
+      ids.map((r) => r.iy),
+    ) as ReturnType<typeof eq>,
+  );
   const meta = new Map(ids.map((r) => [r.iy, r]));
   return rows
     .map((r) => ({ fiscalYear: meta.get(r.id)!.fy, state: meta.get(r.id)!.state, initiative: r.initiative }))

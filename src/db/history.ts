@@ -26,7 +26,17 @@ export async function initiativeAudit(db: DbOrTx, actor: Actor, key: string): Pr
   allow(actor, 'read');
   const escaped = key.replace(/[\\%_]/g, (c) => `\\${c}`);
   const rows = await db
-    .select({ at: t.auditLog.at, actor: t.changeSets.actor, source: t.changeSets.source, summary: t.changeSets.summary, entity: t.auditLog.entity, entityKey: t.auditLog.entityKey, action: t.auditLog.action, before: t.auditLog.before, after: t.auditLog.after })
+    .select({
+      at: t.auditLog.at,
+      actor: t.changeSets.actor,
+      source: t.changeSets.source,
+      summary: t.changeSets.summary,
+      entity: t.auditLog.entity,
+      entityKey: t.auditLog.entityKey,
+      action: t.auditLog.action,
+      before: t.auditLog.before,
+      after: t.auditLog.after,
+    })
     .from(t.auditLog)
     .innerJoin(t.changeSets, eq(t.changeSets.id, t.auditLog.changeSetId))
     .where(

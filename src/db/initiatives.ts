@@ -32,16 +32,23 @@ async function knownDepartments(tx: DbOrTx, organizationId: number, names: strin
     if (!out.length) throw new WorkspaceError('担当課所を入力してください');
     return out;
   } catch (e) {
-    if (e instanceof UnknownDepartmentError) throw new WorkspaceError(`担当課所「${e.department}」は登録されていません。「担当課所」の画面で追加するか、正しい表記を選んでください`);
+    if (e instanceof UnknownDepartmentError)
+      throw new WorkspaceError(`担当課所「${e.department}」は登録されていません。「担当課所」の画面で追加するか、正しい表記を選んでください`);
     throw e;
   }
 }
 
 async function placement(tx: DbOrTx, editionId: number, pillarKey: string, subAreaKey: string | null) {
-  const [pillar] = await tx.select().from(t.pillars).where(and(eq(t.pillars.editionId, editionId), eq(t.pillars.key, pillarKey)));
+  const [pillar] = await tx
+    .select()
+    .from(t.pillars)
+    .where(and(eq(t.pillars.editionId, editionId), eq(t.pillars.key, pillarKey)));
   if (!pillar) throw new WorkspaceError('施策体系を選んでください');
   if (!subAreaKey) return { pillarId: pillar.id, subAreaId: null };
-  const [sub] = await tx.select().from(t.subAreas).where(and(eq(t.subAreas.pillarId, pillar.id), eq(t.subAreas.key, subAreaKey)));
+  const [sub] = await tx
+    .select()
+    .from(t.subAreas)
+    .where(and(eq(t.subAreas.pillarId, pillar.id), eq(t.subAreas.key, subAreaKey)));
   if (!sub) throw new WorkspaceError(`分野は施策体系「${pillar.name}」の分野から選んでください`);
   return { pillarId: pillar.id, subAreaId: sub.id };
 }
@@ -50,7 +57,14 @@ async function placement(tx: DbOrTx, editionId: number, pillarKey: string, subAr
  * Number, title, pillar, sub-area and departments of one initiative in one edition. Locked like the
  * content form: a save based on an older version is refused with the other person's change.
  */
-export function updateIdentity(db: Db, actor: Actor, fiscalYear: number, key: string, expectedVersion: number, fields: InitiativeIdentity): Promise<{ version: number }> {
+export function updateIdentity(
+  db: Db,
+  actor: Actor,
+  fiscalYear: number,
+  key: string,
+  expectedVersion: number,
+  fields: InitiativeIdentity,
+): Promise<{ version: number }> {
   allow(actor, 'manage');
   return editionWrite(db, actor, fiscalYear, 'structure:initiative', async (tx, ref) => {
     const { item } = await lockItem(tx, actor, fiscalYear, key);
@@ -68,12 +82,26 @@ export function updateIdentity(db: Db, actor: Actor, fiscalYear: number, key: st
       if (taken) throw new WorkspaceError(`番号 ${fields.number} は「${taken.title}」が使っています`, 409);
     }
     const before = item.initiative;
-    const after: Initiative = { ...before, number: fields.number, title: fields.title, pillarKey: fields.pillarKey, subAreaKey: fields.subAreaKey, departments: depts.map((d) => d.name) };
+    const after: Initiative = {
+      ...before,
+      number: fields.number,
+      title: fields.title,
+      pillarKey: fields.pillarKey,
+      subAreaKey: fields.subAreaKey,
+      departments: depts.map((d) => d.name),
+    };
     // An unchanged save keeps the version, so a form someone else has open stays valid.
     if (JSON.stringify(before) === JSON.stringify(after)) return { summary: '', entries: [], value: { version: item.version }, unchanged: true };
     await tx
       .update(t.initiativeYears)
-      .set({ number: fields.number, title: fields.title, pillarId: place.pillarId, subAreaId: place.subAreaId, version: item.version + 1, updatedAt: new Date() })
+      .set({
+        number: fields.number,
+        title: fields.title,
+        pillarId: place.pillarId,
+        subAreaId: place.subAreaId,
+        version: item.version + 1,
+        updatedAt: new Date(),
+      })
       .where(eq(t.initiativeYears.id, item.yearId));
     if (before.departments.join('\n') !== after.departments.join('\n')) {
       await tx.delete(t.initiativeDepartments).where(eq(t.initiativeDepartments.initiativeYearId, item.yearId));
@@ -81,7 +109,9 @@ export function updateIdentity(db: Db, actor: Actor, fiscalYear: number, key: st
     }
     // A move to another group puts the initiative at the end of it, where a person would look for it.
     if (before.pillarKey !== after.pillarKey || before.subAreaKey !== after.subAreaKey) {
-      await tx.execute(sql`UPDATE initiative_years SET position = (SELECT max(position) + 1 FROM initiative_years WHERE edition_id = ${ref.editionId}) WHERE id = ${item.yearId}`);
+      await tx.execute(
+        sql`UPDATE initiative_years SET position = (SELECT max(position) + 1 FROM initiative_years WHERE edition_id = ${ref.editionId}) WHERE id = ${item.yearId}`,
+      );
       const items = await orderedItems(tx, ref.editionId);
       await setPositions(tx, t.initiativeYears, items);
     }
@@ -104,11 +134,25 @@ export function addInitiative(
     const place = await placement(tx, ref.editionId, fields.pillarKey, fields.subAreaKey);
     const depts = await knownDepartments(tx, ref.organizationId, fields.departments);
     const key = `n${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
-    const [pos] = await tx.select({ n: sql<number>`coalesce(max(${t.initiativeYears.position}), -1)::int` }).from(t.initiativeYears).where(eq(t.initiativeYears.editionId, ref.editionId));
+    const [pos] = await tx
+      .select({ n: sql<number>`coalesce(max(${t.initiativeYears.position}), -1)::int` })
+      .from(t.initiativeYears)
+      .where(eq(t.initiativeYears.editionId, ref.editionId));
     const [identity] = await tx.insert(t.initiatives).values({ planId: ref.planId, key }).returning({ id: t.initiatives.id });
     const [year] = await tx
       .insert(t.initiativeYears)
-      .values({ initiativeId: identity!.id, editionId: ref.editionId, ...place, position: pos!.n + 1, number: null, title: fields.title, status: 'new', content: fields.content, plan: fields.plan, resultsFiscalYear: fiscalYear - 1 })
+      .values({
+        initiativeId: identity!.id,
+        editionId: ref.editionId,
+        ...place,
+        position: pos!.n + 1,
+        number: null,
+        title: fields.title,
+        status: 'new',
+        content: fields.content,
+        plan: fields.plan,
+        resultsFiscalYear: fiscalYear - 1,
+      })
       .returning({ id: t.initiativeYears.id });
     await tx.insert(t.initiativeDepartments).values(depts.map((d, position) => ({ initiativeYearId: year!.id, departmentId: d.id, position })));
     const round = await findRound(tx, ref.editionId);
@@ -116,7 +160,9 @@ export function addInitiative(
     await setPositions(tx, t.initiativeYears, await orderedItems(tx, ref.editionId));
     return {
       summary: `新 ${fields.title} を追加`,
-      entries: [{ entity: 'initiative', entityKey: key, action: 'insert', before: null, after: { fiscalYear, ...fields, departments: depts.map((d) => d.name) } }],
+      entries: [
+        { entity: 'initiative', entityKey: key, action: 'insert', before: null, after: { fiscalYear, ...fields, departments: depts.map((d) => d.name) } },
+      ],
       value: key,
     };
   });
@@ -140,7 +186,15 @@ export function moveInitiative(db: Db, actor: Actor, fiscalYear: number, key: st
     await setPositions(tx, t.initiativeYears, next);
     return {
       summary: `${initiativeLabel(me)} ${me.title} を${direction === 'up' ? '上' : '下'}へ移動`,
-      entries: [{ entity: 'initiative', entityKey: key, action: 'update', before: { fiscalYear, position: inGroup + 1 }, after: { fiscalYear, position: inGroup + 1 + (direction === 'up' ? -1 : 1) } }],
+      entries: [
+        {
+          entity: 'initiative',
+          entityKey: key,
+          action: 'update',
+          before: { fiscalYear, position: inGroup + 1 },
+          after: { fiscalYear, position: inGroup + 1 + (direction === 'up' ? -1 : 1) },
+        },
+      ],
       value: undefined,
     };
   });
@@ -156,17 +210,35 @@ export function removeInitiative(db: Db, actor: Actor, fiscalYear: number, key: 
   return editionWrite(db, actor, fiscalYear, 'structure:initiative-delete', async (tx, ref) => {
     const { item } = await lockItem(tx, actor, fiscalYear, key);
     await tx.delete(t.initiativeYears).where(eq(t.initiativeYears.id, item.yearId));
-    const [identity] = await tx.select({ id: t.initiatives.id }).from(t.initiatives).where(and(eq(t.initiatives.planId, ref.planId), eq(t.initiatives.key, key)));
+    const [identity] = await tx
+      .select({ id: t.initiatives.id })
+      .from(t.initiatives)
+      .where(and(eq(t.initiatives.planId, ref.planId), eq(t.initiatives.key, key)));
     const [left] = await tx.select({ n: sql<number>`count(*)::int` }).from(t.initiativeYears).where(eq(t.initiativeYears.initiativeId, identity!.id));
-    const entries: AuditEntry[] = [{ entity: 'initiative', entityKey: key, action: 'delete', before: snapshot(item.initiative, fiscalYear), after: { fiscalYear, reason: reason.trim() } }];
+    const entries: AuditEntry[] = [
+      { entity: 'initiative', entityKey: key, action: 'delete', before: snapshot(item.initiative, fiscalYear), after: { fiscalYear, reason: reason.trim() } },
+    ];
     if (left!.n === 0) {
       await tx.delete(t.initiatives).where(eq(t.initiatives.id, identity!.id));
-      const unlinked = await tx.update(t.kpis).set({ initiativeKey: null, updatedAt: new Date() }).where(and(eq(t.kpis.planId, ref.planId), eq(t.kpis.initiativeKey, key))).returning({ key: t.kpis.key });
-      for (const k of unlinked) entries.push({ entity: 'kpi', entityKey: k.key, action: 'update', before: { initiativeKey: key }, after: { initiativeKey: null } });
-      if (unlinked.length) await tx.update(t.plans).set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
+      const unlinked = await tx
+        .update(t.kpis)
+        .set({ initiativeKey: null, updatedAt: new Date() })
+        .where(and(eq(t.kpis.planId, ref.planId), eq(t.kpis.initiativeKey, key)))
+        .returning({ key: t.kpis.key });
+      for (const k of unlinked)
+        entries.push({ entity: 'kpi', entityKey: k.key, action: 'update', before: { initiativeKey: key }, after: { initiativeKey: null } });
+      if (unlinked.length)
+        await tx
+          .update(t.plans)
+          .set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() })
+          .where(eq(t.plans.id, ref.planId));
     }
     await setPositions(tx, t.initiativeYears, await orderedItems(tx, ref.editionId));
-    return { summary: `${initiativeLabel(item.initiative)} ${item.initiative.title} を${fiscalYear}年度版から削除: ${reason.trim()}`, entries, value: undefined };
+    return {
+      summary: `${initiativeLabel(item.initiative)} ${item.initiative.title} を${fiscalYear}年度版から削除: ${reason.trim()}`,
+      entries,
+      value: undefined,
+    };
   });
 }
 
@@ -180,17 +252,34 @@ export function renumberEdition(db: Db, actor: Actor, fiscalYear: number): Promi
     const numbers = renumber(items.length);
     const changed = items.map((i, n) => ({ ...i, next: numbers[n]! })).filter((i) => i.initiative.number !== i.next);
     // Whole snapshots of the renumbered ones only, for their history pages.
-    const full = changed.length ? await loadInitiativeYears(tx, inArray(t.initiativeYears.id, changed.map((i) => i.id))) : [];
+    const full = changed.length
+      ? await loadInitiativeYears(
+          tx,
+          inArray(
+            t.initiativeYears.id,
+            changed.map((i) => i.id),
+          ),
+        )
+      : [];
     const byId = new Map(full.map((r) => [r.id, r.initiative]));
     for (const i of changed) {
-      await tx.update(t.initiativeYears).set({ number: i.next, version: i.version + 1, updatedAt: new Date() }).where(eq(t.initiativeYears.id, i.id));
+      await tx
+        .update(t.initiativeYears)
+        .set({ number: i.next, version: i.version + 1, updatedAt: new Date() })
+        .where(eq(t.initiativeYears.id, i.id));
     }
     await setPositions(tx, t.initiativeYears, items);
     return {
       summary: `番号を振り直し（${changed.length} 件）`,
       entries: changed.map((i): AuditEntry => {
         const before = byId.get(i.id)!;
-        return { entity: 'initiative', entityKey: i.initiative.key, action: 'update', before: snapshot(before, fiscalYear), after: snapshot({ ...before, number: i.next }, fiscalYear) };
+        return {
+          entity: 'initiative',
+          entityKey: i.initiative.key,
+          action: 'update',
+          before: snapshot(before, fiscalYear),
+          after: snapshot({ ...before, number: i.next }, fiscalYear),
+        };
       }),
       value: changed.length,
     };

@@ -28,7 +28,16 @@ async function kpisOf(tx: DbOrTx, planId: number) {
 }
 
 function kpiRecord(k: Pick<Kpi, keyof KpiFields>): KpiFields {
-  return { name: k.name, pillarKey: k.pillarKey, unit: k.unit, target: k.target, targetFiscalYear: k.targetFiscalYear, direction: k.direction, baseline: k.baseline, initiativeKey: k.initiativeKey };
+  return {
+    name: k.name,
+    pillarKey: k.pillarKey,
+    unit: k.unit,
+    target: k.target,
+    targetFiscalYear: k.targetFiscalYear,
+    direction: k.direction,
+    baseline: k.baseline,
+    initiativeKey: k.initiativeKey,
+  };
 }
 
 async function checkKpi(tx: DbOrTx, ref: EditionAt, fields: KpiFields) {
@@ -36,10 +45,16 @@ async function checkKpi(tx: DbOrTx, ref: EditionAt, fields: KpiFields) {
   if (fields.targetFiscalYear < plan!.startFiscalYear || fields.targetFiscalYear > plan!.endFiscalYear) {
     throw new WorkspaceError(`目標年度は計画期間（${plan!.startFiscalYear}〜${plan!.endFiscalYear}年度）の中で選んでください`);
   }
-  const [pillar] = await tx.select({ id: t.pillars.id }).from(t.pillars).where(and(eq(t.pillars.editionId, ref.editionId), eq(t.pillars.key, fields.pillarKey)));
+  const [pillar] = await tx
+    .select({ id: t.pillars.id })
+    .from(t.pillars)
+    .where(and(eq(t.pillars.editionId, ref.editionId), eq(t.pillars.key, fields.pillarKey)));
   if (!pillar) throw new WorkspaceError('施策体系を選んでください');
   if (fields.initiativeKey) {
-    const [i] = await tx.select({ id: t.initiatives.id }).from(t.initiatives).where(and(eq(t.initiatives.planId, ref.planId), eq(t.initiatives.key, fields.initiativeKey)));
+    const [i] = await tx
+      .select({ id: t.initiatives.id })
+      .from(t.initiatives)
+      .where(and(eq(t.initiatives.planId, ref.planId), eq(t.initiatives.key, fields.initiativeKey)));
     if (!i) throw new WorkspaceError('関連する施策が見つかりません');
   }
 }
@@ -53,14 +68,26 @@ export function saveKpi(db: Db, actor: Actor, fiscalYear: number, key: string | 
     if (key === null) {
       const newKey = nextKey('k', await keysEverUsed(tx, ref, 'kpi', 'k'));
       await tx.insert(t.kpis).values({ planId: ref.planId, key: newKey, ...fields, position: all.length });
-      return { summary: `KPI「${fields.name}」を追加`, entries: [{ entity: 'kpi', entityKey: newKey, action: 'insert', before: null, after: fields }], value: newKey };
+      return {
+        summary: `KPI「${fields.name}」を追加`,
+        entries: [{ entity: 'kpi', entityKey: newKey, action: 'insert', before: null, after: fields }],
+        value: newKey,
+      };
     }
     const k = all.find((x) => x.key === key);
     if (!k) throw new WorkspaceError('その KPI はありません', 404);
-    if (expectedVersion !== null && k.version !== expectedVersion) throw new WorkspaceError('ほかの人が先にこの KPI を変更しました。画面を読み込み直し、内容を確かめてから変更してください', 409);
+    if (expectedVersion !== null && k.version !== expectedVersion)
+      throw new WorkspaceError('ほかの人が先にこの KPI を変更しました。画面を読み込み直し、内容を確かめてから変更してください', 409);
     if (JSON.stringify(kpiRecord(k)) === JSON.stringify(kpiRecord(fields))) return { summary: '', entries: [], value: key, unchanged: true };
-    await tx.update(t.kpis).set({ ...fields, version: k.version + 1, updatedAt: new Date() }).where(eq(t.kpis.id, k.id));
-    return { summary: `KPI「${k.name}」を変更`, entries: [{ entity: 'kpi', entityKey: key, action: 'update', before: kpiRecord(k), after: fields }], value: key };
+    await tx
+      .update(t.kpis)
+      .set({ ...fields, version: k.version + 1, updatedAt: new Date() })
+      .where(eq(t.kpis.id, k.id));
+    return {
+      summary: `KPI「${k.name}」を変更`,
+      entries: [{ entity: 'kpi', entityKey: key, action: 'update', before: kpiRecord(k), after: fields }],
+      value: key,
+    };
   });
 }
 
@@ -94,9 +121,15 @@ export function deleteKpi(db: Db, actor: Actor, fiscalYear: number, key: string)
 
 export async function updateKpiActual(db: Db, actor: Actor, fiscalYear: number, kpiKey: string, year: number, value: string | null): Promise<void> {
   await planWrite(db, actor, fiscalYear, 'kpi:actual', async (tx, ref) => {
-    const [kpi] = await tx.select().from(t.kpis).where(and(eq(t.kpis.planId, ref.planId), eq(t.kpis.key, kpiKey)));
+    const [kpi] = await tx
+      .select()
+      .from(t.kpis)
+      .where(and(eq(t.kpis.planId, ref.planId), eq(t.kpis.key, kpiKey)));
     if (!kpi) throw new WorkspaceError('その KPI はありません', 404);
-    const [old] = await tx.select().from(t.kpiActuals).where(and(eq(t.kpiActuals.kpiId, kpi.id), eq(t.kpiActuals.fiscalYear, year)));
+    const [old] = await tx
+      .select()
+      .from(t.kpiActuals)
+      .where(and(eq(t.kpiActuals.kpiId, kpi.id), eq(t.kpiActuals.fiscalYear, year)));
     // The value it already has writes nothing.
     if ((old?.value ?? null) === value) return { summary: '', entries: [], value: undefined, unchanged: true };
     if (value === null) await tx.delete(t.kpiActuals).where(and(eq(t.kpiActuals.kpiId, kpi.id), eq(t.kpiActuals.fiscalYear, year)));
@@ -104,10 +137,15 @@ export async function updateKpiActual(db: Db, actor: Actor, fiscalYear: number, 
       await tx
         .insert(t.kpiActuals)
         .values({ kpiId: kpi.id, fiscalYear: year, value })
-        .onConflictDoUpdate({ target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear], set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` } });
+        .onConflictDoUpdate({
+          target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear],
+          set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` },
+        });
     return {
       summary: `${kpi.name} ${year}年度 ${value ?? '削除'}`,
-      entries: [{ entity: 'kpi', entityKey: kpiKey, action: 'update', before: { fiscalYear: year, value: old?.value ?? null }, after: { fiscalYear: year, value } }],
+      entries: [
+        { entity: 'kpi', entityKey: kpiKey, action: 'update', before: { fiscalYear: year, value: old?.value ?? null }, after: { fiscalYear: year, value } },
+      ],
       value: undefined,
     };
   });

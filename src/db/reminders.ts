@@ -42,7 +42,11 @@ export async function queueReminders(db: Db, actor: Actor, fiscalYear: number): 
   const ws = await loadWorkspace(db, actor, fiscalYear);
   if (!ws.round || ws.round.state !== 'open') throw new WorkspaceError('開いている更新ラウンドがありません', 409);
   const late = departmentProgress(ws).filter((p) => p.counts.not_started + p.counts.draft + p.counts.returned > 0);
-  const editors = await editorsByDepartment(db, actor.organizationId, late.map((p) => p.department));
+  const editors = await editorsByDepartment(
+    db,
+    actor.organizationId,
+    late.map((p) => p.department),
+  );
   const rows = late.flatMap((p) =>
     (editors.get(p.department) ?? [{ login: p.department, email: null }]).map((e) => ({
       organizationId: actor.organizationId,
@@ -54,9 +58,11 @@ export async function queueReminders(db: Db, actor: Actor, fiscalYear: number): 
   if (!rows.length) return 0;
   await db.transaction(async (tx) => {
     await tx.insert(t.outbox).values(rows);
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'round:remind', summary: `督促 ${rows.length} 件` }, [
-      { entity: 'round', entityKey: String(fiscalYear), action: 'update', before: null, after: { reminders: rows.map((r) => r.recipient) } },
-    ]);
+    await recordChangeSet(
+      tx,
+      { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source: 'round:remind', summary: `督促 ${rows.length} 件` },
+      [{ entity: 'round', entityKey: String(fiscalYear), action: 'update', before: null, after: { reminders: rows.map((r) => r.recipient) } }],
+    );
   });
   return rows.length;
 }
@@ -77,7 +83,10 @@ export async function deliverOutbox(db: Db, mailer: Mailer | null, log: (s: stri
       await db.update(t.outbox).set({ sentAt: new Date(), error: null }).where(eq(t.outbox.id, m.id));
       sent++;
     } catch (e) {
-      await db.update(t.outbox).set({ error: String((e as Error).message).slice(0, 500) }).where(eq(t.outbox.id, m.id));
+      await db
+        .update(t.outbox)
+        .set({ error: String((e as Error).message).slice(0, 500) })
+        .where(eq(t.outbox.id, m.id));
       failed++;
     }
   }

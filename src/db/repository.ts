@@ -146,13 +146,7 @@ async function upsertPlan(tx: Tx, orgId: number, data: EditionData): Promise<num
   const [found] = await tx
     .select({ id: t.plans.id })
     .from(t.plans)
-    .where(
-      and(
-        eq(t.plans.organizationId, orgId),
-        eq(t.plans.startFiscalYear, plan.startFiscalYear),
-        eq(t.plans.endFiscalYear, plan.endFiscalYear),
-      ),
-    );
+    .where(and(eq(t.plans.organizationId, orgId), eq(t.plans.startFiscalYear, plan.startFiscalYear), eq(t.plans.endFiscalYear, plan.endFiscalYear)));
   if (found) return found.id;
   const [row] = await tx
     .insert(t.plans)
@@ -171,10 +165,7 @@ async function insertEditionContent(tx: Tx, orgId: number, planId: number, editi
   const pillarIds = new Map<string, number>();
   const subAreaIds = new Map<string, number>();
   for (const [pi, p] of data.pillars.entries()) {
-    const [row] = await tx
-      .insert(t.pillars)
-      .values({ editionId, key: p.key, name: p.name, tagline: p.tagline, position: pi })
-      .returning({ id: t.pillars.id });
+    const [row] = await tx.insert(t.pillars).values({ editionId, key: p.key, name: p.name, tagline: p.tagline, position: pi }).returning({ id: t.pillars.id });
     pillarIds.set(p.key, row!.id);
     if (p.subAreas.length) {
       const rows = await tx

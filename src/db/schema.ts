@@ -201,10 +201,7 @@ export const initiativeDepartments = pgTable(
       .references(() => departments.id, { onDelete: 'restrict' }),
     position: integer('position').notNull(),
   },
-  (t) => [
-    primaryKey({ columns: [t.initiativeYearId, t.departmentId] }),
-    index('initiative_departments_department').on(t.departmentId),
-  ],
+  (t) => [primaryKey({ columns: [t.initiativeYearId, t.departmentId] }), index('initiative_departments_department').on(t.departmentId)],
 );
 
 export const results = pgTable(
@@ -344,9 +341,7 @@ export const submissions = pgTable(
     initiativeYearId: integer('initiative_year_id')
       .notNull()
       .references(() => initiativeYears.id, { onDelete: 'cascade' }),
-    state: text('state', { enum: SUBMISSION_STATES })
-      .notNull()
-      .default('not_started'),
+    state: text('state', { enum: SUBMISSION_STATES }).notNull().default('not_started'),
     /** What was submitted, so a reviewer can diff against the previous submission. */
     snapshot: jsonb('snapshot'),
     previousSnapshot: jsonb('previous_snapshot'),

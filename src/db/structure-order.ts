@@ -30,7 +30,15 @@ export function moveIn<R extends { id: number; position: number }>(rows: R[], in
  * Moves the row with `key` one place up or down in its ordered list and stores the new positions; the
  * audit's before/after are the list's keys in order.
  */
-export async function moveRow<R extends { id: number; position: number; key: string; name: string }>(tx: Tx, table: Positioned, rows: R[], key: string, direction: MoveDirection, what: string, missing: string) {
+export async function moveRow<R extends { id: number; position: number; key: string; name: string }>(
+  tx: Tx,
+  table: Positioned,
+  rows: R[],
+  key: string,
+  direction: MoveDirection,
+  what: string,
+  missing: string,
+) {
   const index = rows.findIndex((r) => r.key === key);
   if (index < 0) throw new WorkspaceError(missing, 404);
   const next = moveIn(rows, index, direction, what);
@@ -52,7 +60,11 @@ export async function keysEverUsed(tx: Tx, ref: EditionAt, entity: 'pillar' | 's
   await tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.id, ref.planId)).for('update');
   const current =
     entity === 'pillar'
-      ? await tx.select({ key: t.pillars.key }).from(t.pillars).innerJoin(t.editions, eq(t.editions.id, t.pillars.editionId)).where(eq(t.editions.planId, ref.planId))
+      ? await tx
+          .select({ key: t.pillars.key })
+          .from(t.pillars)
+          .innerJoin(t.editions, eq(t.editions.id, t.pillars.editionId))
+          .where(eq(t.editions.planId, ref.planId))
       : entity === 'sub-area'
         ? await tx
             .select({ key: t.subAreas.key })
@@ -97,10 +109,33 @@ export async function orderedItems(tx: DbOrTx, editionId: number) {
     .leftJoin(t.subAreas, eq(t.subAreas.id, t.initiativeYears.subAreaId))
     .where(eq(t.initiativeYears.editionId, editionId));
   const pillars = await pillarsOf(tx, editionId);
-  const subs = pillars.length ? await tx.select({ key: t.subAreas.key, pillarId: t.subAreas.pillarId, position: t.subAreas.position }).from(t.subAreas).where(inArray(t.subAreas.pillarId, pillars.map((p) => p.id))) : [];
-  const subKeys = new Map(pillars.map((p) => [p.key, subs.filter((s) => s.pillarId === p.id).sort((a, b) => a.position - b.position).map((s) => s.key)]));
+  const subs = pillars.length
+    ? await tx
+        .select({ key: t.subAreas.key, pillarId: t.subAreas.pillarId, position: t.subAreas.position })
+        .from(t.subAreas)
+        .where(
+          inArray(
+            t.subAreas.pillarId,
+            pillars.map((p) => p.id),
+          ),
+        )
+    : [];
+  const subKeys = new Map(
+    pillars.map((p) => [
+      p.key,
+      subs
+        .filter((s) => s.pillarId === p.id)
+        .sort((a, b) => a.position - b.position)
+        .map((s) => s.key),
+    ]),
+  );
   return displayOrder(
-    rows.map((r) => ({ id: r.id, position: r.position, version: r.version, initiative: { key: r.key, number: r.number, title: r.title, pillarKey: r.pillarKey, subAreaKey: r.subAreaKey } })),
+    rows.map((r) => ({
+      id: r.id,
+      position: r.position,
+      version: r.version,
+      initiative: { key: r.key, number: r.number, title: r.title, pillarKey: r.pillarKey, subAreaKey: r.subAreaKey },
+    })),
     pillars.map((p) => p.key),
     (pillarKey) => subKeys.get(pillarKey) ?? [],
   );

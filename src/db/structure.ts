@@ -34,7 +34,10 @@ export interface PillarFields {
 }
 
 async function pillarOf(tx: DbOrTx, editionId: number, key: string) {
-  const [p] = await tx.select().from(t.pillars).where(and(eq(t.pillars.editionId, editionId), eq(t.pillars.key, key)));
+  const [p] = await tx
+    .select()
+    .from(t.pillars)
+    .where(and(eq(t.pillars.editionId, editionId), eq(t.pillars.key, key)));
   if (!p) throw new WorkspaceError('その施策体系はこの版にありません', 404);
   return p;
 }
@@ -48,15 +51,24 @@ export function savePillar(db: Db, actor: Actor, fiscalYear: number, key: string
     if (key === null) {
       const newKey = nextKey('p', await keysEverUsed(tx, ref, 'pillar', 'p'));
       await tx.insert(t.pillars).values({ editionId: ref.editionId, key: newKey, name: fields.name, tagline: fields.tagline, position: all.length });
-      return { summary: `施策体系「${fields.name}」を追加`, entries: [{ entity: 'pillar', entityKey: newKey, action: 'insert', before: null, after: { fiscalYear, ...fields } }], value: newKey };
+      return {
+        summary: `施策体系「${fields.name}」を追加`,
+        entries: [{ entity: 'pillar', entityKey: newKey, action: 'insert', before: null, after: { fiscalYear, ...fields } }],
+        value: newKey,
+      };
     }
     const p = all.find((x) => x.key === key);
     if (!p) throw new WorkspaceError('その施策体系はこの版にありません', 404);
     if (p.name === fields.name && p.tagline === fields.tagline) return { summary: '', entries: [], value: key, unchanged: true };
-    await tx.update(t.pillars).set({ name: fields.name, tagline: fields.tagline, updatedAt: new Date(), version: p.version + 1 }).where(eq(t.pillars.id, p.id));
+    await tx
+      .update(t.pillars)
+      .set({ name: fields.name, tagline: fields.tagline, updatedAt: new Date(), version: p.version + 1 })
+      .where(eq(t.pillars.id, p.id));
     return {
       summary: `施策体系「${p.name}」を変更`,
-      entries: [{ entity: 'pillar', entityKey: key, action: 'update', before: { fiscalYear, name: p.name, tagline: p.tagline }, after: { fiscalYear, ...fields } }],
+      entries: [
+        { entity: 'pillar', entityKey: key, action: 'update', before: { fiscalYear, name: p.name, tagline: p.tagline }, after: { fiscalYear, ...fields } },
+      ],
       value: key,
     };
   });
@@ -66,7 +78,11 @@ export function movePillar(db: Db, actor: Actor, fiscalYear: number, key: string
   return editionWrite(db, actor, fiscalYear, 'structure:pillar-move', async (tx, ref) => {
     const m = await moveRow(tx, t.pillars, await pillarsOf(tx, ref.editionId), key, direction, '施策体系', 'その施策体系はこの版にありません');
     await setPositions(tx, t.initiativeYears, await orderedItems(tx, ref.editionId));
-    return { summary: m.summary, entries: [{ entity: 'pillar', entityKey: key, action: 'update', before: { fiscalYear, ...m.before }, after: { fiscalYear, ...m.after } }], value: undefined };
+    return {
+      summary: m.summary,
+      entries: [{ entity: 'pillar', entityKey: key, action: 'update', before: { fiscalYear, ...m.before }, after: { fiscalYear, ...m.after } }],
+      value: undefined,
+    };
   });
 }
 
@@ -76,8 +92,12 @@ export function deletePillar(db: Db, actor: Actor, fiscalYear: number, key: stri
     const p = await pillarOf(tx, ref.editionId, key);
     const [used] = await tx.select({ n: sql<number>`count(*)::int` }).from(t.initiativeYears).where(eq(t.initiativeYears.pillarId, p.id));
     if (used!.n > 0) throw new WorkspaceError(`施策体系「${p.name}」には施策が ${used!.n} 件あります。先に施策を別の施策体系へ移してください`, 409);
-    const kpis = await tx.select({ name: t.kpis.name }).from(t.kpis).where(and(eq(t.kpis.planId, ref.planId), eq(t.kpis.pillarKey, key)));
-    if (kpis.length) throw new WorkspaceError(`KPI「${kpis.map((k) => k.name).join('」「')}」がこの施策体系に属しています。先に KPI の施策体系を変えてください`, 409);
+    const kpis = await tx
+      .select({ name: t.kpis.name })
+      .from(t.kpis)
+      .where(and(eq(t.kpis.planId, ref.planId), eq(t.kpis.pillarKey, key)));
+    if (kpis.length)
+      throw new WorkspaceError(`KPI「${kpis.map((k) => k.name).join('」「')}」がこの施策体系に属しています。先に KPI の施策体系を変えてください`, 409);
     const subs = await tx.select({ key: t.subAreas.key, name: t.subAreas.name }).from(t.subAreas).where(eq(t.subAreas.pillarId, p.id));
     await tx.delete(t.pillars).where(eq(t.pillars.id, p.id));
     await setPositions(tx, t.pillars, await pillarsOf(tx, ref.editionId));
@@ -96,7 +116,10 @@ async function subAreasOf(tx: DbOrTx, pillarId: number) {
 }
 
 async function subAreaOf(tx: DbOrTx, pillarId: number, key: string) {
-  const [s] = await tx.select().from(t.subAreas).where(and(eq(t.subAreas.pillarId, pillarId), eq(t.subAreas.key, key)));
+  const [s] = await tx
+    .select()
+    .from(t.subAreas)
+    .where(and(eq(t.subAreas.pillarId, pillarId), eq(t.subAreas.key, key)));
   if (!s) throw new WorkspaceError('その分野はこの施策体系にありません', 404);
   return s;
 }
@@ -111,13 +134,24 @@ export function saveSubArea(db: Db, actor: Actor, fiscalYear: number, pillarKey:
       // and never reused within the plan.
       const newKey = nextKey(`${pillarKey}-s`, await keysEverUsed(tx, ref, 'sub-area', `${pillarKey}-s`));
       await tx.insert(t.subAreas).values({ pillarId: p.id, key: newKey, name, position: all.length });
-      return { summary: `分野「${name}」を追加`, entries: [{ entity: 'sub-area', entityKey: newKey, action: 'insert', before: null, after: { fiscalYear, pillarKey, name } }], value: newKey };
+      return {
+        summary: `分野「${name}」を追加`,
+        entries: [{ entity: 'sub-area', entityKey: newKey, action: 'insert', before: null, after: { fiscalYear, pillarKey, name } }],
+        value: newKey,
+      };
     }
     const s = all.find((x) => x.key === key);
     if (!s) throw new WorkspaceError('その分野はこの施策体系にありません', 404);
     if (s.name === name) return { summary: '', entries: [], value: key, unchanged: true };
-    await tx.update(t.subAreas).set({ name, updatedAt: new Date(), version: s.version + 1 }).where(eq(t.subAreas.id, s.id));
-    return { summary: `分野「${s.name}」を変更`, entries: [{ entity: 'sub-area', entityKey: key, action: 'update', before: { fiscalYear, name: s.name }, after: { fiscalYear, name } }], value: key };
+    await tx
+      .update(t.subAreas)
+      .set({ name, updatedAt: new Date(), version: s.version + 1 })
+      .where(eq(t.subAreas.id, s.id));
+    return {
+      summary: `分野「${s.name}」を変更`,
+      entries: [{ entity: 'sub-area', entityKey: key, action: 'update', before: { fiscalYear, name: s.name }, after: { fiscalYear, name } }],
+      value: key,
+    };
   });
 }
 
@@ -126,7 +160,11 @@ export function moveSubArea(db: Db, actor: Actor, fiscalYear: number, pillarKey:
     const p = await pillarOf(tx, ref.editionId, pillarKey);
     const m = await moveRow(tx, t.subAreas, await subAreasOf(tx, p.id), key, direction, '分野', 'その分野はこの施策体系にありません');
     await setPositions(tx, t.initiativeYears, await orderedItems(tx, ref.editionId));
-    return { summary: m.summary, entries: [{ entity: 'sub-area', entityKey: key, action: 'update', before: { fiscalYear, ...m.before }, after: { fiscalYear, ...m.after } }], value: undefined };
+    return {
+      summary: m.summary,
+      entries: [{ entity: 'sub-area', entityKey: key, action: 'update', before: { fiscalYear, ...m.before }, after: { fiscalYear, ...m.after } }],
+      value: undefined,
+    };
   });
 }
 
@@ -141,7 +179,19 @@ export function deleteSubArea(db: Db, actor: Actor, fiscalYear: number, pillarKe
       .set({ subAreaId: null, version: sql`${t.initiativeYears.version} + 1`, updatedAt: new Date() })
       .where(eq(t.initiativeYears.subAreaId, s.id))
       .returning({ id: t.initiativeYears.initiativeId });
-    const keys = members.length ? (await tx.select({ key: t.initiatives.key }).from(t.initiatives).where(inArray(t.initiatives.id, members.map((m) => m.id)))).map((r) => r.key) : [];
+    const keys = members.length
+      ? (
+          await tx
+            .select({ key: t.initiatives.key })
+            .from(t.initiatives)
+            .where(
+              inArray(
+                t.initiatives.id,
+                members.map((m) => m.id),
+              ),
+            )
+        ).map((r) => r.key)
+      : [];
     await tx.delete(t.subAreas).where(eq(t.subAreas.id, s.id));
     await setPositions(tx, t.subAreas, await subAreasOf(tx, p.id));
     await setPositions(tx, t.initiativeYears, await orderedItems(tx, ref.editionId));
@@ -149,7 +199,15 @@ export function deleteSubArea(db: Db, actor: Actor, fiscalYear: number, pillarKe
       summary: `分野「${s.name}」を削除（施策 ${keys.length} 件は分野なしに）`,
       entries: [
         { entity: 'sub-area', entityKey: key, action: 'delete', before: { fiscalYear, pillarKey, name: s.name }, after: null },
-        ...keys.map((k): AuditEntry => ({ entity: 'initiative', entityKey: k, action: 'update', before: { fiscalYear, subAreaKey: key }, after: { fiscalYear, subAreaKey: null } })),
+        ...keys.map(
+          (k): AuditEntry => ({
+            entity: 'initiative',
+            entityKey: k,
+            action: 'update',
+            before: { fiscalYear, subAreaKey: key },
+            after: { fiscalYear, subAreaKey: null },
+          }),
+        ),
       ],
       value: { ungrouped: keys.length },
     };

@@ -86,7 +86,14 @@ export async function updateAccount(db: Db, actor: Actor, login: string, expecte
     const before = (await listAccounts(tx, actor)).find((a) => a.login === login)!;
     await tx
       .update(t.users)
-      .set({ displayName: change.displayName, email: change.email, role: change.role, disabled: change.disabled, version: u.version + 1, updatedAt: new Date() })
+      .set({
+        displayName: change.displayName,
+        email: change.email,
+        role: change.role,
+        disabled: change.disabled,
+        version: u.version + 1,
+        updatedAt: new Date(),
+      })
       .where(eq(t.users.id, u.id));
     await tx.delete(t.userDepartments).where(eq(t.userDepartments.userId, u.id));
     if (departments.length) await tx.insert(t.userDepartments).values(departments.map((d) => ({ userId: u.id, departmentId: d.id })));
@@ -109,7 +116,10 @@ export async function resetAccountPassword(db: Db, actor: Actor, login: string, 
   const passwordHash = await hash(password);
   await organizationWrite(db, actor, 'user:password-reset', async (tx) => {
     const u = await accountRow(tx, actor, login);
-    await tx.update(t.users).set({ passwordHash, version: u.version + 1, updatedAt: new Date() }).where(eq(t.users.id, u.id));
+    await tx
+      .update(t.users)
+      .set({ passwordHash, version: u.version + 1, updatedAt: new Date() })
+      .where(eq(t.users.id, u.id));
     await tx.delete(t.sessions).where(eq(t.sessions.userId, u.id));
     return {
       summary: `アカウント ${login} のパスワードを再設定`,

@@ -48,7 +48,14 @@ export interface WorkspaceItem {
   yearId: number;
   version: number;
   initiative: Initiative;
-  submission: { state: SubmissionState; comment: string | null; snapshot: Initiative | null; previousSnapshot: Initiative | null; submittedAt: Date | null; reviewedAt: Date | null } | null;
+  submission: {
+    state: SubmissionState;
+    comment: string | null;
+    snapshot: Initiative | null;
+    previousSnapshot: Initiative | null;
+    submittedAt: Date | null;
+    reviewedAt: Date | null;
+  } | null;
 }
 
 export interface Workspace {
@@ -71,7 +78,13 @@ async function workspaceAt(db: DbOrTx, ref: EditionAt, key?: string): Promise<Wo
   const years = await loadInitiativeYears(db, where as ReturnType<typeof eq>);
   const round = await findRound(db, ref.editionId);
   const ids = years.map((y) => y.id);
-  const subs = round && ids.length ? await db.select().from(t.submissions).where(and(eq(t.submissions.roundId, round.id), inArray(t.submissions.initiativeYearId, ids))) : [];
+  const subs =
+    round && ids.length
+      ? await db
+          .select()
+          .from(t.submissions)
+          .where(and(eq(t.submissions.roundId, round.id), inArray(t.submissions.initiativeYearId, ids)))
+      : [];
   const subBy = new Map(subs.map((s) => [s.initiativeYearId, s]));
   return {
     fiscalYear: ref.fiscalYear,

@@ -38,34 +38,47 @@ export {
 
 // ---- open a round ----------------------------------------------------------------------------------
 
-export async function openRound(db: Db, actor: Actor, opts: { fromFiscalYear: number; dueDate: string; dropCompleted: boolean }): Promise<{ fiscalYear: number }> {
+export async function openRound(
+  db: Db,
+  actor: Actor,
+  opts: { fromFiscalYear: number; dueDate: string; dropCompleted: boolean },
+): Promise<{ fiscalYear: number }> {
   allow(actor, 'manage');
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.dueDate) || Number.isNaN(Date.parse(opts.dueDate))) throw new WorkspaceError('提出期限は YYYY-MM-DD の日付で入力してください');
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(opts.dueDate) || Number.isNaN(Date.parse(opts.dueDate)))
+    throw new WorkspaceError('提出期限は YYYY-MM-DD の日付で入力してください');
   // The plan's row is locked: two admins opening the same round take turns, and the second is told it exists.
-  return planWrite(
-    db,
-    actor,
-    opts.fromFiscalYear,
-    'round:open',
-    async (tx, ref) => {
-      const current = await loadEditionById(tx, ref);
-      // Rolling over a draft would copy what no one has approved into next year's plan.
-      if (current.edition.state !== 'published') throw new WorkspaceError(`${fiscalYearLabel(opts.fromFiscalYear)}版はまだ公開されていません。公開してから次の年度の更新ラウンドを開きます`, 409);
-      const next = rollover(current, { dropCompleted: opts.dropCompleted });
-      if (next.edition.fiscalYear > current.plan.endFiscalYear) throw new WorkspaceError(`計画期間（${current.plan.endFiscalYear}年度まで）を過ぎる版は作れません`);
-      if (await findEdition(tx, ref.organization.code, next.edition.fiscalYear)) throw new WorkspaceError(`${fiscalYearLabel(next.edition.fiscalYear)}の版は既にあります`, 409);
-      // Nested: saveEdition's own transaction becomes a savepoint of this one.
-      const { editionId } = await saveEdition(tx as unknown as Db, next, { actor: actor.login, userId: userIdOf(actor), source: 'round:rollover' });
-      const [round] = await tx.insert(t.updateRounds).values({ editionId, dueDate: opts.dueDate, openedBy: userIdOf(actor) }).returning({ id: t.updateRounds.id });
-      const years = await tx.select({ id: t.initiativeYears.id }).from(t.initiativeYears).where(eq(t.initiativeYears.editionId, editionId));
-      if (years.length) await tx.insert(t.submissions).values(years.map((y) => ({ roundId: round!.id, initiativeYearId: y.id })));
-      return {
-        summary: `round ${next.edition.fiscalYear} opened, due ${opts.dueDate}`,
-        entries: [{ entity: 'round', entityKey: String(next.edition.fiscalYear), action: 'insert', before: null, after: { dueDate: opts.dueDate, dropCompleted: opts.dropCompleted, initiatives: years.length } }],
-        value: { fiscalYear: next.edition.fiscalYear },
-      };
-    },
-  );
+  return planWrite(db, actor, opts.fromFiscalYear, 'round:open', async (tx, ref) => {
+    const current = await loadEditionById(tx, ref);
+    // Rolling over a draft would copy what no one has approved into next year's plan.
+    if (current.edition.state !== 'published')
+      throw new WorkspaceError(`${fiscalYearLabel(opts.fromFiscalYear)}版はまだ公開されていません。公開してから次の年度の更新ラウンドを開きます`, 409);
+    const next = rollover(current, { dropCompleted: opts.dropCompleted });
+    if (next.edition.fiscalYear > current.plan.endFiscalYear)
+      throw new WorkspaceError(`計画期間（${current.plan.endFiscalYear}年度まで）を過ぎる版は作れません`);
+    if (await findEdition(tx, ref.organization.code, next.edition.fiscalYear))
+      throw new WorkspaceError(`${fiscalYearLabel(next.edition.fiscalYear)}の版は既にあります`, 409);
+    // Nested: saveEdition's own transaction becomes a savepoint of this one.
+    const { editionId } = await saveEdition(tx as unknown as Db, next, { actor: actor.login, userId: userIdOf(actor), source: 'round:rollover' });
+    const [round] = await tx
+      .insert(t.updateRounds)
+      .values({ editionId, dueDate: opts.dueDate, openedBy: userIdOf(actor) })
+      .returning({ id: t.updateRounds.id });
+    const years = await tx.select({ id: t.initiativeYears.id }).from(t.initiativeYears).where(eq(t.initiativeYears.editionId, editionId));
+    if (years.length) await tx.insert(t.submissions).values(years.map((y) => ({ roundId: round!.id, initiativeYearId: y.id })));
+    return {
+      summary: `round ${next.edition.fiscalYear} opened, due ${opts.dueDate}`,
+      entries: [
+        {
+          entity: 'round',
+          entityKey: String(next.edition.fiscalYear),
+          action: 'insert',
+          before: null,
+          after: { dueDate: opts.dueDate, dropCompleted: opts.dropCompleted, initiatives: years.length },
+        },
+      ],
+      value: { fiscalYear: next.edition.fiscalYear },
+    };
+  });
 }
 
 // ---- saving an initiative (optimistic locking) -----------------------------------------------------
@@ -78,7 +91,14 @@ export interface InitiativeEdit {
   results: Omit<Result, 'raw'>[];
 }
 
-export async function saveInitiative(db: Db, actor: Actor, fiscalYear: number, key: string, expectedVersion: number, edit: InitiativeEdit): Promise<{ version: number }> {
+export async function saveInitiative(
+  db: Db,
+  actor: Actor,
+  fiscalYear: number,
+  key: string,
+  expectedVersion: number,
+  edit: InitiativeEdit,
+): Promise<{ version: number }> {
   return initiativeWrite(db, actor, fiscalYear, key, 'edit', 'workspace:save', async (tx, { item, workspace }) => {
     if (workspace.state === 'published') throw new WorkspaceError('公開済みの版は編集できません（管理者が理由を記録して再開できます）', 409);
     const sub = item.submission?.state;
@@ -117,9 +137,13 @@ export async function saveInitiative(db: Db, actor: Actor, fiscalYear: number, k
     await tx.delete(t.results).where(eq(t.results.initiativeYearId, item.yearId));
     await tx.delete(t.planTargets).where(eq(t.planTargets.initiativeYearId, item.yearId));
     if (after.results.length) await tx.insert(t.results).values(after.results.map((r, position) => ({ initiativeYearId: item.yearId, position, ...r })));
-    if (after.planTargets.length) await tx.insert(t.planTargets).values(after.planTargets.map((p, position) => ({ initiativeYearId: item.yearId, position, ...p })));
+    if (after.planTargets.length)
+      await tx.insert(t.planTargets).values(after.planTargets.map((p, position) => ({ initiativeYearId: item.yearId, position, ...p })));
     if (workspace.round && (sub === 'not_started' || sub === 'returned' || sub === undefined)) {
-      await tx.update(t.submissions).set({ state: 'draft', updatedAt: new Date() }).where(and(eq(t.submissions.roundId, workspace.round.id), eq(t.submissions.initiativeYearId, item.yearId)));
+      await tx
+        .update(t.submissions)
+        .set({ state: 'draft', updatedAt: new Date() })
+        .where(and(eq(t.submissions.roundId, workspace.round.id), eq(t.submissions.initiativeYearId, item.yearId)));
     }
     return {
       summary: `${before.number ?? '新'} ${before.title} を保存`,
@@ -154,7 +178,15 @@ async function setSubmission(
       .where(and(eq(t.submissions.roundId, workspace.round.id), eq(t.submissions.initiativeYearId, item.yearId)));
     return {
       summary,
-      entries: [{ entity: 'submission', entityKey: key, action: 'update', before: { fiscalYear, state: item.submission.state }, after: { fiscalYear, state: to, comment: extra(item).comment ?? null } }],
+      entries: [
+        {
+          entity: 'submission',
+          entityKey: key,
+          action: 'update',
+          before: { fiscalYear, state: item.submission.state },
+          after: { fiscalYear, state: to, comment: extra(item).comment ?? null },
+        },
+      ],
       value: undefined,
     };
   });
@@ -237,7 +269,15 @@ export async function reopenEdition(db: Db, actor: Actor, fiscalYear: number, re
       if (round) await tx.update(t.updateRounds).set({ state: 'open', updatedAt: new Date() }).where(eq(t.updateRounds.id, round.id));
       return {
         summary: `${fiscalYear} を再開: ${reason.trim()}`,
-        entries: [{ entity: 'edition', entityKey: String(fiscalYear), action: 'update', before: { state: 'published' }, after: { state: 'draft', reason: reason.trim() } }],
+        entries: [
+          {
+            entity: 'edition',
+            entityKey: String(fiscalYear),
+            action: 'update',
+            before: { state: 'published' },
+            after: { state: 'draft', reason: reason.trim() },
+          },
+        ],
         value: undefined,
       };
     },
@@ -256,8 +296,15 @@ export async function recordAssessment(db: Db, actor: Actor, fiscalYear: number,
     await tx
       .insert(t.assessments)
       .values({ initiativeYearId: item.yearId, userId: actor.id, grade: g, comment })
-      .onConflictDoUpdate({ target: [t.assessments.initiativeYearId, t.assessments.userId], set: { grade: g, comment, updatedAt: new Date(), version: sql`${t.assessments.version} + 1` } });
-    return { summary: `${key} を ${g} と評価`, entries: [{ entity: 'assessment', entityKey: key, action: 'insert', before: null, after: { fiscalYear, grade: g, comment } }], value: undefined };
+      .onConflictDoUpdate({
+        target: [t.assessments.initiativeYearId, t.assessments.userId],
+        set: { grade: g, comment, updatedAt: new Date(), version: sql`${t.assessments.version} + 1` },
+      });
+    return {
+      summary: `${key} を ${g} と評価`,
+      entries: [{ entity: 'assessment', entityKey: key, action: 'insert', before: null, after: { fiscalYear, grade: g, comment } }],
+      value: undefined,
+    };
   });
 }
 

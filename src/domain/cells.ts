@@ -17,7 +17,9 @@ export function text(c: Cell): string | null {
   if (c === null) return null;
   if (typeof c === 'number') return String(c);
   if (typeof c === 'string') {
-    const t = restoreFormula(c.replace(/\r\n?/g, '\n')).replace(/[ \t\u3000]+$/gm, '').trim();
+    const t = restoreFormula(c.replace(/\r\n?/g, '\n'))
+      .replace(/[ \t\u3000]+$/gm, '')
+      .trim();
     return t === '' ? null : t;
   }
   if (c instanceof Date) return c.toISOString().slice(0, 10);

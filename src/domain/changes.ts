@@ -27,7 +27,6 @@ export interface SheetInput {
   represent?: (s: string) => string;
 }
 
-
 export interface FieldChange {
   entity: 'initiative' | 'result' | 'kpi';
   /** Initiative key, "key/項目" for a result, KPI key. */
@@ -106,8 +105,10 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
   /** For each initiative whose results the file touched: which stored row each new row stands for. */
   const resultOrigin = new Map<string, (number | null)[]>();
 
-  const restorer = (sheet: SheetInput) => (before: string | null, after: string | null): string | null =>
-    sheet.represent && before !== null && after !== null && after !== before ? restoreUnrepresentable(before, after, sheet.represent) : after;
+  const restorer =
+    (sheet: SheetInput) =>
+    (before: string | null, after: string | null): string | null =>
+      sheet.represent && before !== null && after !== null && after !== before ? restoreUnrepresentable(before, after, sheet.represent) : after;
 
   // ---- 施策 -------------------------------------------------------------------------------------
   for (const sheet of sheets.filter((s) => s.kind === 'initiatives')) {
@@ -279,7 +280,9 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
       const origin = pairResults(before, restored);
       // Existing results keep the edition's order whatever the order of rows in the file; new rows follow.
       const paired = restored.map((r, j) => ({ r, from: origin[j]! as number | null }));
-      const kept = opts.allowDelete ? [] : before.map((s, k) => ({ r: s as ResultValues, from: k as number | null })).filter(({ from }) => !origin.includes(from));
+      const kept = opts.allowDelete
+        ? []
+        : before.map((s, k) => ({ r: s as ResultValues, from: k as number | null })).filter(({ from }) => !origin.includes(from));
       const all = [...paired, ...kept].sort((a, b) => (a.from ?? 1e9) - (b.from ?? 1e9));
       const revised = reviseResults(
         i,
@@ -380,7 +383,13 @@ function restoreRows(
 }
 
 export function isEmptyPreview(p: Pick<Preview, 'changes' | 'added' | 'removed'>): boolean {
-  return p.changes.length === 0 && p.added.initiatives.length === 0 && p.added.results.length === 0 && p.removed.initiatives.length === 0 && p.removed.results.length === 0;
+  return (
+    p.changes.length === 0 &&
+    p.added.initiatives.length === 0 &&
+    p.added.results.length === 0 &&
+    p.removed.initiatives.length === 0 &&
+    p.removed.results.length === 0
+  );
 }
 
 export function formatErrors(errors: CellError[]): string[] {

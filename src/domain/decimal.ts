@@ -8,10 +8,7 @@ const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
 
 /** Normalises a number as people type it (full-width digits, thousands separators) to a decimal string. */
 export function normalizeNumber(text: string): string | null {
-  const t = text
-    .normalize('NFKC')
-    .replace(/[,\s]/g, '')
-    .replace(/^\+/, '');
+  const t = text.normalize('NFKC').replace(/[,\s]/g, '').replace(/^\+/, '');
   if (!/^-?(\d+(\.\d+)?|\.\d+)$/.test(t)) return null;
   return new D(t).toFixed();
 }

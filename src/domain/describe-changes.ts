@@ -86,7 +86,8 @@ export function describeChanges(
       mentioned = true;
     });
     // Anything else that differs (a field no column names) is still announced, never written silently.
-    if (!mentioned && JSON.stringify(o) !== JSON.stringify(i)) changes.push({ entity: 'initiative', key: i.key, label: lbl, field: 'その他', before: null, after: null });
+    if (!mentioned && JSON.stringify(o) !== JSON.stringify(i))
+      changes.push({ entity: 'initiative', key: i.key, label: lbl, field: 'その他', before: null, after: null });
   }
   for (const o of current.initiatives) if (!nextKeys.has(o.key)) removed.initiatives.push(label(o));
   const oldKpis = new Map(current.kpis.map((k) => [k.key, k]));

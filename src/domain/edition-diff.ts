@@ -71,14 +71,23 @@ export interface EditionDiff {
 
 function textChange(field: TextChange['field'], before: string, after: string): TextChange | null {
   if (before === after) return null;
-  return { field, before, after, parts: diffChars(before, after).map((p) => ({ value: p.value, added: p.added || undefined, removed: p.removed || undefined })) };
+  return {
+    field,
+    before,
+    after,
+    parts: diffChars(before, after).map((p) => ({ value: p.value, added: p.added || undefined, removed: p.removed || undefined })),
+  };
 }
 
 /**
  * Pairs the rows of two lists by label and occurrence order: the n-th row labelled L in `a` with the n-th
  * row labelled L in `b`. Labels come in the order they first appear (in `a`, then those only in `b`).
  */
-function pairByLabel<R extends { label: string }, V>(a: R[], b: R[], pick: (r: R) => V): { label: string; occurrence: number; before: V | null; after: V | null }[] {
+function pairByLabel<R extends { label: string }, V>(
+  a: R[],
+  b: R[],
+  pick: (r: R) => V,
+): { label: string; occurrence: number; before: V | null; after: V | null }[] {
   const group = (rows: R[]) => {
     const m = new Map<string, R[]>();
     for (const r of rows) m.set(r.label, [...(m.get(r.label) ?? []), r]);
@@ -113,9 +122,7 @@ function kpiChanges(a: Kpi[], b: Kpi[]): KpiChange[] {
   for (const k of b) {
     const old = a.find((x) => x.key === k.key);
     const years = [...new Set([...Object.keys(old?.actuals ?? {}), ...Object.keys(k.actuals)])].sort();
-    const actuals = years
-      .map((fy) => ({ fiscalYear: fy, before: old?.actuals[fy] ?? null, after: k.actuals[fy] ?? null }))
-      .filter((x) => x.before !== x.after);
+    const actuals = years.map((fy) => ({ fiscalYear: fy, before: old?.actuals[fy] ?? null, after: k.actuals[fy] ?? null })).filter((x) => x.before !== x.after);
     const target = old && old.target !== k.target ? { before: old.target, after: k.target } : null;
     if (actuals.length || target || !old) out.push({ key: k.key, name: k.name, target, actuals });
   }
@@ -125,7 +132,14 @@ function kpiChanges(a: Kpi[], b: Kpi[]): KpiChange[] {
 /** True for a whole initiative as stored in an audit row or a submission, not a partial record. */
 export function isInitiativeSnapshot(x: unknown): x is Initiative {
   const i = x as Partial<Initiative> | null;
-  return !!i && typeof i.title === 'string' && typeof i.content === 'string' && typeof i.plan === 'string' && Array.isArray(i.results) && Array.isArray(i.departments);
+  return (
+    !!i &&
+    typeof i.title === 'string' &&
+    typeof i.content === 'string' &&
+    typeof i.plan === 'string' &&
+    Array.isArray(i.results) &&
+    Array.isArray(i.departments)
+  );
 }
 
 /** What changed in one initiative between two versions of it (two editions, or two submissions). */

@@ -70,10 +70,7 @@ export function restoreUnrepresentable(before: string, after: string, represent:
     for (let k = i; k < points.length && starts[k]! <= end; k++) {
       const s = starts[k]!;
       const e = ends[k]!;
-      const covered =
-        s === e
-          ? (s > a || s === 0) && (s < end || s === total) && len > 0
-          : s >= a && e <= end;
+      const covered = s === e ? (s > a || s === 0) && (s < end || s === total) && len > 0 : s >= a && e <= end;
       if (!covered) continue;
       out += represented.slice(pos, s) + points[k]!;
       pos = e;

@@ -94,7 +94,8 @@ function pairs<T>(xs: T[]): [T, T][] {
   return out;
 }
 
-const FOREIGN = /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Hangul}\p{Script=Armenian}\p{Script=Georgian}]/u;
+const FOREIGN =
+  /[\p{Script=Cyrillic}\p{Script=Greek}\p{Script=Arabic}\p{Script=Hebrew}\p{Script=Thai}\p{Script=Hangul}\p{Script=Armenian}\p{Script=Georgian}]/u;
 const JAPANESE = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー]/u;
 
 // ---- rules -----------------------------------------------------------------------------------------
@@ -299,10 +300,7 @@ export const RULES: Rule[] = [
           continue;
         }
         const heading = entry.heading;
-        const ok =
-          heading === null
-            ? pageSub === null
-            : pageSub !== null && (squash(heading).includes(squash(pageSub)) || similar(heading, pageSub));
+        const ok = heading === null ? pageSub === null : pageSub !== null && (squash(heading).includes(squash(pageSub)) || similar(heading, pageSub));
         if (ok || (heading === null && entry.source === 'contents')) continue;
         out.push({
           message: {
@@ -358,10 +356,7 @@ export const RULES: Rule[] = [
               return c ? { ...c.counts, total: c.total } : null;
             })();
         if (!counts) continue;
-        const cols: [Status | 'total', number | null | undefined][] = [
-          ...(Object.entries(row.counts) as [Status, number][]),
-          ['total', row.total],
-        ];
+        const cols: [Status | 'total', number | null | undefined][] = [...(Object.entries(row.counts) as [Status, number][]), ['total', row.total]];
         for (const [col, printed] of cols) {
           if (printed === null || printed === undefined) continue;
           const actual = counts[col];
@@ -418,15 +413,17 @@ export const RULES: Rule[] = [
       // Only labels that announce a figure ("印刷経費削減額", "SNS掲載回数"); prose bullets are fine.
       const measure = /(数|率|額|量|時間|割合|件数|回数)$/;
       return doc.pages.flatMap((p) =>
-        p.danglingResults.filter((d) => measure.test(d.label)).map((d) => ({
-          message: {
-            ja: `${label(doc, p.key)} の実績「${d.label}」に値（実績値・目標値）がありません`,
-            en: `result "${d.label}" of ${label(doc, p.key)} has no value`,
-          },
-          line: d.line,
-          related: [],
-          refs: [p.key],
-        })),
+        p.danglingResults
+          .filter((d) => measure.test(d.label))
+          .map((d) => ({
+            message: {
+              ja: `${label(doc, p.key)} の実績「${d.label}」に値（実績値・目標値）がありません`,
+              en: `result "${d.label}" of ${label(doc, p.key)} has no value`,
+            },
+            line: d.line,
+            related: [],
+            refs: [p.key],
+          })),
       );
     },
   },

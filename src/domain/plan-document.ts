@@ -61,4 +61,3 @@ export interface ParsedPlanDocument {
   lines: string[];
   warnings: { line: number; ja: string; en: string }[];
 }
-

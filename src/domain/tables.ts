@@ -67,10 +67,7 @@ export function kpiProgress(kpi: Kpi, actual: string, rule: ProgressRule): strin
 }
 
 export function kpiTable(data: Pick<EditionData, 'pillars' | 'kpis' | 'plan'>, rule: ProgressRule = data.plan.settings.progress): KpiTable {
-  const first = data.kpis.reduce(
-    (min, k) => Math.min(min, ...Object.keys(k.actuals).map(Number)),
-    data.plan.startFiscalYear,
-  );
+  const first = data.kpis.reduce((min, k) => Math.min(min, ...Object.keys(k.actuals).map(Number)), data.plan.startFiscalYear);
   const last = data.plan.endFiscalYear;
   const fiscalYears: number[] = [];
   for (let y = first; y <= last; y++) fiscalYears.push(y);

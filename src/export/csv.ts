@@ -39,7 +39,9 @@ export function spreadsheetRows(data: EditionData, table: CsvTable, department?:
   for (let y = data.plan.startFiscalYear; y <= data.plan.endFiscalYear; y++) years.push(y);
   return [
     [...KPI_FIXED_COLUMNS.map((c) => c.header), ...years.map(kpiYearHeader)],
-    ...(department ? [] : data.kpis.map((k) => [k.key, k.name, pillarName.get(k.pillarKey) ?? '', k.unit, k.target, ...years.map((y) => k.actuals[String(y)] ?? null)])),
+    ...(department
+      ? []
+      : data.kpis.map((k) => [k.key, k.name, pillarName.get(k.pillarKey) ?? '', k.unit, k.target, ...years.map((y) => k.actuals[String(y)] ?? null)])),
   ];
 }
 

@@ -11,8 +11,7 @@ export function editionToJson(data: EditionData) {
   const subAreaName = new Map(data.pillars.flatMap((p) => p.subAreas.map((s) => [s.key, s.name] as const)));
   const summary = summaryTable(data);
   const kpis = kpiTable(data);
-  const statusCounts = (c: Record<Status, number>) =>
-    Object.fromEntries(Object.keys(STATUS_LABELS).map((s) => [s, c[s as Status]]));
+  const statusCounts = (c: Record<Status, number>) => Object.fromEntries(Object.keys(STATUS_LABELS).map((s) => [s, c[s as Status]]));
   return {
     formatVersion: EXPORT_FORMAT_VERSION,
     organization: { code: data.organization.code, name: data.organization.name },

@@ -113,7 +113,21 @@ export function buildTables(data: EditionData): Table[] {
     id: 'results',
     ...TABLE_DEFINITIONS.results,
     rows: data.initiatives.flatMap((i) =>
-      i.results.map((r) => [code, name, fy, i.key, i.number ?? '新', i.title, i.resultsFiscalYear, r.label, num(r.actual), num(r.target), r.unit ?? '', r.note ?? '', r.raw]),
+      i.results.map((r) => [
+        code,
+        name,
+        fy,
+        i.key,
+        i.number ?? '新',
+        i.title,
+        i.resultsFiscalYear,
+        r.label,
+        num(r.actual),
+        num(r.target),
+        r.unit ?? '',
+        r.note ?? '',
+        r.raw,
+      ]),
     ),
   };
   const table = kpiTable(data);
@@ -123,7 +137,20 @@ export function buildTables(data: EditionData): Table[] {
     rows: table.rows.flatMap((r) =>
       r.cells
         .filter((c) => c.actual !== null)
-        .map((c) => [code, name, data.plan.title, r.kpi.key, r.pillarName, r.kpi.name, r.kpi.unit ?? '', r.kpi.target, r.kpi.targetFiscalYear, c.fiscalYear, c.actual, c.progressRate]),
+        .map((c) => [
+          code,
+          name,
+          data.plan.title,
+          r.kpi.key,
+          r.pillarName,
+          r.kpi.name,
+          r.kpi.unit ?? '',
+          r.kpi.target,
+          r.kpi.targetFiscalYear,
+          c.fiscalYear,
+          c.actual,
+          c.progressRate,
+        ]),
     ),
   };
   return [initiatives, results, kpis];

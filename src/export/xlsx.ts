@@ -69,9 +69,7 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   wb.creator = 'shisaku';
   wb.created = new Date(0);
   wb.modified = new Date(0);
-  const initiatives = opts.blank
-    ? []
-    : data.initiatives.filter((i) => !opts.department || i.departments.includes(opts.department));
+  const initiatives = opts.blank ? [] : data.initiatives.filter((i) => !opts.department || i.departments.includes(opts.department));
   const pillarName = new Map(data.pillars.map((p) => [p.key, p.name]));
   const subAreaName = new Map(data.pillars.flatMap((p) => p.subAreas.map((s) => [s.key, s.name] as const)));
 
@@ -79,16 +77,19 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   readme.columns = [{ width: 18 }, { width: 18 }, { width: 90 }];
   readme.addRow([`${data.edition.title}（${fiscalYearLabel(data.edition.fiscalYear)}）`]).font = { bold: true, size: 14 };
   readme.addRow([`${data.organization.name}（${data.organization.code}）${opts.department ? ` ／ ${opts.department}` : ''}`]);
-  readme.addRow(['この表の使い方: 白いセルを編集し、灰色のセル（キー）は変更しないでください。行の並べ替え・追加はできます。削除した行は、取り込み時に明示的に指定しない限り削除されません。']);
+  readme.addRow([
+    'この表の使い方: 白いセルを編集し、灰色のセル（キー）は変更しないでください。行の並べ替え・追加はできます。削除した行は、取り込み時に明示的に指定しない限り削除されません。',
+  ]);
   for (const line of [
     '・取り込むと、まず変更点の一覧が表示されます。一覧にあることだけが書き込まれ、同じファイルをもう一度取り込んでも変更はありません。',
     '・実績値・目標値に「85%」のようにパーセント表示で入力した値は、見えている数値（85）として取り込みます。単位は単位列に書きます。',
     '・実績値を変えると、その実績の印刷用の行（「・項目 値単位 (目標)」）も新しい値で書き直されます。文章だけの行はそのまま残ります。',
     '・同じ項目名の実績が複数ある場合、値がまったく同じ行どうしを対応づけ、残りは上からの順番で対応づけます。並べ替えただけなら変更になりません。',
     '・番号は施策ごとに一つです。ほかの施策と同じ番号は取り込めません。施策キーが空の行でも、この版に同じ施策名の施策があれば、その施策として扱います。',
-    '・「=」「+」「-」「@」で始まる文字は、表計算ソフトが数式として実行しないよう先頭に「\'」を付けて書き出しています。取り込むときに外します。',
+    "・「=」「+」「-」「@」で始まる文字は、表計算ソフトが数式として実行しないよう先頭に「'」を付けて書き出しています。取り込むときに外します。",
     '・Shift_JIS の CSV で表せない文字（「?」になる文字）は、変更していない部分では保存済みの文字のまま扱います。',
-  ]) readme.addRow([line]).alignment = { wrapText: false };
+  ])
+    readme.addRow([line]).alignment = { wrapText: false };
   readme.addRow([]);
   readme.addRow(['シート', '列', '説明']).font = { bold: true };
   for (const [name, cols] of [
@@ -124,12 +125,23 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   // Drop-downs on the data rows and on spare rows below, where staff add new initiatives.
   const spare = Math.max(initiatives.length + 50, 100);
   for (let r = 2; r <= spare + 1; r++) {
-    ws.getCell(r, 7).dataValidation = { type: 'list', allowBlank: true, formulae: [`${LIST_SHEET}!$A$1:$A$${STATUS_CHOICES.length}`], showErrorMessage: true, errorTitle: '状況', error: '一覧から選んでください' };
+    ws.getCell(r, 7).dataValidation = {
+      type: 'list',
+      allowBlank: true,
+      formulae: [`${LIST_SHEET}!$A$1:$A$${STATUS_CHOICES.length}`],
+      showErrorMessage: true,
+      errorTitle: '状況',
+      error: '一覧から選んでください',
+    };
     if (departments.length) {
       // A list check would reject "課A、課B"; the drop-down offers names without enforcing them.
       ws.getCell(r, 6).dataValidation = { type: 'list', allowBlank: true, formulae: [`${LIST_SHEET}!$B$1:$B$${departments.length}`], showErrorMessage: false };
     }
-    if (r > initiatives.length + 1) styleRow(ws.getRow(r), INITIATIVE_COLUMNS.map((c) => ({ ...c, key: false })));
+    if (r > initiatives.length + 1)
+      styleRow(
+        ws.getRow(r),
+        INITIATIVE_COLUMNS.map((c) => ({ ...c, key: false })),
+      );
   }
 
   const rs = sheet(wb, RESULT_SHEET, RESULT_COLUMNS);
@@ -140,7 +152,11 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   }
   // Spare rows for added results; the bound is fixed first because styling a row grows rowCount.
   const lastResultRow = rs.rowCount;
-  for (let r = lastResultRow + 1; r <= lastResultRow + 50; r++) styleRow(rs.getRow(r), RESULT_COLUMNS.map((c) => ({ ...c, key: false, reference: false })));
+  for (let r = lastResultRow + 1; r <= lastResultRow + 50; r++)
+    styleRow(
+      rs.getRow(r),
+      RESULT_COLUMNS.map((c) => ({ ...c, key: false, reference: false })),
+    );
 
   const years: number[] = [];
   for (let y = data.plan.startFiscalYear; y <= data.plan.endFiscalYear; y++) years.push(y);
@@ -148,12 +164,30 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   const ks = sheet(wb, KPI_SHEET, kpiColumns);
   if (!opts.department && !opts.blank) {
     for (const k of data.kpis) {
-      styleRow(ks.addRow([k.key, text(k.name), text(pillarName.get(k.pillarKey) ?? ''), k.unit, num(k.target), ...years.map((y) => num(k.actuals[String(y)] ?? null))]), kpiColumns);
+      styleRow(
+        ks.addRow([
+          k.key,
+          text(k.name),
+          text(pillarName.get(k.pillarKey) ?? ''),
+          k.unit,
+          num(k.target),
+          ...years.map((y) => num(k.actuals[String(y)] ?? null)),
+        ]),
+        kpiColumns,
+      );
     }
   }
 
   for (const w of [ws, rs, ks]) {
-    await w.protect('', { selectLockedCells: true, selectUnlockedCells: true, formatColumns: true, formatRows: true, insertRows: true, sort: true, autoFilter: true });
+    await w.protect('', {
+      selectLockedCells: true,
+      selectUnlockedCells: true,
+      formatColumns: true,
+      formatRows: true,
+      insertRows: true,
+      sort: true,
+      autoFilter: true,
+    });
   }
   return new Uint8Array(await wb.xlsx.writeBuffer());
 }

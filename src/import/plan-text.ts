@@ -74,9 +74,11 @@ export function decodePlanBytes(bytes: Uint8Array): string {
 
 // ---- Parsing ---------------------------------------------------------------------------------------
 
-
 export function initiativeKey(orgCode: string, title: string): string {
-  return createHash('sha1').update(`${orgCode}:${squash(title)}`).digest('hex').slice(0, 8);
+  return createHash('sha1')
+    .update(`${orgCode}:${squash(title)}`)
+    .digest('hex')
+    .slice(0, 8);
 }
 
 function checkText(text: string) {
@@ -380,9 +382,7 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
     }
     const firstActual = Object.values(actuals)[0];
     const byTitle = initiatives.find((i) => squash(row.name).includes(squash(i.title)));
-    const byValue = firstActual
-      ? initiatives.filter((i) => i.results.some((r) => r.actual === firstActual))
-      : [];
+    const byValue = firstActual ? initiatives.filter((i) => i.results.some((r) => r.actual === firstActual)) : [];
     return {
       key: `k${n + 1}`,
       name: row.name,

@@ -67,7 +67,8 @@ function cellValue(v: ExcelJS.CellValue, numFmt?: string): Cell {
   if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
   if (v instanceof Date) return v;
   if (typeof v === 'object') {
-    if ('formula' in v || 'sharedFormula' in v) return { formula: String((v as { formula?: string }).formula ?? (v as { sharedFormula?: string }).sharedFormula ?? '') };
+    if ('formula' in v || 'sharedFormula' in v)
+      return { formula: String((v as { formula?: string }).formula ?? (v as { sharedFormula?: string }).sharedFormula ?? '') };
     if ('richText' in v) return (v as ExcelJS.CellRichTextValue).richText.map((r) => r.text).join('');
     if ('text' in v) return String((v as { text: unknown }).text);
     if ('error' in v) return { error: String((v as ExcelJS.CellErrorValue).error) };
@@ -172,7 +173,10 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetData[]> {
     if (header && kind) sheets.push({ kind, name: SHEET_NAMES[kind], header, rows });
   }
   if (sheets.length === 0) {
-    throw new SpreadsheetError('施策・実績・KPI のいずれのシートも見つかりません（1行目の見出しで判別します）', 'no 施策/実績/KPI sheet found (recognised by the header row)');
+    throw new SpreadsheetError(
+      '施策・実績・KPI のいずれのシートも見つかりません（1行目の見出しで判別します）',
+      'no 施策/実績/KPI sheet found (recognised by the header row)',
+    );
   }
   return sheets;
 }
@@ -206,7 +210,13 @@ export function readCsv(bytes: Uint8Array): { sheet: SheetData; encoding: Detect
   try {
     // Column counts are checked below, after the header says which table this is: a CSV that is not
     // one of ours should be told so, not told about its columns.
-    records = parseCsv(text, { relax_column_count: true, skip_empty_lines: true, bom: true, info: true, to: LIMITS.maxRowsPerSheet + 2 }) as unknown as typeof records;
+    records = parseCsv(text, {
+      relax_column_count: true,
+      skip_empty_lines: true,
+      bom: true,
+      info: true,
+      to: LIMITS.maxRowsPerSheet + 2,
+    }) as unknown as typeof records;
   } catch (e) {
     const err = e as { lines?: number; message: string };
     throw new SpreadsheetError(`CSV ${err.lines ?? '?'}行目付近を読み取れません: ${err.message.slice(0, 120)}`, 'the CSV cannot be parsed');

@@ -27,7 +27,8 @@ export function renderInitiativeChange(c: InitiativeChange, heading: 'h3' | 'h4'
   if (c.renumbered) out.push(`<li>番号: ${esc(n(c.numberBefore))} → ${esc(n(c.numberAfter))}</li>`);
   if (c.status) out.push(`<li>状況: ${esc(statusLabel(c.status.before))} → ${esc(statusLabel(c.status.after))}</li>`);
   if (c.placement) {
-    const where = (p: { pillarKey: string; subAreaKey: string | null }) => (p.subAreaKey ? `${place(p.pillarKey)} ／ ${place(p.subAreaKey)}` : place(p.pillarKey));
+    const where = (p: { pillarKey: string; subAreaKey: string | null }) =>
+      p.subAreaKey ? `${place(p.pillarKey)} ／ ${place(p.subAreaKey)}` : place(p.pillarKey);
     out.push(`<li>施策体系: ${esc(where(c.placement.before))} → ${esc(where(c.placement.after))}</li>`);
   }
   if (c.departments) out.push(`<li>担当課所: ${esc(c.departments.before.join('、'))} → ${esc(c.departments.after.join('、'))}</li>`);

@@ -112,7 +112,9 @@ export function renderReportHtml(data: EditionData, opts: ReportOptions = {}): s
   for (const r of summary.rows) {
     out.push(`<tr><td>${esc(r.pillarName)}</td>${cols.map((s) => `<td class="num">${dash(r.counts[s])}</td>`).join('')}<td class="num">${r.total}</td></tr>`);
   }
-  out.push(`<tr><th>合 計</th>${cols.map((s) => `<td class="num">${dash(summary.totals[s])}</td>`).join('')}<td class="num">${summary.total}</td></tr></tbody></table>`);
+  out.push(
+    `<tr><th>合 計</th>${cols.map((s) => `<td class="num">${dash(summary.totals[s])}</td>`).join('')}<td class="num">${summary.total}</td></tr></tbody></table>`,
+  );
 
   // 2 KPIの達成状況: one header row so the years and the target year sit on one line of text.
   out.push(`<h2 class="section">2 KPI の達成状況</h2><table class="kpi"><thead><tr><th>施策体系</th><th>主な施策</th>`);
@@ -129,7 +131,9 @@ export function renderReportHtml(data: EditionData, opts: ReportOptions = {}): s
       const v = `${formatNumber(c.actual)}${r.kpi.unit && r.kpi.unit !== 'h' ? r.kpi.unit : ''}`;
       return c.progressRate === null ? v : `${v} (${c.progressRate}%)`;
     });
-    out.push(`<tr><td>${esc(p)}</td><td>${esc(r.kpi.name)}</td><td class="num">${esc(target)}</td>${cells.map((c) => `<td class="num">${esc(c)}</td>`).join('')}</tr>`);
+    out.push(
+      `<tr><td>${esc(p)}</td><td>${esc(r.kpi.name)}</td><td class="num">${esc(target)}</td>${cells.map((c) => `<td class="num">${esc(c)}</td>`).join('')}</tr>`,
+    );
   }
   out.push(`</tbody></table></section>`);
 
@@ -137,14 +141,19 @@ export function renderReportHtml(data: EditionData, opts: ReportOptions = {}): s
   out.push(`<section class="page toc"><h2 class="section">CONTENTS</h2>`);
   for (const p of data.pillars) {
     out.push(`<h3>${esc(p.name)}</h3>`);
-    const groups = [{ key: null as string | null, name: null as string | null }, ...p.subAreas.map((s) => ({ key: s.key as string | null, name: s.name as string | null }))];
+    const groups = [
+      { key: null as string | null, name: null as string | null },
+      ...p.subAreas.map((s) => ({ key: s.key as string | null, name: s.name as string | null })),
+    ];
     for (const g of groups) {
       const items = data.initiatives.filter((i) => i.pillarKey === p.key && i.subAreaKey === g.key);
       if (items.length === 0) continue;
       if (g.name) out.push(`<h4>${esc(g.name)}</h4>`);
       out.push(`<ul>`);
       for (const i of items) {
-        out.push(`<li><span class="t"><a${link(i)}>- ${esc(numberLabel(i))} ${esc(i.title)}</a></span><span class="p">${page(opts.pages?.get(i.key))}</span></li>`);
+        out.push(
+          `<li><span class="t"><a${link(i)}>- ${esc(numberLabel(i))} ${esc(i.title)}</a></span><span class="p">${page(opts.pages?.get(i.key))}</span></li>`,
+        );
       }
       out.push(`</ul>`);
     }
@@ -155,7 +164,10 @@ export function renderReportHtml(data: EditionData, opts: ReportOptions = {}): s
   for (const p of data.pillars) {
     out.push(`<section class="page"><div class="pillar-title"><h2>${esc(p.name)}</h2>`);
     out.push(`<p class="tagline">${esc(p.tagline ?? `${p.name}の施策。`)}</p></div>`);
-    const groups = [{ key: null as string | null, name: null as string | null }, ...p.subAreas.map((s) => ({ key: s.key as string | null, name: s.name as string | null }))];
+    const groups = [
+      { key: null as string | null, name: null as string | null },
+      ...p.subAreas.map((s) => ({ key: s.key as string | null, name: s.name as string | null })),
+    ];
     for (const g of groups) {
       const items = data.initiatives.filter((i) => i.pillarKey === p.key && i.subAreaKey === g.key);
       if (items.length === 0) continue;

@@ -177,4 +177,3 @@ export function writeAtomically(path: string, body: Uint8Array | string): void {
     throw e;
   }
 }
-

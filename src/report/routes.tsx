@@ -76,7 +76,16 @@ reportRoutes.get('/o/:org/diff/:a{[0-9]{4}}/:b{[0-9]{4}}', async (c) => {
   const lang = c.get('lang');
   const d = diffEditions(a.data, b.data);
   return c.html(
-    <Layout title={`${fyText(lang, d.from)} → ${fyText(lang, d.to)}`} lang={lang} path={c.req.path} breadcrumbs={[{ href: '/', label: t(lang, 'home') }, { href: `/o/${b.data.organization.code}`, label: b.data.organization.name }, { label: lang === 'ja' ? '年度間の比較' : 'Comparison' }]}>
+    <Layout
+      title={`${fyText(lang, d.from)} → ${fyText(lang, d.to)}`}
+      lang={lang}
+      path={c.req.path}
+      breadcrumbs={[
+        { href: '/', label: t(lang, 'home') },
+        { href: `/o/${b.data.organization.code}`, label: b.data.organization.name },
+        { label: lang === 'ja' ? '年度間の比較' : 'Comparison' },
+      ]}
+    >
       <h1>
         {b.data.organization.name} {fyText(lang, d.from)} → {fyText(lang, d.to)}
       </h1>

@@ -36,7 +36,10 @@ export function createApp({ database }: AppOptions): Hono<AppEnv> {
     // The message may carry internals; the person gets a plain apology, the log gets the detail.
     console.error(`[${new Date().toISOString()}] ${c.req.method} ${c.req.path}:`, err);
     if (c.req.path.startsWith('/api/')) return c.json({ error: 'internal_error', message: 'Internal server error' }, 500);
-    return c.html('<!doctype html><html lang="ja"><meta charset="utf-8"><title>エラー</title><h1>エラーが発生しました</h1><p>時間をおいて再度お試しください。</p></html>', 500);
+    return c.html(
+      '<!doctype html><html lang="ja"><meta charset="utf-8"><title>エラー</title><h1>エラーが発生しました</h1><p>時間をおいて再度お試しください。</p></html>',
+      500,
+    );
   });
   return app;
 }

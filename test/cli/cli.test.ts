@@ -77,7 +77,10 @@ test('import, refuse a second import, replace, export json with both tables exac
     [2, 19, 0, 21],
     [4, 10, 0, 14],
   ]);
-  assert.deepEqual([doc.summaryTable.totals.completed, doc.summaryTable.totals.in_progress, doc.summaryTable.totals.new, doc.summaryTable.total], [8, 89, 5, 102]);
+  assert.deepEqual(
+    [doc.summaryTable.totals.completed, doc.summaryTable.totals.in_progress, doc.summaryTable.totals.new, doc.summaryTable.total],
+    [8, 89, 5, 102],
+  );
   assert.deepEqual(
     doc.kpis.map((k: { progressRate: string }) => k.progressRate),
     ['48.6', '44.1', '63.5', '84.5', '84.1', '71.9', '83.3', '98.3', '92.8'],

@@ -60,7 +60,12 @@ function assertUsage(run: Run, reason: RegExp, usage: RegExp[], notUsage: RegExp
 
 test('an unknown option of a subcommand: the reason and that command’s usage, exit 2', async () => {
   const run = await shisaku(['user', 'add', 'x', '--password', 'y']);
-  assertUsage(run, /不明なオプションです: --password \/ unknown option: --password$/, [/shisaku user add LOGIN --org CODE --role/], [/shisaku report/, /shisaku import/]);
+  assertUsage(
+    run,
+    /不明なオプションです: --password \/ unknown option: --password$/,
+    [/shisaku user add LOGIN --org CODE --role/],
+    [/shisaku report/, /shisaku import/],
+  );
 });
 
 test('an unknown option of a command main.ts parses itself', async () => {
@@ -75,7 +80,12 @@ test('an unknown option of import xlsx shows the import usage', async () => {
 
 test('an option without its value', async () => {
   const missing = await shisaku(['export', 'json', '--year', '2023', '--org']);
-  assertUsage(missing, /オプション --org の値がありません \/ option --org needs a value$/, [/shisaku export json --org CODE --year YYYY/, /shisaku export csv/], [/shisaku import/]);
+  assertUsage(
+    missing,
+    /オプション --org の値がありません \/ option --org needs a value$/,
+    [/shisaku export json --org CODE --year YYYY/, /shisaku export csv/],
+    [/shisaku import/],
+  );
   // The next option is not taken as the value.
   const ambiguous = await shisaku(['report', '--org', '--year', '2023']);
   assertUsage(ambiguous, /オプション --org の値がありません \/ option --org needs a value$/, [/shisaku report --org CODE --year YYYY --format html\|pdf/]);
@@ -102,7 +112,11 @@ test('a command that names its own usage error keeps exit 2 and shows its usage'
 
 test('COMMAND --help and help COMMAND print that command’s usage on stdout, exit 0', async () => {
   const untouched = join(dir, 'help');
-  for (const args of [['user', '--help'], ['help', 'user'], ['user', 'add', '-h']]) {
+  for (const args of [
+    ['user', '--help'],
+    ['help', 'user'],
+    ['user', 'add', '-h'],
+  ]) {
     const run = await shisaku(args, { SHISAKU_DATA_DIR: untouched });
     assert.equal(run.code, 0, `${args.join(' ')}: ${run.stderr}`);
     assert.match(run.stdout, /^使い方 \/ usage:\n {2}shisaku user add LOGIN/);

@@ -111,7 +111,11 @@ test('edition links: a KPI linked to an initiative dropped in the rollover has n
   assert.ok(k8.initiativeKey && !next.initiatives.some((i) => i.key === k8.initiativeKey), 'k8 measures a completed initiative');
   const view = withEditionLinks(next);
   assert.equal(view.kpis.find((k) => k.key === 'k8')!.initiativeKey, null);
-  assert.equal(view.kpis.find((k) => k.key === 'k1')!.initiativeKey, doc.data.kpis.find((k) => k.key === 'k1')!.initiativeKey, 'a link to a carried initiative stays');
+  assert.equal(
+    view.kpis.find((k) => k.key === 'k1')!.initiativeKey,
+    doc.data.kpis.find((k) => k.key === 'k1')!.initiativeKey,
+    'a link to a carried initiative stays',
+  );
   // The data it was given is untouched (the KPI row is the plan's), and the earlier edition keeps the link.
   assert.equal(next.kpis.find((k) => k.key === 'k8')!.initiativeKey, k8.initiativeKey);
   assert.equal(withEditionLinks(doc.data), doc.data);

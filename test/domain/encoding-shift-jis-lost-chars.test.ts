@@ -91,17 +91,16 @@ test('lost characters (property): any edits: the result still reads as the file 
   // only what holds for every alignment is checked here; the single-edit property above checks more.
   const edited = mixed.chain((before) => {
     const points = Array.from(before);
-    return fc
-      .array(fc.tuple(fc.nat(points.length), fc.boolean(), representable), { maxLength: 6 })
-      .map((edits) => {
-        const cps = points.map((c) => cp932(c));
-        for (const [at, del, ch] of edits) {
-          const k = Math.min(at, cps.length);
-          if (del && k < cps.length && cps[k] !== '?') cps.splice(k, 1); // "?" is a lost character: kept
-          else cps.splice(k, 0, ch);
-        }
-        return { before, after: cps.join('') };
-      });
+    return fc.array(fc.tuple(fc.nat(points.length), fc.boolean(), representable), { maxLength: 6 }).map((edits) => {
+      const cps = points.map((c) => cp932(c));
+      for (const [at, del, ch] of edits) {
+        const k = Math.min(at, cps.length);
+        if (del && k < cps.length && cps[k] !== '?')
+          cps.splice(k, 1); // "?" is a lost character: kept
+        else cps.splice(k, 0, ch);
+      }
+      return { before, after: cps.join('') };
+    });
   });
   fc.assert(
     fc.property(edited, ({ before, after }) => {

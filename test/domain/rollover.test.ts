@@ -14,7 +14,10 @@ test('rollover: identity kept, 新規 becomes 実施中, last year’s targets b
     next.initiatives.map((i) => i.key),
     doc.data.initiatives.map((i) => i.key),
   );
-  assert.equal(next.initiatives.some((i) => i.status === 'new'), false);
+  assert.equal(
+    next.initiatives.some((i) => i.status === 'new'),
+    false,
+  );
   for (const i of next.initiatives) {
     const before = doc.data.initiatives.find((x) => x.key === i.key)!;
     assert.equal(i.results.length, before.planTargets.length);
@@ -26,6 +29,9 @@ test('rollover: identity kept, 新規 becomes 実施中, last year’s targets b
   const k15 = next.initiatives.find((i) => i.number === '15')!;
   assert.deepEqual(k15.results[0], { label: k15.title, actual: null, target: '26', unit: 'コンテンツ', note: null, raw: '' });
   const dropped = rollover(doc.data, { dropCompleted: true });
-  assert.equal(dropped.initiatives.some((i) => i.status === 'completed'), false);
+  assert.equal(
+    dropped.initiatives.some((i) => i.status === 'completed'),
+    false,
+  );
   assert.ok(dropped.initiatives.length < next.initiatives.length);
 });

@@ -23,7 +23,9 @@ export async function axeViolations(page: Page): Promise<{ id: string; nodes: nu
   // which CSP does not govern, rather than injected as a <script>.
   await page.evaluate(AXE);
   const result = await page.evaluate(async () => {
-    const w = window as unknown as { axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> } };
+    const w = window as unknown as {
+      axe: { run: (ctx: Document, opts: unknown) => Promise<{ violations: { id: string; help: string; nodes: unknown[] }[] }> };
+    };
     return w.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
   });
   return result.violations.map((v) => ({ id: v.id, nodes: v.nodes.length, help: v.help }));

@@ -45,7 +45,10 @@ test('a Cyrillic letter inside a Japanese word', () => {
 test('identical results in 17 and 18; a result labelled with another initiative (01 ← 02)', () => {
   const dup = of('duplicate-results');
   assert.equal(dup.length, 1, 'boilerplate such as 次年度以降… is not reported');
-  assert.deepEqual(dup[0]!.refs.map((k) => doc.data.initiatives.find((i) => i.key === k)!.number), ['17', '18']);
+  assert.deepEqual(
+    dup[0]!.refs.map((k) => doc.data.initiatives.find((i) => i.key === k)!.number),
+    ['17', '18'],
+  );
   const other = of('result-names-other-initiative');
   assert.equal(other.length, 1);
   assert.match(other[0]!.message.ja, /^01 .*02 日立市デジタル化推進連絡会議の開催/);
@@ -70,9 +73,7 @@ test('a result label with no value (83 印刷経費削減額)', () => {
 test('printed tables agree with the data in the sample, and a tampered copy is caught', () => {
   assert.equal(of('printed-summary').length, 0);
   assert.equal(of('printed-progress').length, 0);
-  const tampered = text
-    .replace('デジタル環境整備\t2\t16\t1\t19', 'デジタル環境整備\t2\t15\t1\t18')
-    .replace('11.2% (48.6%)', '11.2% (48.7%)');
+  const tampered = text.replace('デジタル環境整備\t2\t16\t1\t19', 'デジタル環境整備\t2\t15\t1\t18').replace('11.2% (48.6%)', '11.2% (48.7%)');
   const t = lintDocument(parsePlanText(tampered, { organization: { code: '082023', name: '日立市' } }));
   const summary = t.filter((f) => f.ruleId === 'printed-summary');
   assert.equal(summary.length, 2);

@@ -41,7 +41,20 @@ function essence(d: EditionData) {
 
 test('HTML has the sample’s sections in order and escapes what it prints', () => {
   const html = renderReportHtml(data);
-  const order = ['日立市デジタル化推進アクションプラン2023', 'ひたち型スマートライフの実現に向けて', '1 計画の進捗状況', '2 KPI の達成状況', 'CONTENTS', 'デジタル化推進体制整備', '01. 日立市デジタル化推進本部の開催', '施策内容', 'R5取組', '実績', '【令和4年度】', '97. オンラインによる保健指導'];
+  const order = [
+    '日立市デジタル化推進アクションプラン2023',
+    'ひたち型スマートライフの実現に向けて',
+    '1 計画の進捗状況',
+    '2 KPI の達成状況',
+    'CONTENTS',
+    'デジタル化推進体制整備',
+    '01. 日立市デジタル化推進本部の開催',
+    '施策内容',
+    'R5取組',
+    '実績',
+    '【令和4年度】',
+    '97. オンラインによる保健指導',
+  ];
   let at = 0;
   for (const s of order) {
     const i = html.indexOf(s, at);
@@ -116,15 +129,27 @@ test('edition diff: added, removed, finished, renumbered, status, text, results 
   next.initiatives.push({ ...structuredClone(next.initiatives[0]!), key: 'new00001', number: null, title: '新しい施策' });
   next.kpis[0]!.actuals['2023'] = '15.0';
   const d = diffEditions(data, next);
-  assert.deepEqual(d.added.map((i) => i.title), ['新しい施策']);
-  assert.deepEqual(d.removed.map((i) => i.number), ['12']);
-  assert.deepEqual(d.finished.map((i) => i.number), ['08']);
+  assert.deepEqual(
+    d.added.map((i) => i.title),
+    ['新しい施策'],
+  );
+  assert.deepEqual(
+    d.removed.map((i) => i.number),
+    ['12'],
+  );
+  assert.deepEqual(
+    d.finished.map((i) => i.number),
+    ['08'],
+  );
   const c = (n: string) => d.changed.find((x) => x.numberAfter === n)!;
   assert.equal(c('50').renumbered, true);
   assert.equal(c('50').numberBefore, '05');
   assert.deepEqual(c('08').status, { before: 'in_progress', after: 'completed' });
   const text = c('09').texts.find((t) => t.field === 'content')!;
-  assert.deepEqual(text.parts.filter((p) => p.added).map((p) => p.value), ['追記。']);
+  assert.deepEqual(
+    text.parts.filter((p) => p.added).map((p) => p.value),
+    ['追記。'],
+  );
   assert.deepEqual(c('29').results[0]!.after!.actual, '15.0');
   assert.deepEqual(d.kpis[0]!.actuals, [{ fiscalYear: '2023', before: null, after: '15.0' }]);
   const html = renderReportHtml(next, { diff: d });

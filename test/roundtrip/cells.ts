@@ -6,7 +6,17 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import { STATUS_LABELS, type EditionData } from '../../src/domain/model.ts';
 import { INITIATIVE_SHEET, KPI_SHEET, RESULT_SHEET } from '../../src/domain/sheets.ts';
-import { INITIATIVE_FIELDS, RESULT_FIELDS, renderNum, renderText, type AbstractEdit, type Material, type Sheet, type Target, type TextSpec } from './generators.ts';
+import {
+  INITIATIVE_FIELDS,
+  RESULT_FIELDS,
+  renderNum,
+  renderText,
+  type AbstractEdit,
+  type Material,
+  type Sheet,
+  type Target,
+  type TextSpec,
+} from './generators.ts';
 
 export type CellValue = string | number | null | { formula: string };
 export interface GCell {
@@ -172,7 +182,10 @@ export class Resolver {
   }
 
   private place(m: Material, pillarName?: string): { pillar: GCell; sub: GCell } {
-    if (m.wrong) return m.a % 2 ? { pillar: { v: '存在しない体系' }, sub: { v: null } } : { pillar: { v: pillarName ?? this.data.pillars[0]!.name }, sub: { v: '存在しない分野' } };
+    if (m.wrong)
+      return m.a % 2
+        ? { pillar: { v: '存在しない体系' }, sub: { v: null } }
+        : { pillar: { v: pillarName ?? this.data.pillars[0]!.name }, sub: { v: '存在しない分野' } };
     const p = pillarName ? (this.data.pillars.find((x) => x.name === pillarName) ?? this.data.pillars[0]!) : this.data.pillars[m.b % this.data.pillars.length]!;
     const k = m.c % (p.subAreas.length + 1);
     return { pillar: { v: p.name }, sub: k < p.subAreas.length ? { v: p.subAreas[k]!.name } : m.a % 2 ? { v: null } : { v: '' } };
@@ -186,7 +199,9 @@ export class Resolver {
 
   private set(g: Grid, row: GRow, name: string, cell: GCell) {
     row.cells[this.col(g, name)] = cell;
-    this.out.log.push(`${SHEET_NAME[g.sheet]} row ${g.rows.indexOf(row) + 2} [key ${row.key ?? '(new)'}] ${name} := ${JSON.stringify(cell.v)}${cell.fmt ? ` (numFmt ${cell.fmt})` : ''}`);
+    this.out.log.push(
+      `${SHEET_NAME[g.sheet]} row ${g.rows.indexOf(row) + 2} [key ${row.key ?? '(new)'}] ${name} := ${JSON.stringify(cell.v)}${cell.fmt ? ` (numFmt ${cell.fmt})` : ''}`,
+    );
   }
 
   private blankRow(g: Grid): GRow {
@@ -317,7 +332,12 @@ export class Resolver {
         case '目標値':
           return this.set(g, row, field, this.num(m));
         case '単位':
-          return this.set(g, row, field, m.c % 3 ? { v: ['%', '件', '回', '', null, '人', ' % '][m.b % 7]! } : this.textCell({ ...m.text, multiline: false }, m));
+          return this.set(
+            g,
+            row,
+            field,
+            m.c % 3 ? { v: ['%', '件', '回', '', null, '人', ' % '][m.b % 7]! } : this.textCell({ ...m.text, multiline: false }, m),
+          );
         case '備考':
           return this.set(g, row, field, this.textCell(m.text, m));
       }

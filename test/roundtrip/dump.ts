@@ -55,7 +55,10 @@ export async function dump(db: Db): Promise<Dump> {
     submissions[`${s.fiscal_year}/${s.key}`] = { ...s };
   }
   const tables: Record<string, unknown[]> = {};
-  for (const { table_name } of await rows(db, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`)) {
+  for (const { table_name } of await rows(
+    db,
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
+  )) {
     const name = String(table_name);
     if (DOMAIN_TABLES.has(name) || name.startsWith('__')) continue;
     tables[name] = (await rows(db, `SELECT * FROM "${name}" ORDER BY 1`)).map((r) => Object.fromEntries(Object.entries(r).filter(([k]) => !VOLATILE.has(k))));
@@ -76,7 +79,9 @@ export interface AuditRow {
 
 export async function changeSetsAfter(db: Db, id: number): Promise<{ sets: Record<string, unknown>[]; audit: AuditRow[] }> {
   const sets = await rows(db, `SELECT id, actor, source, summary FROM change_sets WHERE id > ${Number(id)} ORDER BY id`);
-  const audit = (await rows(db, `SELECT change_set_id, entity, entity_key, action, before, after FROM audit_log WHERE change_set_id > ${Number(id)} ORDER BY id`)).map((r) => ({
+  const audit = (
+    await rows(db, `SELECT change_set_id, entity, entity_key, action, before, after FROM audit_log WHERE change_set_id > ${Number(id)} ORDER BY id`)
+  ).map((r) => ({
     changeSetId: Number(r.change_set_id),
     entity: String(r.entity),
     entityKey: String(r.entity_key),

@@ -30,7 +30,13 @@ const ONLY_PATHS = (arg('paths') ?? process.env.ROUNDTRIP_PATHS ?? '').split(','
 const SPREADSHEET_PATHS: SpreadsheetPath[] = [
   { name: 'xlsx', kind: 'xlsx', encoding: 'utf8', sheets: ['initiatives', 'results', 'kpis'] },
   ...(['utf8', 'sjis'] as const).flatMap((encoding) =>
-    (['initiatives', 'results', 'kpis'] as const).map((table) => ({ name: `csv-${table}-${encoding}`, kind: 'csv' as const, table, encoding, sheets: [table] })),
+    (['initiatives', 'results', 'kpis'] as const).map((table) => ({
+      name: `csv-${table}-${encoding}`,
+      kind: 'csv' as const,
+      table,
+      encoding,
+      sheets: [table],
+    })),
   ),
 ];
 const PATHS = [...SPREADSHEET_PATHS.map((p) => p.name), 'form'].filter((p) => !ONLY_PATHS.length || ONLY_PATHS.includes(p));
@@ -55,16 +61,32 @@ for (const backend of backends.filter((b) => !ONLY_BACKENDS.length || ONLY_BACKE
               await run();
             } catch (e) {
               if (!COLLECT || !(e instanceof CaseFailure)) throw e;
-              for (const p of e.problems) (problems[`${name} (${p.check}) ${p.message.split('\n')[0]!.replace(/[0-9a-f]{8}/g, 'KEY').slice(0, 160)}`] ??= []).push(`${p.message}\n${e.log.join('\n')}`);
+              for (const p of e.problems)
+                (problems[
+                  `${name} (${p.check}) ${p.message
+                    .split('\n')[0]!
+                    .replace(/[0-9a-f]{8}/g, 'KEY')
+                    .slice(0, 160)}`
+                ] ??= []).push(`${p.message}\n${e.log.join('\n')}`);
             }
           };
           try {
-            if (path) await fc.assert(fc.asyncProperty(spreadsheetCaseArb(path.sheets), (c) => collect(() => runSpreadsheetCase(db, world.actor, path, c, stats))), params);
-            else await fc.assert(fc.asyncProperty(formCaseArb, (c) => collect(() => runFormCase(db, world.actor, c, stats))), params);
+            if (path)
+              await fc.assert(
+                fc.asyncProperty(spreadsheetCaseArb(path.sheets), (c) => collect(() => runSpreadsheetCase(db, world.actor, path, c, stats))),
+                params,
+              );
+            else
+              await fc.assert(
+                fc.asyncProperty(formCaseArb, (c) => collect(() => runFormCase(db, world.actor, c, stats))),
+                params,
+              );
           } catch (e) {
             // fast-check keeps the property's own error as the cause; node:test prints only the message.
             const cause = (e as Error).cause;
-            throw new Error(`${(e as Error).message}\n\n${cause instanceof Error ? (cause instanceof CaseFailure ? cause.message : cause.stack) : String(cause)}`);
+            throw new Error(
+              `${(e as Error).message}\n\n${cause instanceof Error ? (cause instanceof CaseFailure ? cause.message : cause.stack) : String(cause)}`,
+            );
           }
         });
       }

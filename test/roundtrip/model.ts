@@ -16,7 +16,10 @@ export function cellText(c: GCell | undefined): string | null {
   if (v === null) return null;
   if (typeof v === 'number') return String(v);
   if (typeof v === 'object') return null;
-  const t = unquote(v).replace(/\r\n?/g, '\n').replace(/[ \t\u3000]+$/gm, '').trim();
+  const t = unquote(v)
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\u3000]+$/gm, '')
+    .trim();
   return t === '' ? null : t;
 }
 
@@ -72,7 +75,8 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
   const kpis: Kpi[] = structuredClone(current.kpis);
   const represent = opts.sjis ? cp932 : null;
   // Where the file holds exactly what its encoding makes of the stored text, the stored text stays.
-  const keep = <T extends string | null>(before: T, after: T): T => (represent && before !== null && after !== null && after !== before && represent(before) === after ? before : after);
+  const keep = <T extends string | null>(before: T, after: T): T =>
+    represent && before !== null && after !== null && after !== before && represent(before) === after ? before : after;
   const canonical = new Map<string, string>();
   for (const d of current.departments) for (const n of [d.name, ...d.aliases]) canonical.set(n, d.name);
   const byKey = new Map(initiatives.map((i) => [i.key, i]));
@@ -105,7 +109,10 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
         if (!/^\d+$/.test(n)) return err('bad number');
         number = n.padStart(2, '0');
       }
-      const typedDepartments = (cellText(get('担当課所')) ?? '').split(/[、,，\n]/).map((d) => d.trim()).filter(Boolean);
+      const typedDepartments = (cellText(get('担当課所')) ?? '')
+        .split(/[、,，\n]/)
+        .map((d) => d.trim())
+        .filter(Boolean);
       if (typedDepartments.length === 0) return err('no department');
       const departments = [...new Set(typedDepartments.map((d) => canonical.get(d) ?? d))];
       const content = cellText(get('施策内容')) ?? '';
@@ -160,7 +167,8 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
   const byNumber = new Map<string, Initiative[]>();
   for (const i of initiatives) if (i.number !== null) byNumber.set(i.number, [...(byNumber.get(i.number) ?? []), i]);
   for (const [number, list] of byNumber) {
-    if (list.length > 1 && list.some((i) => current.initiatives.find((c) => c.key === i.key)?.number !== number)) errors.push(`施策: number ${number} given twice`);
+    if (list.length > 1 && list.some((i) => current.initiatives.find((c) => c.key === i.key)?.number !== number))
+      errors.push(`施策: number ${number} given twice`);
   }
 
   for (const g of grids.filter((x) => x.sheet === 'results')) {
@@ -197,7 +205,8 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
       const encodedOld = old.map((o) => ({ ...o, label: enc(o.label), unit: enc(o.unit), note: enc(o.note) }));
       const likeOf: (number | undefined)[] = rows.map(() => undefined);
       const taken = new Set<number>();
-      const eqv = (a: Omit<Result, 'raw'>, b: Omit<Result, 'raw'>) => a.label === b.label && a.actual === b.actual && a.target === b.target && a.unit === b.unit && a.note === b.note;
+      const eqv = (a: Omit<Result, 'raw'>, b: Omit<Result, 'raw'>) =>
+        a.label === b.label && a.actual === b.actual && a.target === b.target && a.unit === b.unit && a.note === b.note;
       rows.forEach((r, j) => {
         const k = encodedOld.findIndex((o, k) => !taken.has(k) && eqv(o, r));
         if (k >= 0) (likeOf[j] = k), taken.add(k);
@@ -212,7 +221,8 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
         return like ? { ...r, label: keep(like.label, r.label), unit: keep(like.unit, r.unit), note: keep(like.note, r.note) } : r;
       });
       // A row stands for the stored row with the same values, else for the first unused one of its label.
-      const same = (a: Omit<Result, 'raw'>, b: Omit<Result, 'raw'>) => a.label === b.label && a.actual === b.actual && a.target === b.target && a.unit === b.unit && a.note === b.note;
+      const same = (a: Omit<Result, 'raw'>, b: Omit<Result, 'raw'>) =>
+        a.label === b.label && a.actual === b.actual && a.target === b.target && a.unit === b.unit && a.note === b.note;
       const origin: (number | undefined)[] = restored.map(() => undefined);
       const used = new Set<number>();
       restored.forEach((r, j) => {
@@ -242,7 +252,10 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
 
   for (const g of grids.filter((x) => x.sheet === 'kpis')) {
     const col = (name: string) => g.header.indexOf(name);
-    const years = g.header.map((h, k) => ({ m: /^実績\s*(\d{4})\s*年度$/.exec(h.normalize('NFKC').trim()), k })).filter((x) => x.m).map((x) => ({ fy: x.m![1]!, k: x.k }));
+    const years = g.header
+      .map((h, k) => ({ m: /^実績\s*(\d{4})\s*年度$/.exec(h.normalize('NFKC').trim()), k }))
+      .filter((x) => x.m)
+      .map((x) => ({ fy: x.m![1]!, k: x.k }));
     g.rows.forEach(({ cells }, r) => {
       if (blank(cells)) return;
       const err = (m: string) => errors.push(`KPI row ${r + 2}: ${m}`);
@@ -263,7 +276,11 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
   // Stored in print order: by pillar, then without a sub-area, then by sub-area, then as they were.
   const pillarRank = new Map(current.pillars.map((p, n) => [p.key, n]));
   const subRank = new Map(current.pillars.flatMap((p) => p.subAreas.map((s, n) => [`${p.key}/${s.key}`, n + 1] as const)));
-  const rank = (i: Initiative) => [pillarRank.get(i.pillarKey) ?? 99, i.subAreaKey === null ? 0 : (subRank.get(`${i.pillarKey}/${i.subAreaKey}`) ?? 999)] as const;
-  const ordered = initiatives.map((i, position) => ({ i, position, r: rank(i) })).sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.position - b.position).map((x) => x.i);
+  const rank = (i: Initiative) =>
+    [pillarRank.get(i.pillarKey) ?? 99, i.subAreaKey === null ? 0 : (subRank.get(`${i.pillarKey}/${i.subAreaKey}`) ?? 999)] as const;
+  const ordered = initiatives
+    .map((i, position) => ({ i, position, r: rank(i) }))
+    .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.position - b.position)
+    .map((x) => x.i);
   return { errors, initiatives: ordered, kpis };
 }

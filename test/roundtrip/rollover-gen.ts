@@ -12,21 +12,25 @@ const SAMPLE = sampleDocument().doc.data;
 const LABELS = ['', ' ', '\u3000', 'マイナンバーカード交付率', ' 研修受講者数 ', '延べ利用者数', '26コンテンツ', '・', 'オンライン申請件数'];
 const UNITS = [null, '%', '人', '件', 'コンテンツ'];
 
-const targetArb: fc.Arbitrary<PlanTarget> = fc.record({
-  label: fc.constantFrom(...LABELS),
-  value: fc.option(fc.constantFrom(...DECIMALS), { nil: null }),
-  unit: fc.constantFrom(...UNITS),
-  raw: fc.constantFrom('', '・マイナンバーカード交付率 85%', '・26コンテンツ'),
-}).map((x) => ({ ...x }));
+const targetArb: fc.Arbitrary<PlanTarget> = fc
+  .record({
+    label: fc.constantFrom(...LABELS),
+    value: fc.option(fc.constantFrom(...DECIMALS), { nil: null }),
+    unit: fc.constantFrom(...UNITS),
+    raw: fc.constantFrom('', '・マイナンバーカード交付率 85%', '・26コンテンツ'),
+  })
+  .map((x) => ({ ...x }));
 
-const resultArb: fc.Arbitrary<Result> = fc.record({
-  label: fc.constantFrom(...LABELS.filter((l) => l.trim())),
-  actual: fc.option(fc.constantFrom(...DECIMALS), { nil: null }),
-  target: fc.option(fc.constantFrom(...DECIMALS), { nil: null }),
-  unit: fc.constantFrom(...UNITS),
-  note: fc.option(fc.constantFrom('見込み', '※速報値'), { nil: null }),
-  raw: fc.constantFrom('', '85.2%（85%）'),
-}).map((x) => ({ ...x }));
+const resultArb: fc.Arbitrary<Result> = fc
+  .record({
+    label: fc.constantFrom(...LABELS.filter((l) => l.trim())),
+    actual: fc.option(fc.constantFrom(...DECIMALS), { nil: null }),
+    target: fc.option(fc.constantFrom(...DECIMALS), { nil: null }),
+    unit: fc.constantFrom(...UNITS),
+    note: fc.option(fc.constantFrom('見込み', '※速報値'), { nil: null }),
+    raw: fc.constantFrom('', '85.2%（85%）'),
+  })
+  .map((x) => ({ ...x }));
 
 const editArb = fc.record({
   status: fc.constantFrom<Status>(...STATUS_ORDER),
@@ -55,7 +59,12 @@ export function rolloverCaseArb(max: number, fiscalYears: readonly number[] = [2
     })
     .map(({ picks, edits, fiscalYear, titleWithYear, dropCompleted }) => {
       const data = structuredClone(SAMPLE);
-      data.edition = { ...data.edition, fiscalYear, title: titleWithYear ? `日立市デジタル化推進アクションプラン${fiscalYear}` : '日立市デジタル化推進アクションプラン', state: 'published' };
+      data.edition = {
+        ...data.edition,
+        fiscalYear,
+        title: titleWithYear ? `日立市デジタル化推進アクションプラン${fiscalYear}` : '日立市デジタル化推進アクションプラン',
+        state: 'published',
+      };
       data.initiatives = picks.map((n, k): Initiative => {
         const i = structuredClone(SAMPLE.initiatives[n]!);
         const x = edits[k]!;
@@ -86,7 +95,17 @@ export function checkRollover(data: EditionData, next: EditionData, dropComplete
   );
   next.initiatives.forEach((n, k) => {
     const i = kept[k]!;
-    const pick = (x: Initiative) => ({ key: x.key, pillarKey: x.pillarKey, subAreaKey: x.subAreaKey, departments: x.departments, number: x.number, title: x.title, content: x.content, plan: x.plan, planTargets: x.planTargets });
+    const pick = (x: Initiative) => ({
+      key: x.key,
+      pillarKey: x.pillarKey,
+      subAreaKey: x.subAreaKey,
+      departments: x.departments,
+      number: x.number,
+      title: x.title,
+      content: x.content,
+      plan: x.plan,
+      planTargets: x.planTargets,
+    });
     assert.deepEqual(pick(n), pick(i), `${i.key} keeps its identity, placement, wording and plan`);
     assert.equal(n.status, i.status === 'new' ? 'in_progress' : i.status, `${i.key}: 新規 becomes 実施中, other statuses stay`);
     assert.equal(n.resultsFiscalYear, fy, `${i.key}: the results describe last year`);

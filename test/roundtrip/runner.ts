@@ -43,7 +43,9 @@ export class CaseFailure extends Error {
     readonly problems: Problem[],
     readonly log: string[],
   ) {
-    super(`${problems.length} problem(s):\n${problems.map((p) => `  (${p.check}) ${p.message}`).join('\n')}\n  edits:\n${log.map((l) => `    ${l}`).join('\n') || '    (none)'}`);
+    super(
+      `${problems.length} problem(s):\n${problems.map((p) => `  (${p.check}) ${p.message}`).join('\n')}\n  edits:\n${log.map((l) => `    ${l}`).join('\n') || '    (none)'}`,
+    );
     this.name = 'CaseFailure';
   }
 }
@@ -111,7 +113,12 @@ function checkUnchangedElsewhere(ck: Checker, before: Dump, after: Dump, skipIni
     if (fy === FY) continue;
     // KPIs belong to the plan, so every edition shows them; reported on their own so they do not hide the rest.
     // Departments are the organization's: a name added for FY2024 is listed with every edition.
-    ck.eq('c', { ...after.editions[fy], kpis: undefined, departments: undefined }, { ...before.editions[fy], kpis: undefined, departments: undefined }, `edition ${fy} changed (KPIs and departments aside)`);
+    ck.eq(
+      'c',
+      { ...after.editions[fy], kpis: undefined, departments: undefined },
+      { ...before.editions[fy], kpis: undefined, departments: undefined },
+      `edition ${fy} changed (KPIs and departments aside)`,
+    );
     // KPIs are the plan's (README: KPI definitions per plan), so every edition shows the same list: the one just written.
     ck.eq('c', after.editions[fy]?.kpis, after.editions[FY]?.kpis, `edition ${fy} shows other KPIs than the plan's`);
   }
@@ -121,21 +128,39 @@ function checkUnchangedElsewhere(ck: Checker, before: Dump, after: Dump, skipIni
   ck.eq('c', a.pillars, b.pillars, 'pillars changed');
   ck.eq('c', a.plan, b.plan, 'plan changed');
   const names = new Set(a.departments.map((d) => d.name));
-  ck.ok('c', b.departments.every((d) => names.has(d.name) && isDeepStrictEqual(a.departments.find((x) => x.name === d.name)!.aliases, d.aliases)), 'departments lost a name or an alias');
+  ck.ok(
+    'c',
+    b.departments.every((d) => names.has(d.name) && isDeepStrictEqual(a.departments.find((x) => x.name === d.name)!.aliases, d.aliases)),
+    'departments lost a name or an alias',
+  );
   for (const i of b.initiatives) {
     if (skipInitiatives.has(i.key)) continue;
-    ck.eq('c', a.initiatives.find((x) => x.key === i.key), i, `unannounced initiative ${i.key} (${label(i)}) changed`);
+    ck.eq(
+      'c',
+      a.initiatives.find((x) => x.key === i.key),
+      i,
+      `unannounced initiative ${i.key} (${label(i)}) changed`,
+    );
   }
   for (const k of b.kpis) {
     if (skipKpis.has(k.key)) continue;
-    ck.eq('c', a.kpis.find((x) => x.key === k.key), k, `unannounced KPI ${k.key} changed`);
+    ck.eq(
+      'c',
+      a.kpis.find((x) => x.key === k.key),
+      k,
+      `unannounced KPI ${k.key} changed`,
+    );
   }
   for (const [k, s] of Object.entries(before.submissions)) {
     if (skipInitiatives.has(k.split('/')[1]!)) continue;
     ck.eq('c', after.submissions[k], s, `submission ${k} changed`);
   }
   ck.eq('c', after.tables, before.tables, 'other tables changed');
-  ck.ok('c', before.initiativeIdentities.every((k) => after.initiativeIdentities.includes(k)), 'an initiative identity was deleted');
+  ck.ok(
+    'c',
+    before.initiativeIdentities.every((k) => after.initiativeIdentities.includes(k)),
+    'an initiative identity was deleted',
+  );
 }
 
 export async function runSpreadsheetCase(db: Db, actor: Actor, path: SpreadsheetPath, c: SpreadsheetCase, stats: Stats): Promise<void> {
@@ -162,13 +187,20 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
   const model = expectedImport(current, grids, { allowDelete: c.allowDelete, sjis: path.encoding === 'sjis' });
 
   if (model.errors.length || preview.errors.length) {
-    const rowsOf = (e: { sheet: string; row: number }) => JSON.stringify(sheets.find((x) => x.name === e.sheet)?.rows.find((r) => r.row === e.row)?.cells ?? null);
-    ck.ok('refusal', model.errors.length > 0, `refused an edit the model accepts: ${JSON.stringify(preview.errors)}; the file's row: ${preview.errors.slice(0, 2).map(rowsOf).join(' | ')}`);
+    const rowsOf = (e: { sheet: string; row: number }) =>
+      JSON.stringify(sheets.find((x) => x.name === e.sheet)?.rows.find((r) => r.row === e.row)?.cells ?? null);
+    ck.ok(
+      'refusal',
+      model.errors.length > 0,
+      `refused an edit the model accepts: ${JSON.stringify(preview.errors)}; the file's row: ${preview.errors.slice(0, 2).map(rowsOf).join(' | ')}`,
+    );
     ck.ok('refusal', preview.errors.length > 0, `accepted an edit that should be refused: ${model.errors.join('; ')}`);
     for (const e of preview.errors) ck.ok('refusal', e.sheet && Number.isInteger(e.row) && e.row >= 2, `error does not name a row: ${JSON.stringify(e)}`);
     if (preview.errors.length) {
       stats.refused++;
-      await assert.rejects(async () => applyPreview(db, ORG, FY, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:xlsx' })).catch((e) => ck.ok('refusal', false, `apply with errors did not throw: ${e}`));
+      await assert
+        .rejects(async () => applyPreview(db, ORG, FY, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:xlsx' }))
+        .catch((e) => ck.ok('refusal', false, `apply with errors did not throw: ${e}`));
       ck.eq('c', await dump(db), before, 'a refused import changed the database');
       return fail();
     }
@@ -183,7 +215,12 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
   }
   for (const k of current.kpis) {
     if (resolved.touchedKpis.has(k.key)) continue;
-    ck.eq('m0', preview.next.kpis.find((x) => x.key === k.key), k, `untouched KPI ${k.key} changed in preview.next`);
+    ck.eq(
+      'm0',
+      preview.next.kpis.find((x) => x.key === k.key),
+      k,
+      `untouched KPI ${k.key} changed in preview.next`,
+    );
   }
   // The model names new initiatives new#0, new#1…; each takes the key of the preview's new initiative that says the same.
   const known = new Set(current.initiatives.map((i) => i.key));
@@ -193,10 +230,18 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
     const k = previewNew.findIndex((p) => isDeepStrictEqual(comparable({ ...p, key: i.key }), comparable(i)));
     return k < 0 ? i : { ...i, key: previewNew.splice(k, 1)[0]!.key };
   });
-  ck.eq('m', preview.next.initiatives.map(comparable), modelNext.map(comparable), 'preview.next.initiatives is not what the file says (raw and resultsText ignored)');
+  ck.eq(
+    'm',
+    preview.next.initiatives.map(comparable),
+    modelNext.map(comparable),
+    'preview.next.initiatives is not what the file says (raw and resultsText ignored)',
+  );
   ck.eq('m', preview.next.kpis, model.kpis, 'preview.next.kpis is not what the file says');
 
-  if (process.env.ROUNDTRIP_VERBOSE) console.log([...log, `→ ${preview.changes.length} changes, added ${JSON.stringify(preview.added)}, removed ${JSON.stringify(preview.removed)}`].join('\n  '));
+  if (process.env.ROUNDTRIP_VERBOSE)
+    console.log(
+      [...log, `→ ${preview.changes.length} changes, added ${JSON.stringify(preview.added)}, removed ${JSON.stringify(preview.removed)}`].join('\n  '),
+    );
   const applied = await applyPreview(db, ORG, FY, preview, { actor: await systemActor(db, '082023', 'test'), source: `import:${path.kind}` });
   const after = await dump(db);
   const stored = after.editions[FY]!;
@@ -213,7 +258,11 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
   {
     const again = previewSpreadsheet(stored, await read(), { allowDelete: c.allowDelete });
     ck.eq('b', again.errors, [], 'the same file again has errors');
-    ck.ok('b', isEmptyPreview(again), `the same file again announces: ${clip(JSON.stringify({ changes: again.changes, added: again.added, removed: again.removed }), 1200)}`);
+    ck.ok(
+      'b',
+      isEmptyPreview(again),
+      `the same file again announces: ${clip(JSON.stringify({ changes: again.changes, added: again.added, removed: again.removed }), 1200)}`,
+    );
   }
 
   // (c) what changed is what was announced
@@ -227,12 +276,31 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
   const removedKeys = [...beforeMap.keys()].filter((k) => !afterMap.has(k));
   for (const k of changed) {
     if (addedKeys.includes(k) || removedKeys.includes(k)) continue;
-    ck.ok('c', said.has(k), `initiative ${k} (${label(beforeMap.get(k)!)}) changed but the preview does not announce it: ${clip(JSON.stringify({ before: beforeMap.get(k), after: afterMap.get(k) }), 1000)}`);
+    ck.ok(
+      'c',
+      said.has(k),
+      `initiative ${k} (${label(beforeMap.get(k)!)}) changed but the preview does not announce it: ${clip(JSON.stringify({ before: beforeMap.get(k), after: afterMap.get(k) }), 1000)}`,
+    );
   }
-  for (const k of said) ck.ok('c', changed.has(k), `initiative ${k} is announced but did not change: ${clip(JSON.stringify(preview.changes.filter((x) => x.key.split('/')[0] === k)), 600)}`);
+  for (const k of said)
+    ck.ok(
+      'c',
+      changed.has(k),
+      `initiative ${k} is announced but did not change: ${clip(JSON.stringify(preview.changes.filter((x) => x.key.split('/')[0] === k)), 600)}`,
+    );
   ck.eq('c', addedKeys.length, preview.added.initiatives.length, 'added initiatives: stored vs announced count');
   ck.eq('c', removedKeys.length, preview.removed.initiatives.length, 'removed initiatives: stored vs announced count');
-  const changedKpis = new Set(current.kpis.filter((k) => !isDeepStrictEqual(stored.kpis.find((x) => x.key === k.key), k)).map((k) => k.key));
+  const changedKpis = new Set(
+    current.kpis
+      .filter(
+        (k) =>
+          !isDeepStrictEqual(
+            stored.kpis.find((x) => x.key === k.key),
+            k,
+          ),
+      )
+      .map((k) => k.key),
+  );
   const saidKpis = new Set(preview.changes.filter((x) => x.entity === 'kpi').map((x) => x.key));
   ck.eq('c', [...saidKpis].sort(), [...changedKpis].sort(), 'KPIs announced vs KPIs changed');
   checkUnchangedElsewhere(ck, before, after, new Set([...changed, ...said]), new Set([...changedKpis, ...saidKpis]));
@@ -250,16 +318,39 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
       const rows = kpiRows.filter((r) => r.entityKey === k);
       ck.eq('d', rows.length, 1, `audit rows for KPI ${k}`);
       if (rows[0]) {
-        ck.eq('d', rows[0].before, current.kpis.find((x) => x.key === k), `audit before of KPI ${k}`);
-        ck.eq('d', rows[0].after, stored.kpis.find((x) => x.key === k), `audit after of KPI ${k}`);
+        ck.eq(
+          'd',
+          rows[0].before,
+          current.kpis.find((x) => x.key === k),
+          `audit before of KPI ${k}`,
+        );
+        ck.eq(
+          'd',
+          rows[0].after,
+          stored.kpis.find((x) => x.key === k),
+          `audit after of KPI ${k}`,
+        );
       }
     }
-    ck.eq('d', [...new Set(kpiRows.map((r) => r.entityKey))].filter((k) => !changedKpis.has(k)), [], 'audit rows for KPIs that did not change');
+    ck.eq(
+      'd',
+      [...new Set(kpiRows.map((r) => r.entityKey))].filter((k) => !changedKpis.has(k)),
+      [],
+      'audit rows for KPIs that did not change',
+    );
   }
   fail();
 }
 
-async function checkAudit(ck: Checker, db: Db, actor: Actor, audit: AuditRow[], changed: Set<string>, beforeMap: Map<string, Initiative>, afterMap: Map<string, Initiative>) {
+async function checkAudit(
+  ck: Checker,
+  db: Db,
+  actor: Actor,
+  audit: AuditRow[],
+  changed: Set<string>,
+  beforeMap: Map<string, Initiative>,
+  afterMap: Map<string, Initiative>,
+) {
   const rows = audit.filter((r) => r.entity === 'initiative');
   let history = 0;
   for (const k of changed) {
@@ -274,10 +365,20 @@ async function checkAudit(ck: Checker, db: Db, actor: Actor, audit: AuditRow[], 
     ck.eq('d', r.after, a ? snap(a) : null, `audit after-snapshot of ${k}`);
     if (history++ < 3) {
       const h = (await initiativeAudit(db, actor, k))[0];
-      ck.eq('d', h && { entity: h.entity, action: h.action, before: h.before, after: h.after }, { entity: 'initiative', action: r.action, before: r.before, after: r.after }, `initiativeAudit(${k})[0] is not the change set's row`);
+      ck.eq(
+        'd',
+        h && { entity: h.entity, action: h.action, before: h.before, after: h.after },
+        { entity: 'initiative', action: r.action, before: r.before, after: r.after },
+        `initiativeAudit(${k})[0] is not the change set's row`,
+      );
     }
   }
-  ck.eq('d', [...new Set(rows.map((r) => r.entityKey))].filter((k) => !changed.has(k)), [], 'audit rows (entity initiative) for keys that did not change');
+  ck.eq(
+    'd',
+    [...new Set(rows.map((r) => r.entityKey))].filter((k) => !changed.has(k)),
+    [],
+    'audit rows (entity initiative) for keys that did not change',
+  );
 }
 
 // ---- the workspace form ----------------------------------------------------------------------------
@@ -324,7 +425,13 @@ function editRows(rows: FormRow[], edits: FormCase['results'], withNote: boolean
         log.push(`row ${k}: label := ${JSON.stringify(rows[k]!.label)}`);
         break;
       case 'add': {
-        const r = { label: m.wrong ? '' : formShort(m, `項目${m.b}`), actual: num(), target: withNote ? num(true) : '', unit: ['%', '件', ''][m.c % 3]!, note: withNote ? formShort({ ...m, text: { ...m.text, core: Array.from(m.text.core).slice(2).join('') } }, '') : '' };
+        const r = {
+          label: m.wrong ? '' : formShort(m, `項目${m.b}`),
+          actual: num(),
+          target: withNote ? num(true) : '',
+          unit: ['%', '件', ''][m.c % 3]!,
+          note: withNote ? formShort({ ...m, text: { ...m.text, core: Array.from(m.text.core).slice(2).join('') } }, '') : '',
+        };
         rows.splice(m.b % (n + 1), 0, r);
         log.push(`add row ${JSON.stringify(r)}`);
         break;
@@ -433,7 +540,17 @@ export async function runFormCase(db: Db, actor: Actor, c: FormCase, stats: Stat
   const after = await dump(db);
   const stored = after.editions[FY]!.initiatives.find((x) => x.key === i.key)!;
   const tuples = (rs: Initiative['results']) => rs.map((r) => ({ label: r.label, actual: r.actual, target: r.target, unit: r.unit, note: r.note }));
-  ck.eq('a', { ...stored, results: tuples(stored.results), planTargets: stored.planTargets.map((p) => ({ label: p.label, value: p.value, unit: p.unit })), resultsText: undefined }, { ...i, ...edit, resultsText: undefined }, 'stored initiative is not the edit');
+  ck.eq(
+    'a',
+    {
+      ...stored,
+      results: tuples(stored.results),
+      planTargets: stored.planTargets.map((p) => ({ label: p.label, value: p.value, unit: p.unit })),
+      resultsText: undefined,
+    },
+    { ...i, ...edit, resultsText: undefined },
+    'stored initiative is not the edit',
+  );
   const resultsSame = isDeepStrictEqual(tuples(i.results), edit.results);
   if (resultsSame) ck.eq('a', stored.resultsText, i.resultsText, 'results unchanged, but resultsText was not kept');
   const unused = i.results.map((r, k) => ({ r, k }));
@@ -462,7 +579,11 @@ export async function runFormCase(db: Db, actor: Actor, c: FormCase, stats: Stat
   const afterAgain = await dump(db);
   ck.eq('b', (await changeSetsAfter(db, after.lastChangeSet)).sets.length, 0, 'saving the same edit again wrote a change set');
   ck.eq('b', again.version, v2, 'saving the same edit again bumped the version');
-  ck.eq('b', afterAgain.editions[FY]!.initiatives.find((x) => x.key === i.key), stored, 'saving the same edit again changed the initiative');
+  ck.eq(
+    'b',
+    afterAgain.editions[FY]!.initiatives.find((x) => x.key === i.key),
+    stored,
+    'saving the same edit again changed the initiative',
+  );
   fail();
 }
-

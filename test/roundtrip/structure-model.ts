@@ -34,7 +34,16 @@ export type Cmd = { fy?: number } & (
   | { kind: 'deleteSubArea'; pillarKey: string; key: string }
   | { kind: 'addInitiative'; title: string; pillarKey: string; subAreaKey: string | null; departments: string[]; content: string; plan: string }
   | { kind: 'moveInitiative'; key: string; dir: Dir }
-  | { kind: 'identity'; key: string; version: 'current' | 'stale'; number: string | null; title: string; pillarKey: string; subAreaKey: string | null; departments: string[] }
+  | {
+      kind: 'identity';
+      key: string;
+      version: 'current' | 'stale';
+      number: string | null;
+      title: string;
+      pillarKey: string;
+      subAreaKey: string | null;
+      departments: string[];
+    }
   | { kind: 'removeInitiative'; key: string; reason: string }
   | { kind: 'renumber' }
   | { kind: 'addKpi'; fields: KpiArgs }
@@ -52,8 +61,19 @@ export type Cmd = { fy?: number } & (
 
 /** Commands of one edition, refused on a published one; KPI and department commands are the plan's and the organization's. */
 export const EDITION_COMMANDS = new Set<Cmd['kind']>([
-  'addPillar', 'renamePillar', 'movePillar', 'deletePillar', 'addSubArea', 'renameSubArea', 'moveSubArea', 'deleteSubArea',
-  'addInitiative', 'moveInitiative', 'identity', 'removeInitiative', 'renumber',
+  'addPillar',
+  'renamePillar',
+  'movePillar',
+  'deletePillar',
+  'addSubArea',
+  'renameSubArea',
+  'moveSubArea',
+  'deleteSubArea',
+  'addInitiative',
+  'moveInitiative',
+  'identity',
+  'removeInitiative',
+  'renumber',
 ]);
 
 /** Commands whose meaning is to change again when repeated (a move moves once more; an add adds another). */
@@ -122,7 +142,16 @@ function swap<T>(list: T[], index: number, dir: Dir): boolean {
 const snap = (i: Initiative) => ({ fiscalYear: FY, ...i });
 
 function kpiRecord(k: KpiArgs): KpiArgs {
-  return { name: k.name, pillarKey: k.pillarKey, unit: k.unit, target: k.target, targetFiscalYear: k.targetFiscalYear, direction: k.direction, baseline: k.baseline, initiativeKey: k.initiativeKey };
+  return {
+    name: k.name,
+    pillarKey: k.pillarKey,
+    unit: k.unit,
+    target: k.target,
+    targetFiscalYear: k.targetFiscalYear,
+    direction: k.direction,
+    baseline: k.baseline,
+    initiativeKey: k.initiativeKey,
+  };
 }
 
 /** A typed department name (or alias) to the master's department, as departmentIds does. */
@@ -205,7 +234,15 @@ export function applyModel(m0: Model, c: Cmd): Outcome {
       const before = e.pillars.map((p) => p.key);
       if (!swap(e.pillars, index, c.dir)) return { refused: 'at the end' };
       printOrder(e);
-      return done([{ entity: 'pillar', key: c.key, action: 'update', before: { fiscalYear: FY, order: before }, after: { fiscalYear: FY, order: e.pillars.map((p) => p.key) } }]);
+      return done([
+        {
+          entity: 'pillar',
+          key: c.key,
+          action: 'update',
+          before: { fiscalYear: FY, order: before },
+          after: { fiscalYear: FY, order: e.pillars.map((p) => p.key) },
+        },
+      ]);
     }
     case 'deletePillar': {
       const p = pillar(c.key);
@@ -242,7 +279,15 @@ export function applyModel(m0: Model, c: Cmd): Outcome {
       const before = p.subAreas.map((s) => s.key);
       if (!swap(p.subAreas, index, c.dir)) return { refused: 'at the end' };
       printOrder(e);
-      return done([{ entity: 'sub-area', key: c.key, action: 'update', before: { fiscalYear: FY, order: before }, after: { fiscalYear: FY, order: p.subAreas.map((s) => s.key) } }]);
+      return done([
+        {
+          entity: 'sub-area',
+          key: c.key,
+          action: 'update',
+          before: { fiscalYear: FY, order: before },
+          after: { fiscalYear: FY, order: p.subAreas.map((s) => s.key) },
+        },
+      ]);
     }
     case 'deleteSubArea': {
       const p = pillar(c.pillarKey);
@@ -253,8 +298,26 @@ export function applyModel(m0: Model, c: Cmd): Outcome {
       p.subAreas = p.subAreas.filter((s) => s.key !== c.key);
       printOrder(e);
       return done([
-        { entity: 'sub-area', key: c.key, action: 'delete', before: { fiscalYear: FY, pillarKey: c.pillarKey, name: m0.e.pillars.find((x) => x.key === c.pillarKey)!.subAreas.find((s) => s.key === c.key)!.name }, after: null },
-        ...members.map((i): ExpectedAudit => ({ entity: 'initiative', key: i.key, action: 'update', before: { fiscalYear: FY, subAreaKey: c.key }, after: { fiscalYear: FY, subAreaKey: null } })),
+        {
+          entity: 'sub-area',
+          key: c.key,
+          action: 'delete',
+          before: {
+            fiscalYear: FY,
+            pillarKey: c.pillarKey,
+            name: m0.e.pillars.find((x) => x.key === c.pillarKey)!.subAreas.find((s) => s.key === c.key)!.name,
+          },
+          after: null,
+        },
+        ...members.map(
+          (i): ExpectedAudit => ({
+            entity: 'initiative',
+            key: i.key,
+            action: 'update',
+            before: { fiscalYear: FY, subAreaKey: c.key },
+            after: { fiscalYear: FY, subAreaKey: null },
+          }),
+        ),
       ]);
     }
     case 'addInitiative': {
@@ -291,7 +354,15 @@ export function applyModel(m0: Model, c: Cmd): Outcome {
       if (other < 0 || other >= slots.length) return { refused: 'at the end of its group' };
       const [a, b] = [slots[inGroup]!, slots[other]!];
       [e.initiatives[a], e.initiatives[b]] = [e.initiatives[b]!, e.initiatives[a]!];
-      return done([{ entity: 'initiative', key: c.key, action: 'update', before: { fiscalYear: FY, position: inGroup + 1 }, after: { fiscalYear: FY, position: other + 1 } }]);
+      return done([
+        {
+          entity: 'initiative',
+          key: c.key,
+          action: 'update',
+          before: { fiscalYear: FY, position: inGroup + 1 },
+          after: { fiscalYear: FY, position: other + 1 },
+        },
+      ]);
     }
     case 'identity': {
       const index = e.initiatives.findIndex((i) => i.key === c.key);
@@ -318,7 +389,9 @@ export function applyModel(m0: Model, c: Cmd): Outcome {
       const item = e.initiatives.find((i) => i.key === c.key);
       if (!item) return { refused: 'no such initiative' };
       e.initiatives = e.initiatives.filter((i) => i !== item);
-      const audit: ExpectedAudit[] = [{ entity: 'initiative', key: c.key, action: 'delete', before: snap(item), after: { fiscalYear: FY, reason: c.reason.trim() } }];
+      const audit: ExpectedAudit[] = [
+        { entity: 'initiative', key: c.key, action: 'delete', before: snap(item), after: { fiscalYear: FY, reason: c.reason.trim() } },
+      ];
       if (!m.e23.initiatives.some((i) => i.key === c.key)) {
         for (const k of e.kpis) {
           if (k.initiativeKey !== c.key) continue;

@@ -21,7 +21,19 @@ import * as S from '../../src/db/structure.ts';
 import type { Actor } from '../../src/domain/roles.ts';
 import type { EditionData } from '../../src/domain/model.ts';
 import { changeSetsAfter, initiativeVersion, ORG } from './dump.ts';
-import { applyModel, FY, FY as FY2024, NEW_KEY, printOrder, REPEATS_CHANGE, type Cmd, type Dir, type ExpectedAudit, type KpiArgs, type Model } from './structure-model.ts';
+import {
+  applyModel,
+  FY,
+  FY as FY2024,
+  NEW_KEY,
+  printOrder,
+  REPEATS_CHANGE,
+  type Cmd,
+  type Dir,
+  type ExpectedAudit,
+  type KpiArgs,
+  type Model,
+} from './structure-model.ts';
 
 // ---- abstract commands ---------------------------------------------------------------------------------
 
@@ -62,7 +74,34 @@ const WEIGHTS: [Cmd['kind'], number][] = [
   ['mergeDepartments', 3],
 ];
 
-const WORDS = ['デジタル', '推進', '市民', 'サービス', '行政', 'スマート', '防災', '子育て', '観光', '窓口', 'オンライン', 'データ', '活用', '職員', '働き方', '地域', '教育', 'AI', 'DX', '（仮称）', '・', '＆', '<b>', "'", 'Ⅲ', '髙'];
+const WORDS = [
+  'デジタル',
+  '推進',
+  '市民',
+  'サービス',
+  '行政',
+  'スマート',
+  '防災',
+  '子育て',
+  '観光',
+  '窓口',
+  'オンライン',
+  'データ',
+  '活用',
+  '職員',
+  '働き方',
+  '地域',
+  '教育',
+  'AI',
+  'DX',
+  '（仮称）',
+  '・',
+  '＆',
+  '<b>',
+  "'",
+  'Ⅲ',
+  '髙',
+];
 const UNITS = ['課', '室', '係', 'センター'];
 export const DECIMALS = ['0', '1', '3', '12.5', '50', '85', '100', '2682332', '0.25', '-3', '99.9', '1000000.001'];
 
@@ -126,7 +165,8 @@ function resolveIn(m: Model, a: ACmd): Cmd {
     return r.of(e.initiatives)?.key ?? 'zz-missing';
   };
   const kpiKey = () => (r.chance(5) ? 'k99' : (r.of(e.kpis)?.key ?? 'k99'));
-  const deptName = () => (r.chance(5) ? `${t2}${unit}` : r.chance(80) ? (r.of(m.depts)?.name ?? '人事課') : (r.of(m.aliases)?.alias ?? (r.of(m.depts)?.name ?? '人事課')));
+  const deptName = () =>
+    r.chance(5) ? `${t2}${unit}` : r.chance(80) ? (r.of(m.depts)?.name ?? '人事課') : (r.of(m.aliases)?.alias ?? r.of(m.depts)?.name ?? '人事課');
   const deptList = () => (r.chance(4) ? [] : Array.from({ length: 1 + (r.next() % 3) }, deptName));
   const decimal = () => r.of(DECIMALS)!;
   const kpiFields = (base?: KpiArgs): KpiArgs => {
@@ -192,7 +232,8 @@ function resolveIn(m: Model, a: ACmd): Cmd {
     case 'identity': {
       const key = initiativeKey();
       const own = e.initiatives.find((i) => i.key === key);
-      const number = r.chance(45) && own ? own.number : r.chance(20) ? null : r.chance(20) ? (r.of(e.initiatives)?.number ?? null) : String(r.next() % 120).padStart(2, '0');
+      const number =
+        r.chance(45) && own ? own.number : r.chance(20) ? null : r.chance(20) ? (r.of(e.initiatives)?.number ?? null) : String(r.next() % 120).padStart(2, '0');
       const place = r.chance(50) && own ? { pillarKey: own.pillarKey, subAreaKey: own.subAreaKey } : placement();
       return {
         kind: 'identity',
@@ -232,7 +273,7 @@ function resolveIn(m: Model, a: ACmd): Cmd {
     }
     case 'renameDepartment': {
       const d = r.chance(92) ? r.of(m.depts) : undefined;
-      const from = d?.name ?? (r.of(m.aliases)?.alias ?? 'ない課');
+      const from = d?.name ?? r.of(m.aliases)?.alias ?? 'ない課';
       const own = m.aliases.filter((x) => x.dept === d?.id);
       const to = r.chance(60)
         ? `${t0}${unit}`
@@ -279,8 +320,12 @@ let tableNames: string[] | null = null;
  * nothing at all" means (one query, so a refusal is cheap to check).
  */
 export async function fingerprint(db: Db): Promise<Record<string, string>> {
-  tableNames ??= (await rows(db, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`)).map((r) => String(r.table_name));
-  const q = tableNames.map((n) => `SELECT '${n}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h, count(*)::int AS n FROM "${n}" x`).join(' UNION ALL ');
+  tableNames ??= (
+    await rows(db, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`)
+  ).map((r) => String(r.table_name));
+  const q = tableNames
+    .map((n) => `SELECT '${n}' AS t, md5(coalesce(string_agg(x::text, '|' ORDER BY x::text), '')) AS h, count(*)::int AS n FROM "${n}" x`)
+    .join(' UNION ALL ');
   return Object.fromEntries((await rows(db, q)).map((r) => [String(r.t), `${r.n}:${r.h}`]));
 }
 
@@ -289,10 +334,18 @@ export async function initModel(db: Db): Promise<Model> {
   const e = (await loadEdition(db, ORG, FY))!;
   const e23 = (await loadEdition(db, ORG, FY - 1))!;
   const org = `(SELECT id FROM organizations WHERE code = '${ORG}')`;
-  const depts = (await rows(db, `SELECT id, name FROM departments WHERE organization_id = ${org} ORDER BY id`)).map((r) => ({ id: Number(r.id), name: String(r.name) }));
-  const aliases = (await rows(db, `SELECT id, alias, department_id FROM department_aliases WHERE organization_id = ${org} ORDER BY id`)).map((r) => ({ id: Number(r.id), alias: String(r.alias), dept: Number(r.department_id) }));
+  const depts = (await rows(db, `SELECT id, name FROM departments WHERE organization_id = ${org} ORDER BY id`)).map((r) => ({
+    id: Number(r.id),
+    name: String(r.name),
+  }));
+  const aliases = (await rows(db, `SELECT id, alias, department_id FROM department_aliases WHERE organization_id = ${org} ORDER BY id`)).map((r) => ({
+    id: Number(r.id),
+    alias: String(r.alias),
+    dept: Number(r.department_id),
+  }));
   const editors = (await rows(db, 'SELECT DISTINCT department_id FROM user_departments')).map((r) => Number(r.department_id));
-  const audited = async (entity: string) => (await rows(db, `SELECT DISTINCT entity_key FROM audit_log WHERE entity = '${entity}'`)).map((r) => String(r.entity_key));
+  const audited = async (entity: string) =>
+    (await rows(db, `SELECT DISTINCT entity_key FROM audit_log WHERE entity = '${entity}'`)).map((r) => String(r.entity_key));
   const m: Model = {
     e,
     e23,
@@ -336,12 +389,25 @@ async function exec(db: Db, actor: Actor, c: Cmd): Promise<unknown> {
     case 'deleteSubArea':
       return S.deleteSubArea(db, actor, FY, c.pillarKey, c.key);
     case 'addInitiative':
-      return S.addInitiative(db, actor, FY, { title: c.title, pillarKey: c.pillarKey, subAreaKey: c.subAreaKey, departments: c.departments, content: c.content, plan: c.plan });
+      return S.addInitiative(db, actor, FY, {
+        title: c.title,
+        pillarKey: c.pillarKey,
+        subAreaKey: c.subAreaKey,
+        departments: c.departments,
+        content: c.content,
+        plan: c.plan,
+      });
     case 'moveInitiative':
       return S.moveInitiative(db, actor, FY, c.key, c.dir);
     case 'identity': {
       const v = await initiativeVersion(db, c.key).catch(() => 1);
-      return S.updateIdentity(db, actor, FY, c.key, c.version === 'stale' ? v - 1 : v, { number: c.number, title: c.title, pillarKey: c.pillarKey, subAreaKey: c.subAreaKey, departments: c.departments });
+      return S.updateIdentity(db, actor, FY, c.key, c.version === 'stale' ? v - 1 : v, {
+        number: c.number,
+        title: c.title,
+        pillarKey: c.pillarKey,
+        subAreaKey: c.subAreaKey,
+        departments: c.departments,
+      });
     }
     case 'removeInitiative':
       return S.removeInitiative(db, actor, FY, c.key, c.reason);
@@ -467,7 +533,10 @@ export class Walk {
       error = e;
     }
     if (error !== null && !isRefusal(error)) {
-      this.fail('a', `the command failed with ${(error as Error).stack ?? String(error)}${out.refused !== null ? ` (the model refuses it: ${out.refused})` : ''}`);
+      this.fail(
+        'a',
+        `the command failed with ${(error as Error).stack ?? String(error)}${out.refused !== null ? ` (the model refuses it: ${out.refused})` : ''}`,
+      );
     }
     if (out.refused !== null) {
       if (error === null) this.fail('a', `accepted (returned ${JSON.stringify(value)}); the model refuses it: ${out.refused}`);
@@ -503,7 +572,8 @@ export class Walk {
     if (sets.length !== 1) this.fail('d', `${sets.length} change sets written: ${JSON.stringify(sets)}`);
     // An update row records a change.
     for (const w of written) {
-      if (w.action === 'update' && isDeepStrictEqual(w.before, w.after)) this.fail('d', `audit ${w.entity}/${w.entityKey} records no change: ${JSON.stringify(w.before)}`);
+      if (w.action === 'update' && isDeepStrictEqual(w.before, w.after))
+        this.fail('d', `audit ${w.entity}/${w.entityKey} records no change: ${JSON.stringify(w.before)}`);
     }
     const name = (x: { entity: string; key?: string; entityKey?: string; action: string }) => `${x.entity}/${x.key ?? x.entityKey}/${x.action}`;
     const da = diff(written.map(name).sort(), audit.map(name).sort());

@@ -34,7 +34,9 @@ const SEED = Number(process.env.ROUNDTRIP_SEED ?? 20240401);
 const ONLY_BACKENDS = (process.env.ROUNDTRIP_BACKENDS ?? '').split(',').filter(Boolean);
 const ROLLOVER_CASES = Math.max(1, Math.round(CASES / 4));
 
-console.log(`structure: seed ${SEED}, ${CASES} cases of up to ${STEPS} commands; rollover ${CASES * 25} pure cases, ${ROLLOVER_CASES} per database (ROUNDTRIP_SEED / ROUNDTRIP_CASES / ROUNDTRIP_STEPS)`);
+console.log(
+  `structure: seed ${SEED}, ${CASES} cases of up to ${STEPS} commands; rollover ${CASES * 25} pure cases, ${ROLLOVER_CASES} per database (ROUNDTRIP_SEED / ROUNDTRIP_CASES / ROUNDTRIP_STEPS)`,
+);
 
 /** fast-check keeps the property's own error as the cause; node:test prints only the message. */
 async function assertProperty(run: () => Promise<void>) {
@@ -89,7 +91,11 @@ for (const backend of chosen) {
           );
         } finally {
           const s = walk.stats;
-          console.log(`structure ${backend.name}: ${s.commands} commands (${s.repeated} repeats), ${s.accepted} accepted, ${s.refused} refused; ${Object.entries(s.byKind).map(([k, [ok, no]]) => `${k} ${ok}/${no}`).join(', ')}`);
+          console.log(
+            `structure ${backend.name}: ${s.commands} commands (${s.repeated} repeats), ${s.accepted} accepted, ${s.refused} refused; ${Object.entries(s.byKind)
+              .map(([k, [ok, no]]) => `${k} ${ok}/${no}`)
+              .join(', ')}`,
+          );
         }
       });
 
@@ -102,7 +108,9 @@ for (const backend of chosen) {
               const five = `4${String(1000 + n++).padStart(4, '0')}`;
               data.organization = { code: `${five}${checkDigit(five)}`, name: `試験市${n}` };
               await saveEdition(db, data, { actor: 'test', source: 'test:rollover' });
-              const [org] = ((await db.execute(sql`SELECT id FROM organizations WHERE code = ${data.organization.code}`)) as unknown as { rows: { id: number }[] }).rows;
+              const [org] = (
+                (await db.execute(sql`SELECT id FROM organizations WHERE code = ${data.organization.code}`)) as unknown as { rows: { id: number }[] }
+              ).rows;
               const actor = { ...admin, organizationId: Number(org!.id) };
               const current = (await loadEdition(db, data.organization.code, 2023))!;
               await openRound(db, actor, { fromFiscalYear: 2023, dueDate: '2099-01-01', dropCompleted });

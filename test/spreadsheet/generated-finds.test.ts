@@ -13,7 +13,11 @@ test('an empty CSV row (",,,,,,,," as Excel writes it) is no row (seed 20240406,
   const d = sample();
   for (const table of ['initiatives', 'results', 'kpis'] as const) {
     const rows = csvRows(d, table);
-    rows.splice(5, 0, rows[0]!.map(() => ''));
+    rows.splice(
+      5,
+      0,
+      rows[0]!.map(() => ''),
+    );
     const p = previewSpreadsheet(d, [readCsv(csvBytes(rows)).sheet]);
     assert.deepEqual(p.errors, [], table);
     assert.ok(isEmptyPreview(p), table);

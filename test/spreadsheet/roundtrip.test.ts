@@ -100,8 +100,18 @@ for (const backend of backends) {
         const cells = preview.changes.filter((c) => c.field !== '実績（本文）');
         assert.equal(cells.length, 10, preview.changes.map((c) => `${c.label} ${c.field}`).join('\n'));
         // The printed 実績 lines of 29 and 47 follow their new values, and the preview says so.
-        assert.deepEqual(preview.changes.filter((c) => c.field === '実績（本文）').map((c) => c.label.slice(0, 2)).sort(), ['29', '47']);
-        const applied = await applyPreview(db, '082023', 2023, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:xlsx', expectedStamp: stamp });
+        assert.deepEqual(
+          preview.changes
+            .filter((c) => c.field === '実績（本文）')
+            .map((c) => c.label.slice(0, 2))
+            .sort(),
+          ['29', '47'],
+        );
+        const applied = await applyPreview(db, '082023', 2023, preview, {
+          actor: await systemActor(db, '082023', 'test'),
+          source: 'import:xlsx',
+          expectedStamp: stamp,
+        });
         assert.ok(applied.changeSetId);
         assert.equal(await rows(db, 'SELECT count(*) AS n FROM change_sets'), before + 1);
         // One audit row per changed initiative (08, 01, 36, 97, 29, 12, 47) and KPI (k1), each with its whole before and after.
@@ -118,7 +128,10 @@ for (const backend of backends) {
         // The same file again: nothing to do.
         const again = previewSpreadsheet(after, await readXlsx(edited));
         assert.equal(again.changes.length, 0);
-        assert.equal((await applyPreview(db, '082023', 2023, again, { actor: await systemActor(db, '082023', 'test'), source: 'import:xlsx' })).changeSetId, null);
+        assert.equal(
+          (await applyPreview(db, '082023', 2023, again, { actor: await systemActor(db, '082023', 'test'), source: 'import:xlsx' })).changeSetId,
+          null,
+        );
       });
 
       await t.test('a preview made before someone else saved is not applied', async () => {
@@ -130,7 +143,10 @@ for (const backend of backends) {
         assert.equal(preview.changes.length, 1);
         const other = previewSpreadsheet(cur, [readCsv(new TextEncoder().encode(text.replace('別の文。', '先に保存された文。'))).sheet]);
         await applyPreview(db, '082023', 2023, other, { actor: await systemActor(db, '082023', 'someone'), source: 'import:csv' });
-        await assert.rejects(applyPreview(db, '082023', 2023, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:csv', expectedStamp: stale }), /プレビューの後に/);
+        await assert.rejects(
+          applyPreview(db, '082023', 2023, preview, { actor: await systemActor(db, '082023', 'test'), source: 'import:csv', expectedStamp: stale }),
+          /プレビューの後に/,
+        );
       });
 
       await t.test('errors name sheet, row and column in Japanese; a file with any error applies nothing', async () => {
@@ -167,14 +183,19 @@ test('bad files: random bytes, truncated zip, 50 MB, 100,000 rows, password-prot
       assert.match(e.message, re);
     }
   };
-  await expectError(readXlsx(new Uint8Array(4096).map(() => (Math.random() * 256) | 0).map((b, i) => (i === 0 ? 0x41 : b))), /Excel ブック（.xlsx）ではありません/);
+  await expectError(
+    readXlsx(new Uint8Array(4096).map(() => (Math.random() * 256) | 0).map((b, i) => (i === 0 ? 0x41 : b))),
+    /Excel ブック（.xlsx）ではありません/,
+  );
   const good = zipSync({ 'a.txt': new Uint8Array(1000) });
   await expectError(readXlsx(good.subarray(0, 40)), /読み取れません/);
-  const wbBytes = new Uint8Array(await (async () => {
-    const wb = new ExcelJS.Workbook();
-    wb.addWorksheet('施策').addRow(['施策キー', '番号', '施策体系', '分野', '施策名', '担当課所', '状況', '施策内容', '今年度の取組']);
-    return wb.xlsx.writeBuffer();
-  })());
+  const wbBytes = new Uint8Array(
+    await (async () => {
+      const wb = new ExcelJS.Workbook();
+      wb.addWorksheet('施策').addRow(['施策キー', '番号', '施策体系', '分野', '施策名', '担当課所', '状況', '施策内容', '今年度の取組']);
+      return wb.xlsx.writeBuffer();
+    })(),
+  );
   await expectError(readXlsx(wbBytes.subarray(0, wbBytes.length - 200)), /読み取れません/);
   await expectError(readXlsx(new Uint8Array(50 * 1024 * 1024)), /大きすぎます/);
   await expectError(readXlsx(Uint8Array.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...new Array(500).fill(0)])), /パスワード/);

@@ -66,7 +66,10 @@ for (const backend of backends) {
         const added = previewCsv(cur, rows);
         assert.deepEqual(added.added.results, [`11 ${i11.title} ／ モバイルルーター導入数`]);
         const { stored } = await roundTrip(2023, added, (st) => previewCsv(st, rows));
-        assert.deepEqual(by(stored, '11').results.map((r) => [r.label, r.actual, r.unit]), [['モバイルルーター導入数', '3', '機']]);
+        assert.deepEqual(
+          by(stored, '11').results.map((r) => [r.label, r.actual, r.unit]),
+          [['モバイルルーター導入数', '3', '機']],
+        );
 
         // One of 09's two rows deleted, one 項目 of 08 renamed, with deletion asked for.
         rows = csvRows(stored, 'results');
@@ -76,8 +79,14 @@ for (const backend of backends) {
         const removed = previewCsv(stored, rows, 'utf8', { allowDelete: true });
         assert.ok(removed.removed.results.some((l) => l.endsWith('出張先での申請受付件数')));
         const after = await roundTrip(2023, removed, (st) => previewCsv(st, rows, 'utf8', { allowDelete: true }));
-        assert.deepEqual(by(after.stored, '09').results.map((r) => r.label), ['窓口での申請サポート件数']);
-        assert.deepEqual(by(after.stored, '08').results.map((r) => r.label), ['マイナンバーカード交付率', 'マイナポイント申込支援']);
+        assert.deepEqual(
+          by(after.stored, '09').results.map((r) => r.label),
+          ['窓口での申請サポート件数'],
+        );
+        assert.deepEqual(
+          by(after.stored, '08').results.map((r) => r.label),
+          ['マイナンバーカード交付率', 'マイナポイント申込支援'],
+        );
 
         // Every row of 11 deleted: 11 has no results.
         rows = csvRows(after.stored, 'results').filter((r) => r[0] !== i11.key);
@@ -119,7 +128,10 @@ for (const backend of backends) {
 
       await t.test('finding 4: a department written as an alias is stored, and announced, as the department it stands for', async () => {
         const [org] = await db.select().from(s.organizations).where(eq(s.organizations.code, ORG));
-        const [dept] = await db.select().from(s.departments).where(and(eq(s.departments.organizationId, org!.id), eq(s.departments.name, '商工振興課')));
+        const [dept] = await db
+          .select()
+          .from(s.departments)
+          .where(and(eq(s.departments.organizationId, org!.id), eq(s.departments.name, '商工振興課')));
         await db.insert(s.departmentAliases).values({ organizationId: org!.id, departmentId: dept!.id, alias: '商工振興室' });
         const cur = await load(2023);
         const i36 = by(cur, '36');
@@ -149,7 +161,10 @@ for (const backend of backends) {
         const b = await book(cur);
         b.sheet('実績').getCell(b.row('実績', 4, 'デジタル化推進員'), 8).value = '係長職以上';
         const preview = await b.preview(cur);
-        assert.deepEqual(preview.changes.map((c) => c.field), ['備考']);
+        assert.deepEqual(
+          preview.changes.map((c) => c.field),
+          ['備考'],
+        );
         const { stored } = await roundTrip(2023, preview, (st) => b.preview(st));
         assert.equal(by(stored, '07').resultsText, by(cur, '07').resultsText);
       });
@@ -159,7 +174,10 @@ for (const backend of backends) {
         const b = await book(cur);
         b.sheet('実績').getCell(b.row('実績', 4, 'デジタル化推進員'), 5).value = 100;
         const preview = await b.preview(cur);
-        assert.ok(preview.changes.some((c) => c.field === '実績（本文）'), 'the printed text change is announced');
+        assert.ok(
+          preview.changes.some((c) => c.field === '実績（本文）'),
+          'the printed text change is announced',
+        );
         const { stored } = await roundTrip(2023, preview, (st) => b.preview(st));
         const i07 = by(stored, '07');
         assert.equal(i07.results[0]!.raw, '・デジタル化推進員 100名');
@@ -200,7 +218,10 @@ for (const backend of backends) {
           stored.pillars.map((p) => p.key),
           (p) => stored.pillars.find((x) => x.key === p)!.subAreas.map((s) => s.key),
         ).map((x) => x.initiative.key);
-        assert.deepEqual(stored.initiatives.map((i) => i.key), order);
+        assert.deepEqual(
+          stored.initiatives.map((i) => i.key),
+          order,
+        );
         const firstPillar = stored.initiatives.filter((i) => i.pillarKey === stored.pillars[0]!.key);
         assert.ok(firstPillar.some((i) => i.title === '最初の施策体系に追加'));
       });
@@ -245,13 +266,21 @@ for (const backend of backends) {
         const { stored, result } = await roundTrip(2023, previewCsv(cur, rows), (st) => previewCsv(st, rows));
         assert.equal(stored.initiatives.filter((i) => i.title === '二度取り込まれる施策').length, 1);
         const added = stored.initiatives.find((i) => i.title === '二度取り込まれる施策')!;
-        const [entry] = await db.select().from(s.auditLog).where(and(eq(s.auditLog.changeSetId, result.changeSetId!), eq(s.auditLog.entityKey, added.key)));
+        const [entry] = await db
+          .select()
+          .from(s.auditLog)
+          .where(and(eq(s.auditLog.changeSetId, result.changeSetId!), eq(s.auditLog.entityKey, added.key)));
         assert.equal(entry!.action, 'insert');
         assert.deepEqual(entry!.after, { fiscalYear: 2023, ...added });
         // Deleted by a file without it: the audit row holds the whole initiative, so it can be restored.
         const without = csvRows(stored, 'initiatives').filter((r) => r[0] !== added.key);
-        const del = await roundTrip(2023, previewCsv(stored, without, 'utf8', { allowDelete: true }), (st) => previewCsv(st, without, 'utf8', { allowDelete: true }));
-        const [gone] = await db.select().from(s.auditLog).where(and(eq(s.auditLog.changeSetId, del.result.changeSetId!), eq(s.auditLog.entityKey, added.key)));
+        const del = await roundTrip(2023, previewCsv(stored, without, 'utf8', { allowDelete: true }), (st) =>
+          previewCsv(st, without, 'utf8', { allowDelete: true }),
+        );
+        const [gone] = await db
+          .select()
+          .from(s.auditLog)
+          .where(and(eq(s.auditLog.changeSetId, del.result.changeSetId!), eq(s.auditLog.entityKey, added.key)));
         assert.equal(gone!.action, 'delete');
         assert.deepEqual(gone!.before, { fiscalYear: 2023, ...added });
       });

@@ -47,9 +47,18 @@ for (const backend of backends) {
       });
       await t.test('KPIs carry exact progress rates; search finds 08, 09, 10', async () => {
         const k = (await (await get(`${base}/kpis`)).json()) as { items: { progressRate: string }[] };
-        assert.deepEqual(k.items.map((x) => x.progressRate), ['48.6', '44.1', '63.5', '84.5', '84.1', '71.9', '83.3', '98.3', '92.8']);
+        assert.deepEqual(
+          k.items.map((x) => x.progressRate),
+          ['48.6', '44.1', '63.5', '84.5', '84.1', '71.9', '83.3', '98.3', '92.8'],
+        );
         const s = (await (await get(`${base}/search?q=${encodeURIComponent('マイナンバー')}`)).json()) as { items: { number: string }[] };
-        assert.deepEqual(s.items.slice(0, 3).map((x) => x.number).sort(), ['08', '09', '10']);
+        assert.deepEqual(
+          s.items
+            .slice(0, 3)
+            .map((x) => x.number)
+            .sort(),
+          ['08', '09', '10'],
+        );
         const d = (await (await get(`${base}/departments`)).json()) as { items: { name: string; initiatives: number }[] };
         assert.equal(d.items.find((x) => x.name === 'デジタル推進課')!.initiatives > 20, true);
       });
@@ -86,7 +95,11 @@ for (const backend of backends) {
         }
       });
       await t.test('OpenAPI 3.1 document generated from the schemas, and a page for people', async () => {
-        const doc = (await (await get('/api/openapi.json')).json()) as { openapi: string; paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } };
+        const doc = (await (await get('/api/openapi.json')).json()) as {
+          openapi: string;
+          paths: Record<string, unknown>;
+          components: { schemas: Record<string, unknown> };
+        };
         assert.equal(doc.openapi, '3.1.0');
         assert.ok(doc.paths['/api/v1/organizations/{org}/editions/{fy}/initiatives'] || doc.paths['/v1/organizations/{org}/editions/{fy}/initiatives']);
         assert.ok(doc.components.schemas.Initiative);
@@ -121,7 +134,13 @@ for (const backend of backends) {
       const kpis = new TextDecoder().decode(new Uint8Array(await (await app.request('/o/082023/2023/downloads/082023_2023_kpis.csv')).arrayBuffer()));
       assert.match(kpis, /コンビニ等での各種証明書交付率,%,23,2026,2022,11\.2,48\.6/);
       const zip = unzipSync(new Uint8Array(await (await app.request('/o/082023/2023/downloads/082023_2023_all.zip')).arrayBuffer()));
-      assert.deepEqual(Object.keys(zip).sort(), ['082023_2023.json', '082023_2023.xlsx', '082023_2023_initiatives.csv', '082023_2023_kpis.csv', '082023_2023_results.csv']);
+      assert.deepEqual(Object.keys(zip).sort(), [
+        '082023_2023.json',
+        '082023_2023.xlsx',
+        '082023_2023_initiatives.csv',
+        '082023_2023_kpis.csv',
+        '082023_2023_results.csv',
+      ]);
       assert.equal(JSON.parse(strFromU8(zip['082023_2023.json']!)).initiatives.length, 102);
       const wb = new ExcelJS.Workbook();
       await wb.xlsx.load(Buffer.from(zip['082023_2023.xlsx']!) as unknown as ArrayBuffer);

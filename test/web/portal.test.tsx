@@ -104,7 +104,18 @@ for (const backend of backends) {
         assert.doesNotMatch(r.html, /<script/i);
       });
       await t.test('unknown ids and bad parameters are 404/400 pages, never 500', async () => {
-        for (const path of ['/o/082023/2099', '/o/999999/2023', '/o/082024/2023', '/o/082023/2023/initiatives/nope', '/o/082023/2023/pillars/p9', '/o/082023/2023/kpis/k99', '/o/082023/2023/departments/nope', '/o/082023/20233', '/nope', '/o/082023/2023/kpis/k99/chart.svg']) {
+        for (const path of [
+          '/o/082023/2099',
+          '/o/999999/2023',
+          '/o/082024/2023',
+          '/o/082023/2023/initiatives/nope',
+          '/o/082023/2023/pillars/p9',
+          '/o/082023/2023/kpis/k99',
+          '/o/082023/2023/departments/nope',
+          '/o/082023/20233',
+          '/nope',
+          '/o/082023/2023/kpis/k99/chart.svg',
+        ]) {
           const r = await get(path);
           assert.equal(r.status, 404, path);
           assert.match(r.html, /ページが見つかりません/, path);

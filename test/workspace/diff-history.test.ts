@@ -42,7 +42,10 @@ for (const backend of backends) {
         assert.ok(isInitiativeSnapshot(row.before) && isInitiativeSnapshot(row.after));
         const d = diffInitiative(row.before, row.after);
         assert.ok(d, 'the saved change is a change');
-        assert.deepEqual(d.targets.map((x) => [x.before?.value, x.after?.value]), [['85', '90']]);
+        assert.deepEqual(
+          d.targets.map((x) => [x.before?.value, x.after?.value]),
+          [['85', '90']],
+        );
         const history = await admin.get(`/admin/i/${K08}/history`);
         assert.match(history.html, /今年度の目標値「マイナンバーカード交付率」: 85% → 90%/);
 
@@ -84,7 +87,16 @@ for (const backend of backends) {
         await deletePillar(db, actor, 2024, p);
         const q = await savePillar(db, actor, 2024, null, { name: '次の体系', tagline: null });
         assert.notEqual(q, p);
-        const fields = { name: '新しい指標', pillarKey: 'p1', unit: '件', target: '10', targetFiscalYear: 2026, direction: 'higher' as const, baseline: null, initiativeKey: null };
+        const fields = {
+          name: '新しい指標',
+          pillarKey: 'p1',
+          unit: '件',
+          target: '10',
+          targetFiscalYear: 2026,
+          direction: 'higher' as const,
+          baseline: null,
+          initiativeKey: null,
+        };
         const k = await saveKpi(db, actor, 2024, null, null, fields);
         await deleteKpi(db, actor, 2024, k);
         const l = await saveKpi(db, actor, 2024, null, null, { ...fields, name: '次の指標' });
@@ -93,7 +105,11 @@ for (const backend of backends) {
 
       await t.test('a KPI linked to an initiative dropped in the rollover: no link in 2024, the link in 2023, the row unchanged', async () => {
         const e2024 = (await loadEdition(db, '082023', 2024))!;
-        assert.equal(e2024.initiatives.some((i) => i.key === K93), false, '93 was dropped');
+        assert.equal(
+          e2024.initiatives.some((i) => i.key === K93),
+          false,
+          '93 was dropped',
+        );
         assert.equal(e2024.kpis.find((k) => k.key === 'k8')!.initiativeKey, K93, 'the KPI row keeps its link');
         const v2024 = (await editionView(db, '082023', 2024, { includeDrafts: true }))!;
         assert.equal(v2024.kpis.rows.find((r) => r.kpi.key === 'k8')!.kpi.initiativeKey, null);
@@ -111,9 +127,27 @@ for (const backend of backends) {
       await t.test('result rows recorded under "key/項目" show on the initiative’s history page', async () => {
         const [org] = await db.select({ id: schema.organizations.id }).from(schema.organizations).where(eq(schema.organizations.code, '082023'));
         await recordChangeSet(db, { organizationId: org!.id, actor: 'import-test', userId: null, source: 'spreadsheet', summary: '変更 2 件' }, [
-          { entity: 'result', entityKey: `${K08}/マイナンバーカード交付率`, action: 'update', before: { field: '実績値', value: null }, after: { field: '実績値', value: '81.2' } },
-          { entity: 'result', entityKey: `${K08}/マイナンバーカード交付率#2`, action: 'update', before: { field: '備考', value: 'a' }, after: { field: '備考', value: 'b' } },
-          { entity: 'result', entityKey: `${key('09')}/他の施策`, action: 'update', before: { field: '実績値', value: '1' }, after: { field: '実績値', value: '2' } },
+          {
+            entity: 'result',
+            entityKey: `${K08}/マイナンバーカード交付率`,
+            action: 'update',
+            before: { field: '実績値', value: null },
+            after: { field: '実績値', value: '81.2' },
+          },
+          {
+            entity: 'result',
+            entityKey: `${K08}/マイナンバーカード交付率#2`,
+            action: 'update',
+            before: { field: '備考', value: 'a' },
+            after: { field: '備考', value: 'b' },
+          },
+          {
+            entity: 'result',
+            entityKey: `${key('09')}/他の施策`,
+            action: 'update',
+            before: { field: '実績値', value: '1' },
+            after: { field: '実績値', value: '2' },
+          },
         ]);
         const rows = await initiativeAudit(db, actor, K08);
         assert.equal(rows.filter((x) => x.entity === 'result').length, 2, 'only this initiative’s result rows');

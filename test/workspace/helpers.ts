@@ -13,10 +13,18 @@ export const PASSWORD = 'correct horse battery';
 export interface Staff {
   login: string;
   get(path: string): Promise<{ status: number; html: string; location: string | null }>;
-  post(path: string, form: Record<string, string | string[]>, opts?: { csrf?: string | null }): Promise<{ status: number; html: string; location: string | null }>;
+  post(
+    path: string,
+    form: Record<string, string | string[]>,
+    opts?: { csrf?: string | null },
+  ): Promise<{ status: number; html: string; location: string | null }>;
   csrf(): Promise<string>;
   /** A multipart form with one file, as a browser sends an upload. */
-  upload(path: string, fields: Record<string, string>, file: { name: string; bytes: Uint8Array; type?: string }): Promise<{ status: number; html: string; location: string | null }>;
+  upload(
+    path: string,
+    fields: Record<string, string>,
+    file: { name: string; bytes: Uint8Array; type?: string },
+  ): Promise<{ status: number; html: string; location: string | null }>;
 }
 
 export async function addUsers(db: Db) {
@@ -91,7 +99,13 @@ export async function signIn(app: AppLike, login: string, password = PASSWORD): 
 export function formOf(html: string): Record<string, string | string[]> {
   const form: Record<string, string | string[]> = {};
   const edit = /<form method="post" action="[^"]*" class="edit-form">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
-  const unescape = (s: string) => s.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&amp;/g, '&');
   const add = (k: string, v: string) => {
     const cur = form[k];
     if (k.startsWith('r_') || k.startsWith('t_')) form[k] = [...((cur as string[]) ?? []), v];

@@ -58,16 +58,26 @@ for (const backend of backends) {
         const preview = previewSpreadsheet(cur, [readCsv(csvBytes(rows)).sheet]);
         const stamp = JSON.stringify(await loadEdition(db, '082023', 2024));
         for (const who of [viewer, editor]) {
-          await assert.rejects(applyPreview(db, '082023', 2024, preview, { actor: who, source: 'test' }), (e: unknown) => e instanceof WorkspaceError && e.status === 403);
+          await assert.rejects(
+            applyPreview(db, '082023', 2024, preview, { actor: who, source: 'test' }),
+            (e: unknown) => e instanceof WorkspaceError && e.status === 403,
+          );
           await assert.rejects(mergeDepartments(db, '082023', '市民課', 'デジタル推進課', who), /権限/);
         }
         assert.equal(JSON.stringify(await loadEdition(db, '082023', 2024)), stamp, 'nothing changed');
         const other = { ...admin, organizationId: admin.organizationId + 1000 };
-        await assert.rejects(applyPreview(db, '082023', 2024, preview, { actor: other, source: 'test' }), (e: unknown) => e instanceof WorkspaceError && e.status === 403);
+        await assert.rejects(
+          applyPreview(db, '082023', 2024, preview, { actor: other, source: 'test' }),
+          (e: unknown) => e instanceof WorkspaceError && e.status === 403,
+        );
         // The command line is an administrator of the organization it names, recorded without an account.
         const cli = await systemActor(db, '082023');
         const r = await applyPreview(db, '082023', 2024, preview, { actor: cli, source: 'import:csv' });
-        const [cs] = ((await db.execute(sql`SELECT actor, user_id FROM change_sets WHERE id = ${r.changeSetId}`)) as unknown as { rows: { actor: string; user_id: number | null }[] }).rows;
+        const [cs] = (
+          (await db.execute(sql`SELECT actor, user_id FROM change_sets WHERE id = ${r.changeSetId}`)) as unknown as {
+            rows: { actor: string; user_id: number | null }[];
+          }
+        ).rows;
         assert.deepEqual(cs, { actor: 'cli', user_id: null });
       });
     } finally {

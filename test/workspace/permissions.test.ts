@@ -18,7 +18,28 @@ const K04 = doc.data.initiatives.find((i) => i.number === '04')!.key;
 
 const HOSTILE = `<script>alert(1)</script>"'; DROP TABLE users; --`;
 /** Free-text fields; the others (ids, versions, choices) stay valid so the probe reaches the command. */
-const HOSTILE_FIELDS = new Set(['comment', 'reason', 'title', 'content', 'plan', 'name', 'tagline', 'unit', 'alias', 'to', 'from', 'into', 'departments', 'dueDate', 'value', 'target', 'number', 'displayName', 'email', 'login']);
+const HOSTILE_FIELDS = new Set([
+  'comment',
+  'reason',
+  'title',
+  'content',
+  'plan',
+  'name',
+  'tagline',
+  'unit',
+  'alias',
+  'to',
+  'from',
+  'into',
+  'departments',
+  'dueDate',
+  'value',
+  'target',
+  'number',
+  'displayName',
+  'email',
+  'login',
+]);
 
 type Who = 'nobody' | 'admin' | 'digital' | 'shoko' | 'exec' | 'expert';
 const EVERYONE: Who[] = ['admin', 'digital', 'shoko', 'exec', 'expert'];
@@ -47,7 +68,11 @@ function writeRoutes({ form, k03Version }: { form: Record<string, string | strin
     { path: '/admin/e/2024/publish', form: {}, allowed: ['admin'] },
     { path: '/admin/e/2024/reopen', form: { reason: '訂正' }, allowed: ['admin'] },
     { path: '/admin/e/2024/remind', form: {}, allowed: ['admin'] },
-    { path: '/admin/e/2024/initiatives', form: { title: '新しい施策', pillar: doc.data.pillars[0]!.key, subArea: '', departments: 'デジタル推進課', content: '', plan: '' }, allowed: ['admin'] },
+    {
+      path: '/admin/e/2024/initiatives',
+      form: { title: '新しい施策', pillar: doc.data.pillars[0]!.key, subArea: '', departments: 'デジタル推進課', content: '', plan: '' },
+      allowed: ['admin'],
+    },
     { path: '/admin/e/2024/kpis/k1', form: { year: '2023', value: '12.5' }, allowed: ['admin'] },
     { path: '/admin/e/2024/settings', form: { rounding: 'truncate', decimals: '1', bands: 'A 100\nB 80\nC 50\nD 0' }, allowed: ['admin'] },
     { path: '/admin/departments/merge', form: { from: '商工推進課', into: '商工振興課' }, allowed: ['admin'] },
@@ -60,11 +85,43 @@ function writeRoutes({ form, k03Version }: { form: Record<string, string | strin
     { path: '/admin/e/2024/pillars/p2/subareas/p2-s1/move', form: { direction: 'down' }, allowed: ['admin'] },
     { path: '/admin/e/2024/pillars/p2/subareas/p2-s2/delete', form: {}, allowed: ['admin'] },
     { path: '/admin/e/2024/renumber', form: {}, allowed: ['admin'] },
-    { path: `/admin/e/2024/i/${K03}/identity`, form: { version: k03Version, number: '03', title: '施策名', pillar: p1, subArea: '', departments: 'デジタル推進課' }, allowed: ['admin'] },
+    {
+      path: `/admin/e/2024/i/${K03}/identity`,
+      form: { version: k03Version, number: '03', title: '施策名', pillar: p1, subArea: '', departments: 'デジタル推進課' },
+      allowed: ['admin'],
+    },
     { path: `/admin/e/2024/i/${K03}/move`, form: { direction: 'up' }, allowed: ['admin'] },
     { path: `/admin/e/2024/i/${K04}/delete`, form: { reason: '統合' }, allowed: ['admin'] },
-    { path: '/admin/e/2024/kpis', form: { version: '', name: '新しい指標', pillar: p1, unit: '%', target: '50', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' }, allowed: ['admin'] },
-    { path: '/admin/e/2024/kpis/k1/definition', form: { version: '1', name: '交付率', pillar: 'p2', unit: '%', target: '25', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' }, allowed: ['admin'] },
+    {
+      path: '/admin/e/2024/kpis',
+      form: {
+        version: '',
+        name: '新しい指標',
+        pillar: p1,
+        unit: '%',
+        target: '50',
+        targetFiscalYear: '2026',
+        direction: 'higher',
+        baseline: '',
+        initiative: '',
+      },
+      allowed: ['admin'],
+    },
+    {
+      path: '/admin/e/2024/kpis/k1/definition',
+      form: {
+        version: '1',
+        name: '交付率',
+        pillar: 'p2',
+        unit: '%',
+        target: '25',
+        targetFiscalYear: '2026',
+        direction: 'higher',
+        baseline: '',
+        initiative: '',
+      },
+      allowed: ['admin'],
+    },
     { path: '/admin/e/2024/kpis/k1/move', form: { direction: 'down' }, allowed: ['admin'] },
     { path: '/admin/e/2024/kpis/k9/delete', form: {}, allowed: ['admin'] },
     { path: '/admin/departments', form: { name: '新設課' }, allowed: ['admin'] },
@@ -72,7 +129,11 @@ function writeRoutes({ form, k03Version }: { form: Record<string, string | strin
     { path: '/admin/departments/alias', form: { name: '市民課', alias: '市民窓口課' }, allowed: ['admin'] },
     { path: '/admin/departments/alias/delete', form: { alias: '市民窓口課' }, allowed: ['admin'] },
     { path: '/admin/departments/delete', form: { name: '新設課' }, allowed: ['admin'] },
-    { path: '/admin/users', form: { login: 'newbie', displayName: '新人', email: '', role: 'viewer', departments: '', password: 'a long enough password' }, allowed: ['admin'] },
+    {
+      path: '/admin/users',
+      form: { login: 'newbie', displayName: '新人', email: '', role: 'viewer', departments: '', password: 'a long enough password' },
+      allowed: ['admin'],
+    },
     { path: '/admin/users/newbie', form: { version: '1', displayName: '新人', email: '', role: 'editor', departments: 'デジタル推進課' }, allowed: ['admin'] },
     { path: '/admin/users/newbie/password', form: { password: 'another long password' }, allowed: ['admin'] },
     { path: '/admin/e/2024/import', form: {}, allowed: ['admin'] },
@@ -128,7 +189,9 @@ for (const backend of backends) {
           // A route that ends its session is posted from a session of its own, so the others stay signed in.
           const as = async (who: Exclude<Who, 'nobody'>) => (route.fresh ? signIn(app, who) : staff[who]);
           // XSS and SQL injection: every text value hostile; the app answers without a server error.
-          const hostile = Object.fromEntries(Object.entries(route.form).map(([k, v]) => [k, HOSTILE_FIELDS.has(k) ? `${HOSTILE}${Array.isArray(v) ? v[0] : v}` : v]));
+          const hostile = Object.fromEntries(
+            Object.entries(route.form).map(([k, v]) => [k, HOSTILE_FIELDS.has(k) ? `${HOSTILE}${Array.isArray(v) ? v[0] : v}` : v]),
+          );
           const probe = await (await as('admin')).post(route.path, hostile);
           assert.ok(probe.status < 500, `hostile ${route.path}: ${probe.status}`);
           assert.doesNotMatch(probe.html, /<script>alert/, `hostile ${route.path} echoed as markup`);
@@ -176,7 +239,11 @@ for (const backend of backends) {
           assert.doesNotMatch(r.html, /<script>alert/, route.path);
         }
         const users = await database.db.execute(sql`SELECT count(*)::int AS n FROM users`);
-        assert.equal((users as unknown as { rows: { n: number }[] }).rows[0]!.n, 6, 'the users table is still there: the five staff and the one the matrix added');
+        assert.equal(
+          (users as unknown as { rows: { n: number }[] }).rows[0]!.n,
+          6,
+          'the users table is still there: the five staff and the one the matrix added',
+        );
       });
       await t.test('reads of unpublished data', async () => {
         for (const route of reads) {
@@ -204,7 +271,12 @@ function adminPosts(): string[] {
 /** Whether the concrete `path` is dispatched to the route `pattern` (named parameters only: one segment each). */
 function matches(pattern: string, path: string): boolean {
   assert.doesNotMatch(pattern, /[*?{]/, `route ${pattern}: the check knows named parameters only`);
-  const re = new RegExp(`^${pattern.split('/').map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.+^$()|[\]\\]/g, '\\$&'))).join('/')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .split('/')
+      .map((seg) => (seg.startsWith(':') ? '[^/]+' : seg.replace(/[.+^$()|[\]\\]/g, '\\$&')))
+      .join('/')}$`,
+  );
   return re.test(path);
 }
 
@@ -220,6 +292,10 @@ test('the permission matrix lists every POST route registered under /admin', () 
     covered.add(route);
   }
   const missing = routes.filter((r) => !covered.has(r) && !OUTSIDE_THE_MATRIX.has(r));
-  assert.deepEqual(missing, [], `POST routes missing from the permission matrix (writeRoutes in ${import.meta.url.split('/').pop()}): add each with the roles allowed`);
+  assert.deepEqual(
+    missing,
+    [],
+    `POST routes missing from the permission matrix (writeRoutes in ${import.meta.url.split('/').pop()}): add each with the roles allowed`,
+  );
   for (const path of OUTSIDE_THE_MATRIX.keys()) assert.ok(routes.includes(path), `${path} is listed as outside the matrix but is not a route`);
 });

@@ -40,10 +40,22 @@ for (const backend of backends) {
       // The identity form saved as shown: before, this wrote an audit row with before = after and a new
       // version, so another admin's open form was refused as if someone had changed the initiative.
       const v = await version(db, i.key);
-      const out = await updateIdentity(db, admin, 2024, i.key, v, { number: i.number, title: i.title, pillarKey: i.pillarKey, subAreaKey: i.subAreaKey, departments: i.departments });
+      const out = await updateIdentity(db, admin, 2024, i.key, v, {
+        number: i.number,
+        title: i.title,
+        pillarKey: i.pillarKey,
+        subAreaKey: i.subAreaKey,
+        departments: i.departments,
+      });
       assert.equal(out.version, v, 'the version is kept');
       assert.equal(await version(db, i.key), v);
-      await updateIdentity(db, admin, 2024, i.key, v, { number: i.number, title: `${i.title}（改）`, pillarKey: i.pillarKey, subAreaKey: i.subAreaKey, departments: i.departments });
+      await updateIdentity(db, admin, 2024, i.key, v, {
+        number: i.number,
+        title: `${i.title}（改）`,
+        pillarKey: i.pillarKey,
+        subAreaKey: i.subAreaKey,
+        departments: i.departments,
+      });
       assert.equal(await version(db, i.key), v + 1, 'a form opened before the unchanged save still saves');
       const afterIdentity = await changeSets(db);
       assert.equal(afterIdentity, sets + 1, 'one change set: the real change only');
@@ -53,9 +65,20 @@ for (const backend of backends) {
       const s = p.subAreas[0]!;
       await saveSubArea(db, admin, 2024, p.key, s.key, s.name);
       const k = e.kpis[0]!;
-      await saveKpi(db, admin, 2024, k.key, (await kpiVersions(db, admin, 2024)).get(k.key)!, { name: k.name, pillarKey: k.pillarKey, unit: k.unit, target: k.target, targetFiscalYear: k.targetFiscalYear, direction: k.direction, baseline: k.baseline, initiativeKey: k.initiativeKey });
+      await saveKpi(db, admin, 2024, k.key, (await kpiVersions(db, admin, 2024)).get(k.key)!, {
+        name: k.name,
+        pillarKey: k.pillarKey,
+        unit: k.unit,
+        target: k.target,
+        targetFiscalYear: k.targetFiscalYear,
+        direction: k.direction,
+        baseline: k.baseline,
+        initiativeKey: k.initiativeKey,
+      });
       assert.equal(await changeSets(db), afterIdentity, 'unchanged saves record no change set');
-      const kpiAudit = (await db.execute(sql`SELECT count(*)::int AS n FROM audit_log WHERE entity IN ('pillar', 'sub-area', 'kpi')`)) as unknown as { rows: { n: number }[] };
+      const kpiAudit = (await db.execute(sql`SELECT count(*)::int AS n FROM audit_log WHERE entity IN ('pillar', 'sub-area', 'kpi')`)) as unknown as {
+        rows: { n: number }[];
+      };
       assert.equal(Number(kpiAudit.rows[0]!.n), 0);
       assert.deepEqual({ ...(await loadEdition(db, '082023', 2024))!, initiatives: [] }, { ...e, initiatives: [] });
     } finally {

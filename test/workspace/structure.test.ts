@@ -19,7 +19,9 @@ const K01 = byNumber('01').key;
 const K02 = byNumber('02').key;
 
 async function fingerprint(db: Db): Promise<string> {
-  const rows = (await db.execute(sql`SELECT (SELECT count(*) FROM change_sets)::int AS c, (SELECT count(*) FROM departments)::int AS d, (SELECT count(*) FROM department_aliases)::int AS a, (SELECT coalesce(sum(version), 0) FROM kpis)::int AS k`)) as unknown as { rows: unknown[] };
+  const rows = (await db.execute(
+    sql`SELECT (SELECT count(*) FROM change_sets)::int AS c, (SELECT count(*) FROM departments)::int AS d, (SELECT count(*) FROM department_aliases)::int AS a, (SELECT coalesce(sum(version), 0) FROM kpis)::int AS k`,
+  )) as unknown as { rows: unknown[] };
   return JSON.stringify(rows.rows[0]) + (await editionStamp(db, '082023', 2024)) + (await editionStamp(db, '082023', 2023));
 }
 
@@ -34,7 +36,9 @@ async function edition(db: Db, fy = 2024) {
 
 /** The stored order (what exports, the report and the API read) is the order the portal prints. */
 function assertPrintOrder(e: Awaited<ReturnType<typeof edition>>) {
-  const printed = e.pillars.flatMap((p) => [null, ...p.subAreas.map((s) => s.key)].flatMap((s) => e.initiatives.filter((i) => i.pillarKey === p.key && i.subAreaKey === s)));
+  const printed = e.pillars.flatMap((p) =>
+    [null, ...p.subAreas.map((s) => s.key)].flatMap((s) => e.initiatives.filter((i) => i.pillarKey === p.key && i.subAreaKey === s)),
+  );
   assert.deepEqual(
     printed.map((i) => i.key),
     e.initiatives.map((i) => i.key),
@@ -53,7 +57,9 @@ test('domain: keys, reordering, numbering and print order', () => {
   assert.deepEqual(renumber(3), ['01', '02', '03']);
   assert.equal(renumber(120)[0], '001');
   const item = (pillarKey: string, subAreaKey: string | null, position: number) => ({ position, initiative: { pillarKey, subAreaKey } });
-  const order = displayOrder([item('p2', 's2', 0), item('p1', null, 5), item('p2', null, 9), item('p2', 's1', 1)], ['p1', 'p2'], (p) => (p === 'p2' ? ['s1', 's2'] : []));
+  const order = displayOrder([item('p2', 's2', 0), item('p1', null, 5), item('p2', null, 9), item('p2', 's1', 1)], ['p1', 'p2'], (p) =>
+    p === 'p2' ? ['s1', 's2'] : [],
+  );
   assert.deepEqual(
     order.map((i) => i.position),
     [5, 9, 1, 0],
@@ -86,7 +92,11 @@ for (const backend of backends) {
         assert.equal((await admin.post('/admin/e/2024/pillars/p2/move', { direction: 'down' })).status, 303);
         assertPrintOrder(await edition(db));
         assert.equal((await admin.post('/admin/e/2024/pillars/p2/move', { direction: 'up' })).status, 303);
-        assert.equal((await edition(db, 2023)).pillars.find((p) => p.key === 'p5')!.tagline, doc.data.pillars.find((p) => p.key === 'p5')!.tagline, 'the 2023 edition keeps its own pillars');
+        assert.equal(
+          (await edition(db, 2023)).pillars.find((p) => p.key === 'p5')!.tagline,
+          doc.data.pillars.find((p) => p.key === 'p5')!.tagline,
+          'the 2023 edition keeps its own pillars',
+        );
 
         const before = await fingerprint(db);
         r = await admin.post('/admin/e/2024/pillars/p1/delete', {});
@@ -134,7 +144,8 @@ for (const backend of backends) {
         assert.equal(done(r.location), `分野を削除しました（施策 ${inS1.length} 件は分野なしになりました）`);
         e = await edition(db);
         assertPrintOrder(e);
-        for (const k of inS1) assert.deepEqual([e.initiatives.find((i) => i.key === k)!.pillarKey, e.initiatives.find((i) => i.key === k)!.subAreaKey], ['p2', null]);
+        for (const k of inS1)
+          assert.deepEqual([e.initiatives.find((i) => i.key === k)!.pillarKey, e.initiatives.find((i) => i.key === k)!.subAreaKey], ['p2', null]);
         r = await admin.post('/admin/e/2024/pillars/p3/subareas/p4-s1/delete', {});
         assert.equal(r.status, 404, 'a sub-area is addressed under its own pillar');
       });
@@ -144,11 +155,21 @@ for (const backend of backends) {
         const page = await admin.get(`/admin/e/2024/i/${K01}`);
         assert.match(page.html, /基本情報（管理者）/);
         version = identityVersion(page.html);
-        let r = await admin.post(`/admin/e/2024/i/${K01}/identity`, { version, number: '０１', title: '生成AI活用方針の策定', pillar: 'p4', subArea: 'p4-s4', departments: 'デジタル推進課、人事課' });
+        let r = await admin.post(`/admin/e/2024/i/${K01}/identity`, {
+          version,
+          number: '０１',
+          title: '生成AI活用方針の策定',
+          pillar: 'p4',
+          subArea: 'p4-s4',
+          departments: 'デジタル推進課、人事課',
+        });
         assert.equal(r.status, 303, alert(r.html));
         let e = await edition(db);
         const moved = e.initiatives.find((i) => i.key === K01)!;
-        assert.deepEqual([moved.number, moved.title, moved.pillarKey, moved.subAreaKey, moved.departments], ['01', '生成AI活用方針の策定', 'p4', 'p4-s4', ['デジタル推進課', '人事課']]);
+        assert.deepEqual(
+          [moved.number, moved.title, moved.pillarKey, moved.subAreaKey, moved.departments],
+          ['01', '生成AI活用方針の策定', 'p4', 'p4-s4', ['デジタル推進課', '人事課']],
+        );
         assert.equal((await edition(db, 2023)).initiatives.find((i) => i.key === K01)!.title !== '生成AI活用方針の策定', true, '2023 keeps its wording');
 
         const history = await admin.get(`/admin/i/${K01}/history`);
@@ -156,20 +177,48 @@ for (const backend of backends) {
         assert.match(history.html, /施策体系: デジタル化推進体制整備 → 業務効率化 ／ 生成 AI の活用/);
 
         const before = await fingerprint(db);
-        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, { version, number: '01', title: '古い画面からの保存', pillar: 'p1', subArea: '', departments: 'デジタル推進課' });
+        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, {
+          version,
+          number: '01',
+          title: '古い画面からの保存',
+          pillar: 'p1',
+          subArea: '',
+          departments: 'デジタル推進課',
+        });
         assert.equal(r.status, 409, 'saved from a stale page');
         assert.match(alert(r.html), /adminさんが先にこの施策を保存しました/);
         assert.match(r.html, /value="古い画面からの保存"/, 'what was typed is kept');
         assert.equal(identityVersion(r.html), String(Number(version) + 1), 'the form now carries the current version');
         version = String(Number(version) + 1);
-        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, { version, number: '02', title: 'x', pillar: 'p1', subArea: '', departments: 'デジタル推進課' });
+        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, {
+          version,
+          number: '02',
+          title: 'x',
+          pillar: 'p1',
+          subArea: '',
+          departments: 'デジタル推進課',
+        });
         assert.equal(r.status, 409);
         assert.match(alert(r.html), /番号 02 は「.+」が使っています/);
-        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, { version, number: '01', title: 'x', pillar: 'p1', subArea: '', departments: 'デジタル推進室' });
+        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, {
+          version,
+          number: '01',
+          title: 'x',
+          pillar: 'p1',
+          subArea: '',
+          departments: 'デジタル推進室',
+        });
         assert.equal(r.status, 400);
         assert.match(alert(r.html), /担当課所「デジタル推進室」は登録されていません/);
         assert.match(r.html, /value="デジタル推進室"/);
-        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, { version, number: '01', title: 'x', pillar: 'p1', subArea: 'p4-s4', departments: 'デジタル推進課' });
+        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, {
+          version,
+          number: '01',
+          title: 'x',
+          pillar: 'p1',
+          subArea: 'p4-s4',
+          departments: 'デジタル推進課',
+        });
         assert.equal(r.status, 400, 'a sub-area of another pillar');
         r = await admin.post(`/admin/e/2024/i/${K01}/identity`, { version, number: 'No.1', title: '', pillar: 'p1', subArea: '', departments: '' });
         assert.equal(r.status, 400);
@@ -180,7 +229,14 @@ for (const backend of backends) {
 
         // An alias is accepted and stored as the department it stands for.
         assert.equal((await admin.post('/admin/departments/alias', { name: 'デジタル推進課', alias: 'デジタル推進' })).status, 303);
-        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, { version, number: '新', title: '生成AI活用方針の策定', pillar: 'p1', subArea: '', departments: 'デジタル推進、デジタル推進課' });
+        r = await admin.post(`/admin/e/2024/i/${K01}/identity`, {
+          version,
+          number: '新',
+          title: '生成AI活用方針の策定',
+          pillar: 'p1',
+          subArea: '',
+          departments: 'デジタル推進、デジタル推進課',
+        });
         assert.equal(r.status, 303, alert(r.html));
         e = await edition(db);
         assert.deepEqual(e.initiatives.find((i) => i.key === K01)!.departments, ['デジタル推進課']);
@@ -221,8 +277,14 @@ for (const backend of backends) {
         assert.equal(await fingerprint(db), before);
         r = await admin.post(`/admin/e/2024/i/${K02}/delete`, { reason: '01 に統合したため' });
         assert.equal(r.status, 303);
-        assert.equal((await edition(db)).initiatives.some((i) => i.key === K02), false);
-        assert.equal((await edition(db, 2023)).initiatives.some((i) => i.key === K02), true);
+        assert.equal(
+          (await edition(db)).initiatives.some((i) => i.key === K02),
+          false,
+        );
+        assert.equal(
+          (await edition(db, 2023)).initiatives.some((i) => i.key === K02),
+          true,
+        );
         const history = await admin.get(`/admin/i/${K02}/history`);
         assert.match(history.html, /この版から削除しました。理由: 01 に統合したため/);
         assert.equal((await admin.get(`/admin/e/2024/i/${K02}`)).status, 404);
@@ -232,33 +294,97 @@ for (const backend of backends) {
         let page = await admin.get('/admin/e/2024/kpis');
         assert.equal(page.status, 200);
         assert.match(page.html, /コンビニ等での各種証明書交付率/);
-        let r = await admin.post('/admin/e/2024/kpis', { version: '', name: 'オンライン申請の割合', pillar: 'p3', unit: '%', target: '６０．５', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: K01 });
+        let r = await admin.post('/admin/e/2024/kpis', {
+          version: '',
+          name: 'オンライン申請の割合',
+          pillar: 'p3',
+          unit: '%',
+          target: '６０．５',
+          targetFiscalYear: '2026',
+          direction: 'higher',
+          baseline: '',
+          initiative: K01,
+        });
         assert.equal(r.status, 303, alert(r.html));
         let e = await edition(db);
         const k = e.kpis.find((x) => x.name === 'オンライン申請の割合')!;
         assert.deepEqual([k.key, k.target, k.unit, k.pillarKey, k.initiativeKey], ['k10', '60.5', '%', 'p3', K01]);
         assert.equal((await admin.post('/admin/e/2024/kpis/k10', { year: '2023', value: '１２．５' })).status, 303);
         assert.equal((await edition(db)).kpis.find((x) => x.key === 'k10')!.actuals['2023'], '12.5');
-        assert.equal((await edition(db, 2023)).kpis.some((x) => x.key === 'k10'), true, 'a KPI belongs to the whole plan');
+        assert.equal(
+          (await edition(db, 2023)).kpis.some((x) => x.key === 'k10'),
+          true,
+          'a KPI belongs to the whole plan',
+        );
 
         page = await admin.get('/admin/e/2024/kpis');
         const v = /action="\/admin\/e\/2024\/kpis\/k10\/definition">[\s\S]*?name="version" value="(\d+)"/.exec(page.html)![1]!;
-        r = await admin.post('/admin/e/2024/kpis/k10/definition', { version: v, name: 'オンライン申請の割合', pillar: 'p3', unit: '%', target: '70', targetFiscalYear: '2026', direction: 'higher', baseline: '10', initiative: '' });
+        r = await admin.post('/admin/e/2024/kpis/k10/definition', {
+          version: v,
+          name: 'オンライン申請の割合',
+          pillar: 'p3',
+          unit: '%',
+          target: '70',
+          targetFiscalYear: '2026',
+          direction: 'higher',
+          baseline: '10',
+          initiative: '',
+        });
         assert.equal(r.status, 303, alert(r.html));
         const before = await fingerprint(db);
-        r = await admin.post('/admin/e/2024/kpis/k10/definition', { version: v, name: 'オンライン申請の割合', pillar: 'p3', unit: '%', target: '80', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' });
+        r = await admin.post('/admin/e/2024/kpis/k10/definition', {
+          version: v,
+          name: 'オンライン申請の割合',
+          pillar: 'p3',
+          unit: '%',
+          target: '80',
+          targetFiscalYear: '2026',
+          direction: 'higher',
+          baseline: '',
+          initiative: '',
+        });
         assert.equal(r.status, 409, 'saved from a stale page');
         assert.match(r.html, /value="80"/);
-        r = await admin.post('/admin/e/2024/kpis', { version: '', name: '', pillar: 'p3', unit: '', target: '七十', targetFiscalYear: '1999', direction: 'sideways', baseline: 'x', initiative: '' });
+        r = await admin.post('/admin/e/2024/kpis', {
+          version: '',
+          name: '',
+          pillar: 'p3',
+          unit: '',
+          target: '七十',
+          targetFiscalYear: '1999',
+          direction: 'sideways',
+          baseline: 'x',
+          initiative: '',
+        });
         assert.equal(r.status, 400);
         assert.equal(fieldError(r.html, 'kpi-new-name'), '指標名を入力してください');
         assert.equal(fieldError(r.html, 'kpi-new-target'), '目標値は数値で入力してください「七十」');
         assert.match(fieldError(r.html, 'kpi-new-baseline'), /基準値は数値で/);
         assert.match(fieldError(r.html, 'kpi-new-direction'), /高いほどよい/);
-        r = await admin.post('/admin/e/2024/kpis', { version: '', name: '計画の外', pillar: 'p3', unit: '', target: '1', targetFiscalYear: '2030', direction: 'higher', baseline: '', initiative: '' });
+        r = await admin.post('/admin/e/2024/kpis', {
+          version: '',
+          name: '計画の外',
+          pillar: 'p3',
+          unit: '',
+          target: '1',
+          targetFiscalYear: '2030',
+          direction: 'higher',
+          baseline: '',
+          initiative: '',
+        });
         assert.equal(r.status, 400);
         assert.match(alert(r.html), /計画期間（2022〜2026年度）/);
-        r = await admin.post('/admin/e/2024/kpis', { version: '', name: 'オンライン申請の割合', pillar: 'p3', unit: '', target: '1', targetFiscalYear: '2026', direction: 'higher', baseline: '', initiative: '' });
+        r = await admin.post('/admin/e/2024/kpis', {
+          version: '',
+          name: 'オンライン申請の割合',
+          pillar: 'p3',
+          unit: '',
+          target: '1',
+          targetFiscalYear: '2026',
+          direction: 'higher',
+          baseline: '',
+          initiative: '',
+        });
         assert.equal(r.status, 409, 'two KPIs of the same name');
         r = await admin.post('/admin/e/2024/kpis/k10', { year: '2023', value: '12.5%' });
         assert.equal(r.status, 400);
@@ -270,8 +396,13 @@ for (const backend of backends) {
         assert.equal(e.kpis.at(-2)!.key, 'k10');
         assert.equal(e.kpis.find((x) => x.key === 'k10')!.baseline, '10');
         assert.equal((await admin.post('/admin/e/2024/kpis/k10/delete', {})).status, 303);
-        assert.equal((await edition(db)).kpis.some((x) => x.key === 'k10'), false);
-        const audit = (await db.execute(sql`SELECT before FROM audit_log WHERE entity = 'kpi' AND entity_key = 'k10' AND action = 'delete'`)) as unknown as { rows: { before: { actuals: Record<string, string> } }[] };
+        assert.equal(
+          (await edition(db)).kpis.some((x) => x.key === 'k10'),
+          false,
+        );
+        const audit = (await db.execute(sql`SELECT before FROM audit_log WHERE entity = 'kpi' AND entity_key = 'k10' AND action = 'delete'`)) as unknown as {
+          rows: { before: { actuals: Record<string, string> } }[];
+        };
         assert.deepEqual(audit.rows[0]!.before.actuals, { '2023': '12.5' }, 'the audit keeps what was deleted');
       });
 
@@ -312,15 +443,23 @@ for (const backend of backends) {
         // Rename keeps every edition's initiatives pointing at the department.
         r = await admin.post('/admin/departments/rename', { from: '人事課', to: '職員課' });
         assert.equal(r.status, 303);
-        assert.equal((await edition(db, 2023)).initiatives.some((i) => i.departments.includes('職員課')), true);
+        assert.equal(
+          (await edition(db, 2023)).initiatives.some((i) => i.departments.includes('職員課')),
+          true,
+        );
 
         assert.equal((await admin.post('/admin/departments/alias/delete', { alias: '戦略室' })).status, 303);
         assert.equal((await admin.post('/admin/departments/delete', { name: 'デジタル戦略室' })).status, 303);
         depts = (await edition(db)).departments;
-        assert.equal(depts.some((d) => d.name === 'デジタル戦略室'), false);
+        assert.equal(
+          depts.some((d) => d.name === 'デジタル戦略室'),
+          false,
+        );
 
         // An editor of both spellings: the merge keeps one link instead of failing on the duplicate.
-        await db.execute(sql`INSERT INTO user_departments (user_id, department_id) SELECT u.id, d.id FROM users u, departments d WHERE u.login = 'shoko' AND d.name = '商工推進課'`);
+        await db.execute(
+          sql`INSERT INTO user_departments (user_id, department_id) SELECT u.id, d.id FROM users u, departments d WHERE u.login = 'shoko' AND d.name = '商工推進課'`,
+        );
         r = await admin.post('/admin/departments/merge', { from: '商工推進課', into: '商工振興課' });
         assert.equal(r.status, 303, alert(r.html));
         const shoko = (await authenticate(db, 'shoko', PASSWORD))!;

@@ -22,7 +22,9 @@ const K01 = doc.data.initiatives.find((i) => i.number === '01')!.key;
 const K05 = doc.data.initiatives.find((i) => i.number === '05')!.key;
 
 async function fingerprint(db: Db): Promise<string> {
-  const r = (await db.execute(sql`SELECT (SELECT count(*) FROM change_sets)::int AS c, (SELECT count(*) FROM departments)::int AS d, (SELECT count(*) FROM department_aliases)::int AS a`)) as unknown as { rows: unknown[] };
+  const r = (await db.execute(
+    sql`SELECT (SELECT count(*) FROM change_sets)::int AS c, (SELECT count(*) FROM departments)::int AS d, (SELECT count(*) FROM department_aliases)::int AS a`,
+  )) as unknown as { rows: unknown[] };
   return JSON.stringify(r.rows[0]) + (await editionStamp(db, '082023', 2024));
 }
 
@@ -30,7 +32,15 @@ async function fingerprint(db: Db): Promise<string> {
 function initiativesCsv(data: EditionData, edit: (row: (string | null)[]) => void): Uint8Array {
   const [header, ...rows] = spreadsheetRows(data, 'initiatives');
   for (const r of rows) edit(r);
-  return new Uint8Array(iconv.encode(stringify([header!, ...rows].map((r) => r.map((v) => v ?? '')), { record_delimiter: '\r\n' }), 'cp932'));
+  return new Uint8Array(
+    iconv.encode(
+      stringify(
+        [header!, ...rows].map((r) => r.map((v) => v ?? '')),
+        { record_delimiter: '\r\n' },
+      ),
+      'cp932',
+    ),
+  );
 }
 
 const alert = (html: string) => /role="alert">([^<]*)/.exec(html)?.[1] ?? '';
@@ -70,7 +80,11 @@ for (const backend of backends) {
         assert.deepEqual(after.initiatives.find((i) => i.key === K05)!.departments, ['人事課']);
         assert.ok(after.initiatives.find((i) => i.key === K01)!.content.endsWith('（追記）'));
         assert.deepEqual(after.departments.find((d) => d.name === '人事課')!.aliases, ['人事給与課']);
-        assert.equal(after.departments.some((d) => d.name === '人事給与課'), false, 'no second spelling was created');
+        assert.equal(
+          after.departments.some((d) => d.name === '人事給与課'),
+          false,
+          'no second spelling was created',
+        );
         assert.equal((await admin.post('/admin/e/2024/import/apply', { id })).status, 409, 'a preview applies once');
         const digital = await signIn(app, 'digital');
         assert.equal((await digital.post('/admin/e/2024/import/apply', { id })).status, 403);

@@ -20,7 +20,9 @@ const fieldError = (html: string, id: string) => new RegExp(`id="${id}-error">\\
 const versionOf = (html: string) => /name="version" value="(\d+)"/.exec(html)![1]!;
 
 async function fingerprint(db: Db): Promise<string> {
-  const r = (await db.execute(sql`SELECT (SELECT count(*) FROM change_sets)::int AS c, (SELECT coalesce(sum(version), 0) FROM users)::int AS v, (SELECT count(*) FROM users)::int AS u, (SELECT count(*) FROM user_departments)::int AS d`)) as unknown as { rows: unknown[] };
+  const r = (await db.execute(
+    sql`SELECT (SELECT count(*) FROM change_sets)::int AS c, (SELECT coalesce(sum(version), 0) FROM users)::int AS v, (SELECT count(*) FROM users)::int AS u, (SELECT count(*) FROM user_departments)::int AS d`,
+  )) as unknown as { rows: unknown[] };
   return JSON.stringify(r.rows[0]);
 }
 
@@ -36,7 +38,14 @@ for (const backend of backends) {
         const list = await admin.get('/admin/users');
         assert.equal(list.status, 200);
         assert.match(list.html, /digital/);
-        const r = await admin.post('/admin/users', { login: 'kanko', displayName: '観光担当', email: 'kanko@example.jp', role: 'editor', departments: '商工推進課', password: PASSWORD });
+        const r = await admin.post('/admin/users', {
+          login: 'kanko',
+          displayName: '観光担当',
+          email: 'kanko@example.jp',
+          role: 'editor',
+          departments: '商工推進課',
+          password: PASSWORD,
+        });
         assert.equal(r.status, 303, alert(r.html));
         const kanko = await signIn(app, 'kanko');
         assert.equal((await kanko.get(`/admin/e/2024/i/${K01}`)).status, 200, 'reads the rest');
@@ -46,7 +55,14 @@ for (const backend of backends) {
 
       await t.test('bad values come back next to their fields, with what was typed but not the password', async () => {
         const before = await fingerprint(db);
-        let r = await admin.post('/admin/users', { login: 'ab cd', displayName: '', email: 'not-an-address', role: 'editor', departments: '', password: 'short' });
+        let r = await admin.post('/admin/users', {
+          login: 'ab cd',
+          displayName: '',
+          email: 'not-an-address',
+          role: 'editor',
+          departments: '',
+          password: 'short',
+        });
         assert.equal(r.status, 400);
         assert.equal(fieldError(r.html, 'account-new-login'), 'ログイン名は半角英数字と . _ @ - の2〜64文字です');
         assert.equal(fieldError(r.html, 'account-new-displayName'), '表示名を入力してください');
@@ -71,7 +87,13 @@ for (const backend of backends) {
         const kanko = await signIn(app, 'kanko');
         let page = await admin.get('/admin/users/kanko');
         assert.equal(page.status, 200);
-        let r = await admin.post('/admin/users/kanko', { version: versionOf(page.html), displayName: '観光担当', email: 'kanko@example.jp', role: 'editor', departments: 'デジタル推進課' });
+        let r = await admin.post('/admin/users/kanko', {
+          version: versionOf(page.html),
+          displayName: '観光担当',
+          email: 'kanko@example.jp',
+          role: 'editor',
+          departments: 'デジタル推進課',
+        });
         assert.equal(r.status, 303, alert(r.html));
         const k01 = formOf((await admin.get(`/admin/e/2024/i/${K01}`)).html);
         assert.equal((await kanko.post(`/admin/e/2024/i/${K01}`, { ...k01, plan: '観光担当が更新' })).status, 303, 'now edits デジタル推進課');
@@ -84,7 +106,14 @@ for (const backend of backends) {
         assert.match(r.html, /value="古い画面"/);
 
         page = await admin.get('/admin/users/kanko');
-        r = await admin.post('/admin/users/kanko', { version: versionOf(page.html), displayName: '観光担当', email: '', role: 'editor', departments: 'デジタル推進課', disabled: 'on' });
+        r = await admin.post('/admin/users/kanko', {
+          version: versionOf(page.html),
+          displayName: '観光担当',
+          email: '',
+          role: 'editor',
+          departments: 'デジタル推進課',
+          disabled: 'on',
+        });
         assert.equal(r.status, 303);
         const after = await kanko.get('/admin');
         assert.equal(after.status, 303, 'signed out');
@@ -114,7 +143,11 @@ for (const backend of backends) {
         }
         assert.equal(await fingerprint(db), before);
         // With a second admin, the first may step down.
-        assert.equal((await admin.post('/admin/users', { login: 'admin2', displayName: '副管理者', email: '', role: 'admin', departments: '', password: PASSWORD })).status, 303);
+        assert.equal(
+          (await admin.post('/admin/users', { login: 'admin2', displayName: '副管理者', email: '', role: 'admin', departments: '', password: PASSWORD }))
+            .status,
+          303,
+        );
         const r = await admin.post('/admin/users/admin', { version: versionOf(page.html), displayName: 'admin', email: '', role: 'viewer', departments: '' });
         assert.equal(r.status, 303);
         assert.equal((await admin.get('/admin/users')).status, 403, 'a viewer now, from the next request');
@@ -123,7 +156,11 @@ for (const backend of backends) {
       await t.test('hostile text is stored as typed and shown as text', async () => {
         const admin2 = await signIn(app, 'admin2');
         const hostile = `<script>alert(1)</script>'; DROP TABLE users; --`;
-        assert.equal((await admin2.post('/admin/users', { login: 'x-probe', displayName: hostile, email: '', role: 'viewer', departments: '', password: PASSWORD })).status, 303);
+        assert.equal(
+          (await admin2.post('/admin/users', { login: 'x-probe', displayName: hostile, email: '', role: 'viewer', departments: '', password: PASSWORD }))
+            .status,
+          303,
+        );
         const list = await admin2.get('/admin/users');
         assert.doesNotMatch(list.html, /<script>alert/);
         assert.match(list.html, /&lt;script&gt;/);

@@ -43,7 +43,10 @@ for (const backend of backends) {
         assert.equal(e.initiatives.length, 102);
         const i08 = e.initiatives.find((i) => i.key === key('08'))!;
         // Last year's plan targets are this year's results to report: target filled, actual empty.
-        assert.deepEqual(i08.results.map((r) => [r.label, r.actual, r.target, r.unit]), [['マイナンバーカード交付率', null, '85', '%']]);
+        assert.deepEqual(
+          i08.results.map((r) => [r.label, r.actual, r.target, r.unit]),
+          [['マイナンバーカード交付率', null, '85', '%']],
+        );
         assert.equal(e.initiatives.find((i) => i.title === 'デジタル外部人材の活用')!.status, 'in_progress');
         assert.equal((await app.request('/o/082023/2024')).status, 404);
         assert.equal((await admin.post('/admin/rounds', { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' })).status, 409);
@@ -146,7 +149,11 @@ for (const backend of backends) {
       const admin = await signIn(app, 'admin');
       await admin.post('/admin/rounds', { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'drop' });
       const e = (await loadEdition(database.db, '082023', 2024))!;
-      assert.equal(e.initiatives.some((i) => i.status === 'completed'), false, 'completed ones dropped on request');
+      assert.equal(
+        e.initiatives.some((i) => i.status === 'completed'),
+        false,
+        'completed ones dropped on request',
+      );
       const digital = await signIn(app, 'digital');
       const mine = formOf((await digital.get(`/admin/e/2024/i/${K02}`)).html);
       const theirs = formOf((await admin.get(`/admin/e/2024/i/${K02}`)).html);
@@ -198,7 +205,10 @@ test('probes: CSRF, XSS, SQL injection, bad form values, login rate limiting', a
 
     await t.test('SQL injection in paths and forms is data, never SQL', async () => {
       assert.equal((await digital.get(`/admin/e/2024/i/${encodeURIComponent("' OR 1=1 --")}`)).status, 404);
-      assert.equal((await app.request('/admin/login', { method: 'POST', body: new URLSearchParams({ login: "admin' --", password: "' OR '1'='1" }) })).status, 401);
+      assert.equal(
+        (await app.request('/admin/login', { method: 'POST', body: new URLSearchParams({ login: "admin' --", password: "' OR '1'='1" }) })).status,
+        401,
+      );
       const form = formOf((await digital.get(`/admin/e/2024/i/${K02}`)).html);
       form.plan = "'); DROP TABLE users; --";
       assert.equal((await digital.post(`/admin/e/2024/i/${K02}`, form)).status, 303);
@@ -255,7 +265,10 @@ test('probes: CSRF, XSS, SQL injection, bad form values, login rate limiting', a
       for (let k = 0; k < 5; k++) assert.equal((await attempt('wrong password!!')).status, 401);
       const blocked = await attempt(PASSWORD);
       assert.equal(blocked.status, 429);
-      const elsewhere = await createApp({ database }).request('/admin/login', { method: 'POST', body: new URLSearchParams({ login: 'exec', password: PASSWORD }) });
+      const elsewhere = await createApp({ database }).request('/admin/login', {
+        method: 'POST',
+        body: new URLSearchParams({ login: 'exec', password: PASSWORD }),
+      });
       assert.equal(elsewhere.status, 429, 'another server process over the same database sees the same counters');
       assert.match(await blocked.text(), /15分間/);
       // Counted in the database, so every server process sees them; a quarter of an hour later they lapse.

@@ -8,10 +8,7 @@ import type { Line } from './lines.ts';
 const NUM = String.raw`\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?`;
 // A unit is short and is not a sentence: "%", "件", "回", "時間", "手続", "ライセンス", "h".
 const UNIT = String.raw`[^\s\d（）()、。,.:：/|~〜]{0,5}`;
-const VALUE = new RegExp(
-  String.raw`(?<=^|[\s|])(${NUM})\s*(${UNIT})(?:\s*[（(]\s*(${NUM})\s*(${UNIT})\s*[）)])?(?=$|\s|[（(])`,
-  'gu',
-);
+const VALUE = new RegExp(String.raw`(?<=^|[\s|])(${NUM})\s*(${UNIT})(?:\s*[（(]\s*(${NUM})\s*(${UNIT})\s*[）)])?(?=$|\s|[（(])`, 'gu');
 
 /** Dates and periods carry digits but are not measurements: 2023.3, 令和4年12月16日, 9/30. */
 const DATE = /\d{4}\.\d{1,2}|\d+年\d+月|\d+月\d+日|\d+\/\d+/;
@@ -73,7 +70,13 @@ export function parseResults(lines: Line[]): ParsedResults {
   for (const l of lines) {
     const text = l.text;
     if (text === '' || /^【.*】$/.test(text) || /^[—―－‐-]$/.test(text) || /^\|?[-|\s]+\|?$/.test(text)) continue;
-    const cells = text.includes('|') ? text.replace(/^\||\|$/g, '').split('|').map((s) => s.trim()).join(' ') : text;
+    const cells = text.includes('|')
+      ? text
+          .replace(/^\||\|$/g, '')
+          .split('|')
+          .map((s) => s.trim())
+          .join(' ')
+      : text;
     const note = isNoteLine(cells);
     const hits = note ? [] : valuesOnLine(cells);
     if (hits.length === 0) {
@@ -84,7 +87,12 @@ export function parseResults(lines: Line[]): ParsedResults {
         continue;
       }
       if (heading && !heading.used) dangling.push({ label: heading.label, line: heading.line });
-      heading = isLabelOnly(l) && l.bullet ? { label: cells, line: l.no, used: false } : isLabelOnly(l) && !/[。、]/.test(cells) ? { label: cells, line: l.no, used: false } : null;
+      heading =
+        isLabelOnly(l) && l.bullet
+          ? { label: cells, line: l.no, used: false }
+          : isLabelOnly(l) && !/[。、]/.test(cells)
+            ? { label: cells, line: l.no, used: false }
+            : null;
       continue;
     }
     for (const [i, h] of hits.entries()) {

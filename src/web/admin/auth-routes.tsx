@@ -41,7 +41,9 @@ function loginPage(c: Context, opts: { error?: string; next?: string; login?: st
           <button type="submit">ログイン</button>
         </p>
       </form>
-      <p>アカウントは管理者が作成します（<code>shisaku user add</code>）。</p>
+      <p>
+        アカウントは管理者が作成します（<code>shisaku user add</code>）。
+      </p>
     </AdminLayout>,
   );
 }
@@ -56,7 +58,10 @@ loginRoutes.post('/login', async (c) => {
   const login = one(body, 'login').trim().slice(0, 100);
   const password = one(body, 'password').slice(0, 300);
   const next = one(body, 'next');
-  const ip = c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ?? (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ?? 'local';
+  const ip =
+    c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ??
+    (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ??
+    'local';
   const keys = [`ip:${ip}`, `login:${login.toLowerCase()}`];
   const db = c.get('database').db;
   if (await loginBlocked(db, keys)) return loginPage(c, { error: 'ログインの失敗が続いたため、15分間ログインできません。', login, next }, 429);

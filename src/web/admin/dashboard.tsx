@@ -51,9 +51,7 @@ dashboardRoutes.get('/', async (c) => {
         </table>
       </div>
       {can(actor, 'manage') && latest?.state === 'draft' ? (
-        <p>
-          {fiscalYearLabel(latest.fiscalYear)}版の更新ラウンド中です。公開すると、次の年度の更新ラウンドを開けます。
-        </p>
+        <p>{fiscalYearLabel(latest.fiscalYear)}版の更新ラウンド中です。公開すると、次の年度の更新ラウンドを開けます。</p>
       ) : null}
       {can(actor, 'manage') && latest?.state === 'published' ? (
         <form method="post" action="/admin/rounds" class="panel">
@@ -103,7 +101,15 @@ dashboardRoutes.get('/', async (c) => {
 // The form is read before the permission: openRound checks it, after a form with errors has been answered.
 adminPost(dashboardRoutes, '/rounds', { may: 'manage' }, async (c, b) => {
   const parsed = roundSchema.safeParse(b);
-  if (!parsed.success) return page(c, '入力エラー', <p><a href="/admin">戻る</a></p>, { error: Object.values(zodErrors(parsed.error)).join('\n'), status: 400 });
+  if (!parsed.success)
+    return page(
+      c,
+      '入力エラー',
+      <p>
+        <a href="/admin">戻る</a>
+      </p>,
+      { error: Object.values(zodErrors(parsed.error)).join('\n'), status: 400 },
+    );
   const { fiscalYear } = await openRound(c.get('database').db, c.get('actor'), { ...parsed.data, dropCompleted: parsed.data.dropCompleted === 'drop' });
   return back(c, `/admin/e/${fiscalYear}`, `${fiscalYearLabel(fiscalYear)}の更新ラウンドを開きました`);
 });

@@ -2,7 +2,16 @@
 // delete an unused one, merge two. Initiatives and editors name departments from this list.
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
-import { addDepartment, addDepartmentAlias, deleteDepartment, listDepartmentUse, mergeDepartments, removeDepartmentAlias, renameDepartment, type DepartmentUse } from '../../db/departments.ts';
+import {
+  addDepartment,
+  addDepartmentAlias,
+  deleteDepartment,
+  listDepartmentUse,
+  mergeDepartments,
+  removeDepartmentAlias,
+  renameDepartment,
+  type DepartmentUse,
+} from '../../db/departments.ts';
 import { Csrf, ERROR_LEAD, Field, Select, type FormState } from './views.tsx';
 import { back, manageWrite, mustManage, orgCode, page, parseForm, refusal, shownAgain } from './respond.tsx';
 import type { AdminEnv } from './auth.ts';
@@ -47,8 +56,7 @@ async function departmentsPage(c: Context<AdminEnv>, state?: FormState, status =
       <form method="post" action="/admin/departments" class="panel">
         <h2>課所を追加</h2>
         <Csrf token={csrf} />
-        <Field form="dept-new" name="name" label="課所名" value="" state={state} size={20} required />{' '}
-        <button type="submit">追加</button>
+        <Field form="dept-new" name="name" label="課所名" value="" state={state} size={20} required /> <button type="submit">追加</button>
       </form>
       <form method="post" action="/admin/departments/merge" class="panel">
         <h2>課所を統合</h2>
@@ -75,8 +83,7 @@ function DepartmentRow({ d, n, csrf, state }: { d: DepartmentUse; n: number; csr
             {a}{' '}
             <button type="submit" class="link" aria-label={`別表記「${a}」を削除`}>
               削除
-            </button>
-            {' '}
+            </button>{' '}
           </form>
         ))}
       </td>
@@ -125,44 +132,85 @@ departmentRoutes.get('/departments', async (c) => {
  * A department write, parsed with its schema; a form with errors or a refusal comes back with the message
  * and what was typed. `form` names the form on the page (a row's forms carry its index).
  */
-function departmentWrite<S extends z.ZodType>(path: string, form: (b: Body, rows: DepartmentUse[]) => string, schema: S, run: (c: Context<AdminEnv>, v: z.output<S>) => Promise<string>) {
+function departmentWrite<S extends z.ZodType>(
+  path: string,
+  form: (b: Body, rows: DepartmentUse[]) => string,
+  schema: S,
+  run: (c: Context<AdminEnv>, v: z.output<S>) => Promise<string>,
+) {
   manageWrite(
     departmentRoutes,
     path,
     async (c, b) => back(c, '/admin/departments', await run(c, parseForm(schema, b))),
-    async (c, b, refused) => departmentsPage(c, shownAgain(form(b, await listDepartmentUse(c.get('database').db, c.get('actor'))), typedOf(b), refused), refused.status, refused.message),
+    async (c, b, refused) =>
+      departmentsPage(
+        c,
+        shownAgain(form(b, await listDepartmentUse(c.get('database').db, c.get('actor'))), typedOf(b), refused),
+        refused.status,
+        refused.message,
+      ),
   );
 }
 
 const rowOf = (prefix: string, name: string, rows: DepartmentUse[]) => `${prefix}-${rows.findIndex((d) => d.name === name)}`;
 const db = (c: Context<AdminEnv>) => c.get('database').db;
 
-departmentWrite('/departments', () => 'dept-new', departmentNameSchema, async (c, v) => {
-  await addDepartment(db(c), c.get('actor'), v.name);
-  return `「${v.name}」を追加しました`;
-});
+departmentWrite(
+  '/departments',
+  () => 'dept-new',
+  departmentNameSchema,
+  async (c, v) => {
+    await addDepartment(db(c), c.get('actor'), v.name);
+    return `「${v.name}」を追加しました`;
+  },
+);
 
-departmentWrite('/departments/rename', (b, rows) => rowOf('rename', one(b, 'from'), rows), renameDepartmentSchema, async (c, v) => {
-  await renameDepartment(db(c), c.get('actor'), v.from, v.to);
-  return `「${v.from}」を「${v.to}」に改称しました（古い表記は別表記として残りました）`;
-});
+departmentWrite(
+  '/departments/rename',
+  (b, rows) => rowOf('rename', one(b, 'from'), rows),
+  renameDepartmentSchema,
+  async (c, v) => {
+    await renameDepartment(db(c), c.get('actor'), v.from, v.to);
+    return `「${v.from}」を「${v.to}」に改称しました（古い表記は別表記として残りました）`;
+  },
+);
 
-departmentWrite('/departments/alias', (b, rows) => rowOf('alias', one(b, 'name'), rows), aliasSchema, async (c, v) => {
-  await addDepartmentAlias(db(c), c.get('actor'), v.name, v.alias);
-  return `「${v.alias}」を「${v.name}」の別表記にしました`;
-});
+departmentWrite(
+  '/departments/alias',
+  (b, rows) => rowOf('alias', one(b, 'name'), rows),
+  aliasSchema,
+  async (c, v) => {
+    await addDepartmentAlias(db(c), c.get('actor'), v.name, v.alias);
+    return `「${v.alias}」を「${v.name}」の別表記にしました`;
+  },
+);
 
-departmentWrite('/departments/alias/delete', () => 'alias-delete', removeAliasSchema, async (c, v) => {
-  await removeDepartmentAlias(db(c), c.get('actor'), v.alias);
-  return `別表記「${v.alias}」を削除しました`;
-});
+departmentWrite(
+  '/departments/alias/delete',
+  () => 'alias-delete',
+  removeAliasSchema,
+  async (c, v) => {
+    await removeDepartmentAlias(db(c), c.get('actor'), v.alias);
+    return `別表記「${v.alias}」を削除しました`;
+  },
+);
 
-departmentWrite('/departments/delete', () => 'dept-delete', departmentNameSchema, async (c, v) => {
-  await deleteDepartment(db(c), c.get('actor'), v.name);
-  return `「${v.name}」を削除しました`;
-});
+departmentWrite(
+  '/departments/delete',
+  () => 'dept-delete',
+  departmentNameSchema,
+  async (c, v) => {
+    await deleteDepartment(db(c), c.get('actor'), v.name);
+    return `「${v.name}」を削除しました`;
+  },
+);
 
-departmentWrite('/departments/merge', () => 'merge', mergeSchema, async (c, v) => {
-  const r = await mergeDepartments(db(c), await orgCode(c), v.from, v.into, c.get('actor'));
-  return `「${v.from}」を「${v.into}」に統合しました（施策 ${r.moved} 件を付け替え）`;
-});
+departmentWrite(
+  '/departments/merge',
+  () => 'merge',
+  mergeSchema,
+  async (c, v) => {
+    const r = await mergeDepartments(db(c), await orgCode(c), v.from, v.into, c.get('actor'));
+    return `「${v.from}」を「${v.into}」に統合しました（施策 ${r.moved} 件を付け替え）`;
+  },
+);

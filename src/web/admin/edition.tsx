@@ -40,7 +40,9 @@ editionRoutes.get('/e/:fy', async (c) => {
           {ws.round ? ` ／ 更新ラウンド: 提出期限 ${ws.round.dueDate}（${ws.round.state === 'open' ? '受付中' : '終了'}）` : ''}
         </p>
         <h2>{mine ? '担当の施策（やること）' : '施策'}</h2>
-        {actor.role === 'editor' ? <p>{mine ? <a href={`/admin/e/${fy}?all=1`}>すべての施策を見る（閲覧のみ）</a> : <a href={`/admin/e/${fy}`}>担当の施策だけを見る</a>}</p> : null}
+        {actor.role === 'editor' ? (
+          <p>{mine ? <a href={`/admin/e/${fy}?all=1`}>すべての施策を見る（閲覧のみ）</a> : <a href={`/admin/e/${fy}`}>担当の施策だけを見る</a>}</p>
+        ) : null}
         <div class="table-wrap">
           <table>
             <thead>

@@ -85,7 +85,10 @@ export function parseInitiativeForm(body: Body): { ok: true; value: ParsedEdit }
     planTargets.push({ label: short(label, `t_label_${k}`, '項目名'), value: num(value!, `t_value_${k}`), unit: short(unit!, `t_unit_${k}`, '単位') || null });
   });
   if (Object.keys(errors).length || !base.success) return { ok: false, errors };
-  return { ok: true, value: { version: base.data.version, edit: { status: base.data.status, content: base.data.content, plan: base.data.plan, planTargets, results } } };
+  return {
+    ok: true,
+    value: { version: base.data.version, edit: { status: base.data.status, content: base.data.content, plan: base.data.plan, planTargets, results } },
+  };
 }
 
 export const roundSchema = z.object({
@@ -100,7 +103,14 @@ export const newInitiativeSchema = z.object({
   subArea: z.string(),
   departments: z
     .string()
-    .transform((s) => [...new Set(s.split(/[、,，\n]/).map((d) => d.trim()).filter(Boolean))])
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(/[、,，\n]/)
+          .map((d) => d.trim())
+          .filter(Boolean),
+      ),
+    ])
     .refine((d) => d.length > 0, '担当課所を入力してください'),
   content: text('施策内容'),
   plan: text('今年度の取組'),
@@ -155,7 +165,14 @@ const optionalDecimal = (label: string) =>
   });
 const departmentList = z
   .string()
-  .transform((s) => [...new Set(s.split(/[、,，\n]/).map((d) => d.trim()).filter(Boolean))])
+  .transform((s) => [
+    ...new Set(
+      s
+        .split(/[、,，\n]/)
+        .map((d) => d.trim())
+        .filter(Boolean),
+    ),
+  ])
   .refine((d) => d.length > 0, '担当課所を入力してください')
   .refine((d) => d.length <= 30 && d.every((x) => x.length <= 100), '担当課所が多すぎるか長すぎます');
 
@@ -190,7 +207,11 @@ export const kpiSchema = z.object({
   pillar: z.string().min(1, '施策体系を選んでください'),
   unit: text('単位', 20).transform((s) => s || null),
   target: decimal('目標値'),
-  targetFiscalYear: z.coerce.number({ error: '目標年度を選んでください' }).int('目標年度は西暦の年で入力してください').min(2000, '目標年度は西暦の年で入力してください').max(2100, '目標年度は西暦の年で入力してください'),
+  targetFiscalYear: z.coerce
+    .number({ error: '目標年度を選んでください' })
+    .int('目標年度は西暦の年で入力してください')
+    .min(2000, '目標年度は西暦の年で入力してください')
+    .max(2100, '目標年度は西暦の年で入力してください'),
   direction: z.enum(DIRECTIONS, { error: '「高いほどよい」か「低いほどよい」を選んでください' }),
   baseline: optionalDecimal('基準値'),
   initiative: z.string().transform((s) => s.trim() || null),
@@ -221,7 +242,14 @@ const email = z
   .transform((s) => s.trim())
   .refine((s) => s === '' || (s.length <= 254 && /^[^\s@<>"]+@[^\s@<>"]+\.[^\s@<>"]+$/.test(s)), 'メールアドレスの形ではありません')
   .transform((s) => s || null);
-const accountDepartments = z.string().transform((s) => [...new Set(s.split(/[、,，\n]/).map((d) => d.trim()).filter(Boolean))]);
+const accountDepartments = z.string().transform((s) => [
+  ...new Set(
+    s
+      .split(/[、,，\n]/)
+      .map((d) => d.trim())
+      .filter(Boolean),
+  ),
+]);
 const newPassword = z
   .string()
   .refine((s) => s.length >= 12, 'パスワードは12文字以上にしてください')

@@ -60,7 +60,8 @@ historyRoutes.get('/i/:key/history', async (c) => {
                 {fieldChange(r.entity, r.entityKey, key, before, after)}
                 {r.entity === 'submission' && after ? (
                   <p>
-                    提出状態: {SUBMISSION_LABELS[(before as { state?: SubmissionState } | null)?.state ?? 'not_started']} → {SUBMISSION_LABELS[(after.state as SubmissionState) ?? 'not_started']}
+                    提出状態: {SUBMISSION_LABELS[(before as { state?: SubmissionState } | null)?.state ?? 'not_started']} →{' '}
+                    {SUBMISSION_LABELS[(after.state as SubmissionState) ?? 'not_started']}
                     {after.comment ? `（${after.comment}）` : ''}
                   </p>
                 ) : null}

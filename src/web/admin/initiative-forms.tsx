@@ -7,7 +7,21 @@ import { Csrf, Field, Select, type FormState } from './views.tsx';
 import { DepartmentList, MoveButtons, subAreaOptions } from './plan-parts.tsx';
 
 /** The admin's part of an initiative's page; `state` brings back a form that had errors or a conflict. */
-export function IdentityPanel({ fy, initiative, version, data, csrf, state }: { fy: number; initiative: Initiative; version: number; data: EditionData; csrf: string; state?: FormState }) {
+export function IdentityPanel({
+  fy,
+  initiative,
+  version,
+  data,
+  csrf,
+  state,
+}: {
+  fy: number;
+  initiative: Initiative;
+  version: number;
+  data: EditionData;
+  csrf: string;
+  state?: FormState;
+}) {
   const action = `/admin/e/${fy}/i/${encodeURIComponent(initiative.key)}`;
   const form = 'identity';
   const siblings = data.initiatives.filter((i) => i.pillarKey === initiative.pillarKey && i.subAreaKey === initiative.subAreaKey);
@@ -31,18 +45,36 @@ export function IdentityPanel({ fy, initiative, version, data, csrf, state }: { 
           <Select form={form} name="subArea" label="分野" value={initiative.subAreaKey ?? ''} options={subAreaOptions(data)} state={state} />
         </p>
         <p>
-          <Field form={form} name="departments" label="担当課所（複数は「、」で区切る）" value={initiative.departments.join('、')} state={state} size={50} required list="department-list" />
+          <Field
+            form={form}
+            name="departments"
+            label="担当課所（複数は「、」で区切る）"
+            value={initiative.departments.join('、')}
+            state={state}
+            size={50}
+            required
+            list="department-list"
+          />
           <DepartmentList data={data} />
         </p>
         <button type="submit">基本情報を保存</button>
       </form>
       <div class="actions">
-        並び順: <MoveButtons action={`${action}/move`} csrf={csrf} what={initiative.title} first={at <= 0} last={at === siblings.length - 1} /> <a href={`/admin/e/${fy}/structure`}>並び順の一覧</a>
+        並び順: <MoveButtons action={`${action}/move`} csrf={csrf} what={initiative.title} first={at <= 0} last={at === siblings.length - 1} />{' '}
+        <a href={`/admin/e/${fy}/structure`}>並び順の一覧</a>
       </div>
       <form method="post" action={`${action}/delete`}>
         <Csrf token={csrf} />
         <p>
-          <Field form="remove" name="reason" label="この版から削除する理由（記録されます。前年度までの版には残ります）" value="" state={state} size={50} required />{' '}
+          <Field
+            form="remove"
+            name="reason"
+            label="この版から削除する理由（記録されます。前年度までの版には残ります）"
+            value=""
+            state={state}
+            size={50}
+            required
+          />{' '}
           <button type="submit" class="secondary">
             この版から削除
           </button>

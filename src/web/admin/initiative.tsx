@@ -4,7 +4,17 @@
 // permission again; a refusal changes nothing.
 import { Hono, type Context } from 'hono';
 import { initiativeHistory, loadEdition } from '../../db/repository.ts';
-import { allow, ConflictError, WorkspaceError, listAssessments, loadItem, recordAssessment, reviewInitiative, saveInitiative, submitInitiative } from '../../db/workspace.ts';
+import {
+  allow,
+  ConflictError,
+  WorkspaceError,
+  listAssessments,
+  loadItem,
+  recordAssessment,
+  reviewInitiative,
+  saveInitiative,
+  submitInitiative,
+} from '../../db/workspace.ts';
 import { addInitiative, moveInitiative, removeInitiative, updateIdentity } from '../../db/initiatives.ts';
 import { can } from '../../domain/roles.ts';
 import { diffInitiative } from '../../domain/edition-diff.ts';
@@ -50,7 +60,8 @@ async function itemPage(
   const { workspace, item } = await loadItem(db, actor, fy, key);
   const i = item.initiative;
   const prev = await previousYear(c, fy, key);
-  const editable = workspace.state === 'draft' && can(actor, 'edit', i) && (actor.role === 'admin' || !['submitted', 'approved'].includes(item.submission?.state ?? ''));
+  const editable =
+    workspace.state === 'draft' && can(actor, 'edit', i) && (actor.role === 'admin' || !['submitted', 'approved'].includes(item.submission?.state ?? ''));
   const sub = item.submission;
   const assessments = await listAssessments(db, item.yearId);
   const action = `/admin/e/${fy}/i/${encodeURIComponent(key)}`;
@@ -61,13 +72,16 @@ async function itemPage(
     `${i.number ?? '新'} ${i.title}`,
     <>
       <p>
-        <a href={`/admin/e/${fy}`}>{workspace.title}（{fiscalYearLabel(fy)}）</a>
+        <a href={`/admin/e/${fy}`}>
+          {workspace.title}（{fiscalYearLabel(fy)}）
+        </a>
       </p>
       <h1>
         {i.number ?? '新'} {i.title}
       </h1>
       <p>
-        担当課所: {i.departments.join('、')} ／ 提出: {workspace.round ? <SubmissionBadge state={sub?.state} /> : '—'} ／ <a href={`/admin/i/${encodeURIComponent(key)}/history`}>変更履歴</a>
+        担当課所: {i.departments.join('、')} ／ 提出: {workspace.round ? <SubmissionBadge state={sub?.state} /> : '—'} ／{' '}
+        <a href={`/admin/i/${encodeURIComponent(key)}/history`}>変更履歴</a>
       </p>
       {sub?.comment ? (
         <p class="panel">
@@ -78,7 +92,8 @@ async function itemPage(
         <section class="panel" aria-labelledby="conflict-h">
           <h2 id="conflict-h">相手の変更</h2>
           <p>
-            {opts.conflict.by ?? '別の人'}さんが {opts.conflict.at ? opts.conflict.at.toLocaleString('ja-JP') : ''} に保存した内容です。あなたの入力は下のフォームに残っています。相手の変更を踏まえて直し、もう一度保存してください。
+            {opts.conflict.by ?? '別の人'}さんが {opts.conflict.at ? opts.conflict.at.toLocaleString('ja-JP') : ''}{' '}
+            に保存した内容です。あなたの入力は下のフォームに残っています。相手の変更を踏まえて直し、もう一度保存してください。
           </p>
           <Diff from={opts.typed ?? i} to={opts.conflict.current} heading="あなたの入力 → 保存されている内容" />
           <h3>保存されている内容</h3>
@@ -96,7 +111,13 @@ async function itemPage(
         <InitiativeForm action={action} csrf={c.get('csrf')} version={opts.version ?? item.version} initiative={opts.typed ?? i} errors={opts.errors} />
       ) : (
         <section>
-          <p>{workspace.state === 'published' ? 'この版は公開済みのため編集できません。' : can(actor, 'edit', i) ? '提出済み・承認済みのため、審査が終わるまで編集できません。' : '閲覧のみ（担当課所の施策ではありません）。'}</p>
+          <p>
+            {workspace.state === 'published'
+              ? 'この版は公開済みのため編集できません。'
+              : can(actor, 'edit', i)
+                ? '提出済み・承認済みのため、審査が終わるまで編集できません。'
+                : '閲覧のみ（担当課所の施策ではありません）。'}
+          </p>
           <h2>状況</h2>
           <p>{statusLabel(i.status)}</p>
           <h2>施策内容</h2>
@@ -200,7 +221,13 @@ adminPost(
     // The form now carries the current version: saving again overwrites knowingly, after seeing the diff.
     again: async (c, b, refused) => {
       if (!(refused instanceof ConflictError)) throw refused;
-      return itemPage(c, fyParam(c), c.req.param('key'), { conflict: refused, typed: typedBack(refused.current, b), version: refused.currentVersion, error: refused.message, status: 409 });
+      return itemPage(c, fyParam(c), c.req.param('key'), {
+        conflict: refused,
+        typed: typedBack(refused.current, b),
+        version: refused.currentVersion,
+        error: refused.message,
+        status: 409,
+      });
     },
   },
   async (c, b) => {
@@ -209,7 +236,13 @@ adminPost(
     allow(c.get('actor'), 'edit', item.initiative);
     const parsed = parseInitiativeForm(b);
     if (!parsed.ok) {
-      return itemPage(c, fy, key, { errors: parsed.errors, typed: typedBack(item.initiative, b), version: Number(one(b, 'version')) || item.version, error: '入力に誤りがあります。各欄の説明を確認してください。', status: 400 });
+      return itemPage(c, fy, key, {
+        errors: parsed.errors,
+        typed: typedBack(item.initiative, b),
+        version: Number(one(b, 'version')) || item.version,
+        error: '入力に誤りがあります。各欄の説明を確認してください。',
+        status: 400,
+      });
     }
     await saveInitiative(c.get('database').db, c.get('actor'), fy, key, parsed.value.version, parsed.value.edit);
     return back(c, itemUrl(fy, key), '保存しました');
@@ -273,7 +306,13 @@ manageWrite(
   async (c, b) => {
     const [fy, key] = [fyParam(c), c.req.param('key')];
     const v = parseForm(identitySchema, b);
-    await updateIdentity(c.get('database').db, c.get('actor'), fy, key, v.version, { number: v.number, title: v.title, pillarKey: v.pillar, subAreaKey: v.subArea || null, departments: v.departments });
+    await updateIdentity(c.get('database').db, c.get('actor'), fy, key, v.version, {
+      number: v.number,
+      title: v.title,
+      pillarKey: v.pillar,
+      subAreaKey: v.subArea || null,
+      departments: v.departments,
+    });
     return back(c, itemUrl(fy, key), '基本情報を保存しました');
   },
   itemAgain('identity'),
@@ -303,6 +342,13 @@ planWrite(initiativeRoutes, '/e/:fy/initiatives', async (c, fy, b) => {
   const r = parseWith(newInitiativeSchema, b);
   if (!r.ok) throw new WorkspaceError(Object.values(r.errors).join('\n'));
   const v = r.value;
-  const key = await addInitiative(c.get('database').db, c.get('actor'), fy, { title: v.title, pillarKey: v.pillar, subAreaKey: v.subArea || null, departments: v.departments, content: v.content, plan: v.plan });
+  const key = await addInitiative(c.get('database').db, c.get('actor'), fy, {
+    title: v.title,
+    pillarKey: v.pillar,
+    subAreaKey: v.subArea || null,
+    departments: v.departments,
+    content: v.content,
+    plan: v.plan,
+  });
   return back(c, `/admin/e/${fy}/i/${key}`, '新しい施策を追加しました');
 });

@@ -31,7 +31,14 @@ function KpiFields({ form, data, state, k }: { form: string; data: EditionData; 
         <Field form={form} name="name" label="指標名" value={k?.name ?? ''} state={state} size={40} required />
       </p>
       <p>
-        <Select form={form} name="pillar" label="施策体系" value={k?.pillarKey ?? data.pillars[0]?.key ?? ''} options={data.pillars.map((p) => [p.key, p.name])} state={state} />{' '}
+        <Select
+          form={form}
+          name="pillar"
+          label="施策体系"
+          value={k?.pillarKey ?? data.pillars[0]?.key ?? ''}
+          options={data.pillars.map((p) => [p.key, p.name])}
+          state={state}
+        />{' '}
         <Select
           form={form}
           name="initiative"
@@ -41,7 +48,9 @@ function KpiFields({ form, data, state, k }: { form: string; data: EditionData; 
             ['', 'なし'],
             ...data.initiatives.map((i): [string, string] => [i.key, `${initiativeLabel(i)} ${i.title}`]),
             // A link to an initiative this edition does not hold (dropped in a rollover) is kept, not lost on save.
-            ...(k?.initiativeKey && !data.initiatives.some((i) => i.key === k.initiativeKey) ? [[k.initiativeKey, `この版にない施策（キー ${k.initiativeKey}）`] as [string, string]] : []),
+            ...(k?.initiativeKey && !data.initiatives.some((i) => i.key === k.initiativeKey)
+              ? [[k.initiativeKey, `この版にない施策（キー ${k.initiativeKey}）`] as [string, string]]
+              : []),
           ]}
           state={state}
         />
@@ -49,7 +58,14 @@ function KpiFields({ form, data, state, k }: { form: string; data: EditionData; 
       <p>
         <Field form={form} name="target" label="目標値" value={k?.target ?? ''} state={state} size={12} inputmode="decimal" required />{' '}
         <Field form={form} name="unit" label="単位（任意）" value={k?.unit ?? ''} state={state} size={6} />{' '}
-        <Select form={form} name="targetFiscalYear" label="目標年度" value={String(k?.targetFiscalYear ?? data.plan.endFiscalYear)} options={years} state={state} />
+        <Select
+          form={form}
+          name="targetFiscalYear"
+          label="目標年度"
+          value={String(k?.targetFiscalYear ?? data.plan.endFiscalYear)}
+          options={years}
+          state={state}
+        />
       </p>
       <p>
         <Select
@@ -63,7 +79,15 @@ function KpiFields({ form, data, state, k }: { form: string; data: EditionData; 
           ]}
           state={state}
         />{' '}
-        <Field form={form} name="baseline" label="基準値（任意。進捗率 =（実績−基準）÷（目標−基準））" value={k?.baseline ?? ''} state={state} size={12} inputmode="decimal" />
+        <Field
+          form={form}
+          name="baseline"
+          label="基準値（任意。進捗率 =（実績−基準）÷（目標−基準））"
+          value={k?.baseline ?? ''}
+          state={state}
+          size={12}
+          inputmode="decimal"
+        />
       </p>
     </>
   );
@@ -87,7 +111,8 @@ async function kpiPage(c: Context<AdminEnv>, fy: number, state?: FormState, stat
       </p>
       <h1>KPI（{data.plan.title}）</h1>
       <p>
-        KPI は計画（{fiscalYearLabel(data.plan.startFiscalYear)}〜{fiscalYearLabel(data.plan.endFiscalYear)}）全体の指標です。定義や実績値の変更は、公開済みの版の KPI 表にも反映されます。進捗率は計画の計算規則（版の画面で設定）で計算します。
+        KPI は計画（{fiscalYearLabel(data.plan.startFiscalYear)}〜{fiscalYearLabel(data.plan.endFiscalYear)}
+        ）全体の指標です。定義や実績値の変更は、公開済みの版の KPI 表にも反映されます。進捗率は計画の計算規則（版の画面で設定）で計算します。
       </p>
       {data.kpis.map((k, n) => (
         <section class="panel" aria-labelledby={`kpi-h-${k.key}`}>
@@ -113,7 +138,16 @@ async function kpiPage(c: Context<AdminEnv>, fy: number, state?: FormState, stat
                 <form method="post" action={`${base}/${encodeURIComponent(k.key)}`} class="inline">
                   <Csrf token={csrf} />
                   <input type="hidden" name="year" value={String(y)} />
-                  <Field form={`actual-${k.key}-${y}`} name="value" label={`${fiscalYearLabel(y)}${k.unit ? `（${k.unit}）` : ''}`} value={k.actuals[String(y)] ?? ''} state={state} size={12} inputmode="decimal" inline />{' '}
+                  <Field
+                    form={`actual-${k.key}-${y}`}
+                    name="value"
+                    label={`${fiscalYearLabel(y)}${k.unit ? `（${k.unit}）` : ''}`}
+                    value={k.actuals[String(y)] ?? ''}
+                    state={state}
+                    size={12}
+                    inputmode="decimal"
+                    inline
+                  />{' '}
                   <button type="submit" class="small secondary" aria-label={`${fiscalYearLabel(y)}の実績値を保存`}>
                     保存
                   </button>
@@ -157,31 +191,60 @@ const onKpis = <P extends string>(form?: (c: Context<AdminEnv, P>) => string): O
 const kpiUrl = (fy: number) => `/admin/e/${fy}/kpis`;
 
 function kpiFields(v: z.output<typeof kpiSchema>) {
-  return { name: v.name, pillarKey: v.pillar, unit: v.unit, target: v.target, targetFiscalYear: v.targetFiscalYear, direction: v.direction, baseline: v.baseline, initiativeKey: v.initiative };
+  return {
+    name: v.name,
+    pillarKey: v.pillar,
+    unit: v.unit,
+    target: v.target,
+    targetFiscalYear: v.targetFiscalYear,
+    direction: v.direction,
+    baseline: v.baseline,
+    initiativeKey: v.initiative,
+  };
 }
 
-planWrite(kpiRoutes, '/e/:fy/kpis', async (c, fy, b) => {
-  const v = parseForm(kpiSchema, b);
-  await saveKpi(c.get('database').db, c.get('actor'), fy, null, null, kpiFields(v));
-  return back(c, kpiUrl(fy), `KPI「${v.name}」を追加しました`);
-}, onKpis(() => 'kpi-new'));
+planWrite(
+  kpiRoutes,
+  '/e/:fy/kpis',
+  async (c, fy, b) => {
+    const v = parseForm(kpiSchema, b);
+    await saveKpi(c.get('database').db, c.get('actor'), fy, null, null, kpiFields(v));
+    return back(c, kpiUrl(fy), `KPI「${v.name}」を追加しました`);
+  },
+  onKpis(() => 'kpi-new'),
+);
 
-planWrite(kpiRoutes, '/e/:fy/kpis/:kpi/definition', async (c, fy, b) => {
-  const key = c.req.param('kpi');
-  const v = parseForm(kpiSchema, b);
-  await saveKpi(c.get('database').db, c.get('actor'), fy, key, v.version, kpiFields(v));
-  return back(c, kpiUrl(fy), `KPI「${v.name}」を保存しました`);
-}, onKpis((c) => `kpi-${c.req.param('kpi')}`));
+planWrite(
+  kpiRoutes,
+  '/e/:fy/kpis/:kpi/definition',
+  async (c, fy, b) => {
+    const key = c.req.param('kpi');
+    const v = parseForm(kpiSchema, b);
+    await saveKpi(c.get('database').db, c.get('actor'), fy, key, v.version, kpiFields(v));
+    return back(c, kpiUrl(fy), `KPI「${v.name}」を保存しました`);
+  },
+  onKpis((c) => `kpi-${c.req.param('kpi')}`),
+);
 
-planWrite(kpiRoutes, '/e/:fy/kpis/:kpi/move', async (c, fy, b) => {
-  await moveKpi(c.get('database').db, c.get('actor'), fy, c.req.param('kpi'), direction(b));
-  return back(c, kpiUrl(fy), 'KPI を移動しました');
-}, onKpis());
+planWrite(
+  kpiRoutes,
+  '/e/:fy/kpis/:kpi/move',
+  async (c, fy, b) => {
+    await moveKpi(c.get('database').db, c.get('actor'), fy, c.req.param('kpi'), direction(b));
+    return back(c, kpiUrl(fy), 'KPI を移動しました');
+  },
+  onKpis(),
+);
 
-planWrite(kpiRoutes, '/e/:fy/kpis/:kpi/delete', async (c, fy) => {
-  await deleteKpi(c.get('database').db, c.get('actor'), fy, c.req.param('kpi'));
-  return back(c, kpiUrl(fy), 'KPI を削除しました（変更履歴に残っています）');
-}, onKpis());
+planWrite(
+  kpiRoutes,
+  '/e/:fy/kpis/:kpi/delete',
+  async (c, fy) => {
+    await deleteKpi(c.get('database').db, c.get('actor'), fy, c.req.param('kpi'));
+    return back(c, kpiUrl(fy), 'KPI を削除しました（変更履歴に残っています）');
+  },
+  onKpis(),
+);
 
 planWrite(kpiRoutes, '/e/:fy/kpis/:kpi', async (c, fy, b) => {
   const key = c.req.param('kpi');
@@ -189,7 +252,13 @@ planWrite(kpiRoutes, '/e/:fy/kpis/:kpi', async (c, fy, b) => {
   if (!Number.isInteger(year) || year < 2000 || year > 2100) throw new WorkspaceError('年度が正しくありません');
   const text = one(b, 'value').trim();
   const value = text === '' ? null : normalizeNumber(text);
-  if (text !== '' && value === null) return kpiPage(c, fy, { form: `actual-${key}-${year}`, errors: { value: `数値ではありません「${text.slice(0, 40)}」（単位は入れません）` }, typed: typedOf(b) }, 400);
+  if (text !== '' && value === null)
+    return kpiPage(
+      c,
+      fy,
+      { form: `actual-${key}-${year}`, errors: { value: `数値ではありません「${text.slice(0, 40)}」（単位は入れません）` }, typed: typedOf(b) },
+      400,
+    );
   await updateKpiActual(c.get('database').db, c.get('actor'), fy, key, year, value);
   return back(c, kpiUrl(fy), 'KPI の実績値を保存しました');
 });

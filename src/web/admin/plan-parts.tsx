@@ -20,7 +20,21 @@ export async function editionFor(c: Context<AdminEnv>, fy: number): Promise<Edit
 export const structureUrl = (fy: number) => `/admin/e/${fy}/structure`;
 
 /** Up and down as one form with two buttons; the ends are disabled rather than refused. */
-export function MoveButtons({ action, csrf, what, first, last, disabled }: { action: string; csrf: string; what: string; first: boolean; last: boolean; disabled?: boolean }) {
+export function MoveButtons({
+  action,
+  csrf,
+  what,
+  first,
+  last,
+  disabled,
+}: {
+  action: string;
+  csrf: string;
+  what: string;
+  first: boolean;
+  last: boolean;
+  disabled?: boolean;
+}) {
   return (
     <form method="post" action={action} class="inline">
       <Csrf token={csrf} />
@@ -44,7 +58,10 @@ export function DepartmentList({ data }: { data: Pick<EditionData, 'departments'
   );
 }
 
-export const subAreaOptions = (data: EditionData): [string, string][] => [['', 'なし'], ...data.pillars.flatMap((p) => p.subAreas.map((s): [string, string] => [s.key, `${p.name} ／ ${s.name}`]))];
+export const subAreaOptions = (data: EditionData): [string, string][] => [
+  ['', 'なし'],
+  ...data.pillars.flatMap((p) => p.subAreas.map((s): [string, string] => [s.key, `${p.name} ／ ${s.name}`])),
+];
 
 export function direction(b: Body) {
   const r = parseWith(moveSchema, b);
@@ -65,11 +82,17 @@ export interface OnRefusal<P extends string> {
  * An admin write under /e/:fy (manageWrite, with the year read). A refusal the person can act on shows
  * `again.page` with its message; the form `again.form` names comes back with its field errors and what was typed.
  */
-export function planWrite<P extends string>(app: Hono<AdminEnv>, path: P, handler: (c: Context<AdminEnv, P>, fy: number, b: Body) => Promise<Response>, again?: OnRefusal<P>): void {
+export function planWrite<P extends string>(
+  app: Hono<AdminEnv>,
+  path: P,
+  handler: (c: Context<AdminEnv, P>, fy: number, b: Body) => Promise<Response>,
+  again?: OnRefusal<P>,
+): void {
   manageWrite(
     app,
     path,
     (c, b) => handler(c, fyParam(c), b),
-    again && ((c, b, refused) => again.page(c, fyParam(c), again.form ? shownAgain(again.form(c), typedOf(b), refused) : undefined, refused.status, refused.message)),
+    again &&
+      ((c, b, refused) => again.page(c, fyParam(c), again.form ? shownAgain(again.form(c), typedOf(b), refused) : undefined, refused.status, refused.message)),
   );
 }

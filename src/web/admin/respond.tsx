@@ -34,11 +34,20 @@ export function page(c: Context<AdminEnv>, title: string, children: unknown, opt
 export function refusal(c: Context<AdminEnv>, e: unknown) {
   // The repository's own refusals (an unknown department, a file with errors) are the person's to fix.
   const refused = e instanceof InvalidInputError ? new WorkspaceError(e.message) : e;
-  if (refused instanceof WorkspaceError) return page(c, 'できませんでした', <p><a href="/admin">ダッシュボードへ戻る</a></p>, { error: refused.message, status: refused.status });
+  if (refused instanceof WorkspaceError)
+    return page(
+      c,
+      'できませんでした',
+      <p>
+        <a href="/admin">ダッシュボードへ戻る</a>
+      </p>,
+      { error: refused.message, status: refused.status },
+    );
   throw e;
 }
 
-export const back = (c: Context<AdminEnv>, to: string, message: string) => c.redirect(`${to}${to.includes('?') ? '&' : '?'}done=${encodeURIComponent(message)}`, 303);
+export const back = (c: Context<AdminEnv>, to: string, message: string) =>
+  c.redirect(`${to}${to.includes('?') ? '&' : '?'}done=${encodeURIComponent(message)}`, 303);
 
 export function orgCode(c: Context<AdminEnv>): Promise<string> {
   return orgCodeOf(c.get('database').db, c.get('actor').organizationId);

@@ -50,7 +50,14 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
               </button>
             </form>
             <div class="actions">
-              <MoveButtons action={`${base}/pillars/${encodeURIComponent(p.key)}/move`} csrf={csrf} what={p.name} first={pi === 0} last={pi === data.pillars.length - 1} disabled={locked} />{' '}
+              <MoveButtons
+                action={`${base}/pillars/${encodeURIComponent(p.key)}/move`}
+                csrf={csrf}
+                what={p.name}
+                first={pi === 0}
+                last={pi === data.pillars.length - 1}
+                disabled={locked}
+              />{' '}
               <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}/delete`} class="inline">
                 <Csrf token={csrf} />
                 <button type="submit" class="small secondary" disabled={locked || count(p.key) > 0} aria-label={`施策体系「${p.name}」を削除`}>
@@ -110,7 +117,14 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
                     {items.map((i, n) => (
                       <li>
                         <span class="num">{initiativeLabel(i)}</span> <a href={`${base}/i/${encodeURIComponent(i.key)}`}>{i.title}</a>{' '}
-                        <MoveButtons action={`${base}/i/${encodeURIComponent(i.key)}/move`} csrf={csrf} what={i.title} first={n === 0} last={n === items.length - 1} disabled={locked} />
+                        <MoveButtons
+                          action={`${base}/i/${encodeURIComponent(i.key)}/move`}
+                          csrf={csrf}
+                          what={i.title}
+                          first={n === 0}
+                          last={n === items.length - 1}
+                          disabled={locked}
+                        />
                       </li>
                     ))}
                   </ol>
@@ -152,54 +166,99 @@ structureRoutes.get('/e/:fy/structure', async (c) => {
 
 const onStructure = <P extends string>(form?: (c: Context<AdminEnv, P>) => string): OnRefusal<P> => ({ page: structurePage, form });
 
-planWrite(structureRoutes, '/e/:fy/pillars', async (c, fy, b) => {
-  const v = parseForm(pillarSchema, b);
-  await savePillar(c.get('database').db, c.get('actor'), fy, null, v);
-  return back(c, structureUrl(fy), `施策体系「${v.name}」を追加しました`);
-}, onStructure(() => 'pillar-new'));
+planWrite(
+  structureRoutes,
+  '/e/:fy/pillars',
+  async (c, fy, b) => {
+    const v = parseForm(pillarSchema, b);
+    await savePillar(c.get('database').db, c.get('actor'), fy, null, v);
+    return back(c, structureUrl(fy), `施策体系「${v.name}」を追加しました`);
+  },
+  onStructure(() => 'pillar-new'),
+);
 
-planWrite(structureRoutes, '/e/:fy/pillars/:pillar', async (c, fy, b) => {
-  const key = c.req.param('pillar');
-  const v = parseForm(pillarSchema, b);
-  await savePillar(c.get('database').db, c.get('actor'), fy, key, v);
-  return back(c, structureUrl(fy), `施策体系「${v.name}」を保存しました`);
-}, onStructure((c) => `pillar-${c.req.param('pillar')}`));
+planWrite(
+  structureRoutes,
+  '/e/:fy/pillars/:pillar',
+  async (c, fy, b) => {
+    const key = c.req.param('pillar');
+    const v = parseForm(pillarSchema, b);
+    await savePillar(c.get('database').db, c.get('actor'), fy, key, v);
+    return back(c, structureUrl(fy), `施策体系「${v.name}」を保存しました`);
+  },
+  onStructure((c) => `pillar-${c.req.param('pillar')}`),
+);
 
-planWrite(structureRoutes, '/e/:fy/pillars/:pillar/move', async (c, fy, b) => {
-  await movePillar(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), direction(b));
-  return back(c, structureUrl(fy), '施策体系を移動しました');
-}, onStructure());
+planWrite(
+  structureRoutes,
+  '/e/:fy/pillars/:pillar/move',
+  async (c, fy, b) => {
+    await movePillar(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), direction(b));
+    return back(c, structureUrl(fy), '施策体系を移動しました');
+  },
+  onStructure(),
+);
 
-planWrite(structureRoutes, '/e/:fy/pillars/:pillar/delete', async (c, fy) => {
-  await deletePillar(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'));
-  return back(c, structureUrl(fy), '施策体系を削除しました');
-}, onStructure());
+planWrite(
+  structureRoutes,
+  '/e/:fy/pillars/:pillar/delete',
+  async (c, fy) => {
+    await deletePillar(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'));
+    return back(c, structureUrl(fy), '施策体系を削除しました');
+  },
+  onStructure(),
+);
 
-planWrite(structureRoutes, '/e/:fy/pillars/:pillar/subareas', async (c, fy, b) => {
-  const pillar = c.req.param('pillar');
-  const v = parseForm(subAreaSchema, b);
-  await saveSubArea(c.get('database').db, c.get('actor'), fy, pillar, null, v.name);
-  return back(c, structureUrl(fy), `分野「${v.name}」を追加しました`);
-}, onStructure((c) => `sub-new-${c.req.param('pillar')}`));
+planWrite(
+  structureRoutes,
+  '/e/:fy/pillars/:pillar/subareas',
+  async (c, fy, b) => {
+    const pillar = c.req.param('pillar');
+    const v = parseForm(subAreaSchema, b);
+    await saveSubArea(c.get('database').db, c.get('actor'), fy, pillar, null, v.name);
+    return back(c, structureUrl(fy), `分野「${v.name}」を追加しました`);
+  },
+  onStructure((c) => `sub-new-${c.req.param('pillar')}`),
+);
 
-planWrite(structureRoutes, '/e/:fy/pillars/:pillar/subareas/:sub', async (c, fy, b) => {
-  const sub = c.req.param('sub');
-  const v = parseForm(subAreaSchema, b);
-  await saveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), sub, v.name);
-  return back(c, structureUrl(fy), `分野「${v.name}」を保存しました`);
-}, onStructure((c) => `sub-${c.req.param('sub')}`));
+planWrite(
+  structureRoutes,
+  '/e/:fy/pillars/:pillar/subareas/:sub',
+  async (c, fy, b) => {
+    const sub = c.req.param('sub');
+    const v = parseForm(subAreaSchema, b);
+    await saveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), sub, v.name);
+    return back(c, structureUrl(fy), `分野「${v.name}」を保存しました`);
+  },
+  onStructure((c) => `sub-${c.req.param('sub')}`),
+);
 
-planWrite(structureRoutes, '/e/:fy/pillars/:pillar/subareas/:sub/move', async (c, fy, b) => {
-  await moveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), c.req.param('sub'), direction(b));
-  return back(c, structureUrl(fy), '分野を移動しました');
-}, onStructure());
+planWrite(
+  structureRoutes,
+  '/e/:fy/pillars/:pillar/subareas/:sub/move',
+  async (c, fy, b) => {
+    await moveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), c.req.param('sub'), direction(b));
+    return back(c, structureUrl(fy), '分野を移動しました');
+  },
+  onStructure(),
+);
 
-planWrite(structureRoutes, '/e/:fy/pillars/:pillar/subareas/:sub/delete', async (c, fy) => {
-  const r = await deleteSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), c.req.param('sub'));
-  return back(c, structureUrl(fy), `分野を削除しました（施策 ${r.ungrouped} 件は分野なしになりました）`);
-}, onStructure());
+planWrite(
+  structureRoutes,
+  '/e/:fy/pillars/:pillar/subareas/:sub/delete',
+  async (c, fy) => {
+    const r = await deleteSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), c.req.param('sub'));
+    return back(c, structureUrl(fy), `分野を削除しました（施策 ${r.ungrouped} 件は分野なしになりました）`);
+  },
+  onStructure(),
+);
 
-planWrite(structureRoutes, '/e/:fy/renumber', async (c, fy) => {
-  const n = await renumberEdition(c.get('database').db, c.get('actor'), fy);
-  return back(c, structureUrl(fy), `番号を振り直しました（${n} 件の番号が変わりました）`);
-}, onStructure());
+planWrite(
+  structureRoutes,
+  '/e/:fy/renumber',
+  async (c, fy) => {
+    const n = await renumberEdition(c.get('database').db, c.get('actor'), fy);
+    return back(c, structureUrl(fy), `番号を振り直しました（${n} 件の番号が変わりました）`);
+  },
+  onStructure(),
+);

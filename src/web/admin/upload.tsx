@@ -46,7 +46,10 @@ uploadRoutes.get('/e/:fy/import', (c) => {
     'Excel・CSV から取り込む',
     <>
       <h1>Excel・CSV から取り込む</h1>
-      <p>書き出したブック（.xlsx）または CSV（UTF-8 / Shift_JIS）を選んでください。まず変更点を確認し、その後で適用します。上限 {LIMITS.maxBytes / 1024 / 1024} MB。</p>
+      <p>
+        書き出したブック（.xlsx）または CSV（UTF-8 / Shift_JIS）を選んでください。まず変更点を確認し、その後で適用します。上限 {LIMITS.maxBytes / 1024 / 1024}{' '}
+        MB。
+      </p>
       <form method="post" action={`/admin/e/${fy}/import`} enctype="multipart/form-data" class="panel">
         <Csrf token={c.get('csrf')} />
         <p>
@@ -69,7 +72,10 @@ manageWrite(uploadRoutes, '/e/:fy/import', async (c, b) => {
     const bytes = new Uint8Array(await file.arrayBuffer());
     const { preview, stamp, current } = await previewUpload(c, fy, file.name, bytes);
     // Kept only when there is something to apply; the file lapses after 30 minutes.
-    const id = preview.errors.length || isEmptyPreview(preview) ? '' : await keepUpload(c.get('database').db, c.get('actor'), { fiscalYear: fy, filename: file.name, content: bytes, stamp });
+    const id =
+      preview.errors.length || isEmptyPreview(preview)
+        ? ''
+        : await keepUpload(c.get('database').db, c.get('actor'), { fiscalYear: fy, filename: file.name, content: bytes, stamp });
     return page(
       c,
       '取り込みの確認',
@@ -143,7 +149,9 @@ manageWrite(uploadRoutes, '/e/:fy/import', async (c, b) => {
                     <select id={`alias-${k}`} name={`alias_${k}`}>
                       <option value="">新しい課所として登録する</option>
                       {[...(u.similar ? [u.similar] : []), ...current.departments.map((d) => d.name).filter((n) => n !== u.similar)].map((n) => (
-                        <option value={n}>「{n}」の別表記{n === u.similar ? '（似た名前）' : ''}</option>
+                        <option value={n}>
+                          「{n}」の別表記{n === u.similar ? '（似た名前）' : ''}
+                        </option>
                       ))}
                     </select>
                   </p>
@@ -175,7 +183,11 @@ manageWrite(uploadRoutes, '/e/:fy/import/apply', async (c, b) => {
     const r = await applyPreview(db, await orgCode(c), fy, preview, { actor: c.get('actor'), source: 'import:upload', expectedStamp: kept.stamp, aliases });
     // Kept until it applied, so a refused apply (a department removed meanwhile) can be retried from the page.
     await dropUpload(db, kept.id);
-    return back(c, `/admin/e/${fy}`, `取り込みました（変更 ${r.changed} 件）${r.reopened.length ? `。提出済み・承認済みだった ${r.reopened.length} 件は作成中に戻しました（再提出が必要です）` : ''}`);
+    return back(
+      c,
+      `/admin/e/${fy}`,
+      `取り込みました（変更 ${r.changed} 件）${r.reopened.length ? `。提出済み・承認済みだった ${r.reopened.length} 件は作成中に戻しました（再提出が必要です）` : ''}`,
+    );
   } catch (e) {
     throw uploadRefusal(e);
   }

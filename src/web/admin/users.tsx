@@ -86,7 +86,15 @@ async function listPage(c: Context<AdminEnv>, state?: FormState, status = 200, e
           <Field form={form} name="email" label="メールアドレス（督促の送り先。任意）" value="" state={state} size={30} />
         </p>
         <p>
-          <Field form={form} name="password" label="初期パスワード（12文字以上。本人に別の手段で伝え、変更してもらいます）" value="" state={state} required password />
+          <Field
+            form={form}
+            name="password"
+            label="初期パスワード（12文字以上。本人に別の手段で伝え、変更してもらいます）"
+            value=""
+            state={state}
+            required
+            password
+          />
         </p>
         <DepartmentOptions c={c} />
         <button type="submit">追加</button>
@@ -95,7 +103,6 @@ async function listPage(c: Context<AdminEnv>, state?: FormState, status = 200, e
     { error: error ?? (state ? ERROR_LEAD : undefined), status },
   );
 }
-
 
 async function accountPage(c: Context<AdminEnv>, login: string, state?: FormState, status = 200, error?: string) {
   mustManage(c);
@@ -122,7 +129,15 @@ async function accountPage(c: Context<AdminEnv>, login: string, state?: FormStat
         </p>
         <p>
           <Select form={form} name="role" label="役割" value={a.role} options={roleOptions} state={state} />{' '}
-          <Field form={form} name="departments" label="担当課所（編集者のみ。複数は「、」で区切る）" value={a.departments.join('、')} state={state} size={40} list="department-list" />
+          <Field
+            form={form}
+            name="departments"
+            label="担当課所（編集者のみ。複数は「、」で区切る）"
+            value={a.departments.join('、')}
+            state={state}
+            size={40}
+            list="department-list"
+          />
         </p>
         <p>
           <label>
@@ -182,22 +197,37 @@ function accountWrite<P extends string>(
   );
 }
 
-accountWrite('/users', (c, s, status, error) => listPage(c, s, status, error), 'account-new', async (c, b) => {
-  const v = parseForm(newAccountSchema, b);
-  await addAccount(c.get('database').db, c.get('actor'), v);
-  return { to: '/admin/users', done: `アカウント「${v.login}」を追加しました` };
-});
+accountWrite(
+  '/users',
+  (c, s, status, error) => listPage(c, s, status, error),
+  'account-new',
+  async (c, b) => {
+    const v = parseForm(newAccountSchema, b);
+    await addAccount(c.get('database').db, c.get('actor'), v);
+    return { to: '/admin/users', done: `アカウント「${v.login}」を追加しました` };
+  },
+);
 
-accountWrite('/users/:login', (c, s, status, error) => accountPage(c, c.req.param('login'), s, status, error), 'account', async (c, b) => {
-  const v = parseForm(accountSchema, b);
-  const login = c.req.param('login');
-  await updateAccount(c.get('database').db, c.get('actor'), login, v.version, v);
-  return { to: `/admin/users/${encodeURIComponent(login)}`, done: 'アカウントを保存しました' };
-});
+accountWrite(
+  '/users/:login',
+  (c, s, status, error) => accountPage(c, c.req.param('login'), s, status, error),
+  'account',
+  async (c, b) => {
+    const v = parseForm(accountSchema, b);
+    const login = c.req.param('login');
+    await updateAccount(c.get('database').db, c.get('actor'), login, v.version, v);
+    return { to: `/admin/users/${encodeURIComponent(login)}`, done: 'アカウントを保存しました' };
+  },
+);
 
-accountWrite('/users/:login/password', (c, s, status, error) => accountPage(c, c.req.param('login'), s, status, error), 'password', async (c, b) => {
-  const { password } = parseForm(passwordResetSchema, b);
-  const login = c.req.param('login');
-  await resetAccountPassword(c.get('database').db, c.get('actor'), login, password);
-  return { to: `/admin/users/${encodeURIComponent(login)}`, done: 'パスワードを再設定しました' };
-});
+accountWrite(
+  '/users/:login/password',
+  (c, s, status, error) => accountPage(c, c.req.param('login'), s, status, error),
+  'password',
+  async (c, b) => {
+    const { password } = parseForm(passwordResetSchema, b);
+    const login = c.req.param('login');
+    await resetAccountPassword(c.get('database').db, c.get('actor'), login, password);
+    return { to: `/admin/users/${encodeURIComponent(login)}`, done: 'パスワードを再設定しました' };
+  },
+);

@@ -7,7 +7,21 @@ import { ROLE_LABELS, type Actor } from '../../domain/roles.ts';
 import { SUBMISSION_LABELS, type SubmissionState } from '../../db/workspace.ts';
 import type { FieldErrors } from './forms.ts';
 
-export function AdminLayout({ title, actor, csrf, flash, error, children }: { title: string; actor?: Actor; csrf?: string; flash?: string; error?: string; children?: Child }) {
+export function AdminLayout({
+  title,
+  actor,
+  csrf,
+  flash,
+  error,
+  children,
+}: {
+  title: string;
+  actor?: Actor;
+  csrf?: string;
+  flash?: string;
+  error?: string;
+  children?: Child;
+}) {
   return (
     <html lang="ja">
       <head>
@@ -96,8 +110,25 @@ export function TrustedHtml({ html }: { html: string }) {
 const SPARE_ROWS = 3;
 
 /** The edit form of one initiative; `values` are what the person typed when the page is shown again. */
-export function InitiativeForm({ action, csrf, version, initiative, errors, disabled }: { action: string; csrf: string; version: number; initiative: Initiative; errors?: FieldErrors; disabled?: boolean }) {
-  const results = [...initiative.results, ...Array.from({ length: SPARE_ROWS }, () => ({ label: '', actual: null, target: null, unit: null, note: null, raw: '' }))];
+export function InitiativeForm({
+  action,
+  csrf,
+  version,
+  initiative,
+  errors,
+  disabled,
+}: {
+  action: string;
+  csrf: string;
+  version: number;
+  initiative: Initiative;
+  errors?: FieldErrors;
+  disabled?: boolean;
+}) {
+  const results = [
+    ...initiative.results,
+    ...Array.from({ length: SPARE_ROWS }, () => ({ label: '', actual: null, target: null, unit: null, note: null, raw: '' })),
+  ];
   const targets = [...initiative.planTargets, ...Array.from({ length: SPARE_ROWS }, () => ({ label: '', value: null, unit: null, raw: '' }))];
   const described = (name: string) => (errors?.[name] ? { 'aria-invalid': 'true', 'aria-describedby': `${name}-error` } : {});
   return (
@@ -183,11 +214,25 @@ export function InitiativeForm({ action, csrf, version, initiative, errors, disa
                     <FieldError errors={errors} name={`r_label_${k}`} />
                   </td>
                   <td>
-                    <input name="r_actual" value={r.actual ?? ''} inputmode="decimal" size={10} aria-label={`実績${k + 1} 実績値`} {...described(`r_actual_${k}`)} />
+                    <input
+                      name="r_actual"
+                      value={r.actual ?? ''}
+                      inputmode="decimal"
+                      size={10}
+                      aria-label={`実績${k + 1} 実績値`}
+                      {...described(`r_actual_${k}`)}
+                    />
                     <FieldError errors={errors} name={`r_actual_${k}`} />
                   </td>
                   <td>
-                    <input name="r_target" value={r.target ?? ''} inputmode="decimal" size={10} aria-label={`実績${k + 1} 目標値`} {...described(`r_target_${k}`)} />
+                    <input
+                      name="r_target"
+                      value={r.target ?? ''}
+                      inputmode="decimal"
+                      size={10}
+                      aria-label={`実績${k + 1} 目標値`}
+                      {...described(`r_target_${k}`)}
+                    />
                     <FieldError errors={errors} name={`r_target_${k}`} />
                   </td>
                   <td>
@@ -290,7 +335,21 @@ export function Field({ form, name, label, value, state, size, inputmode, requir
   );
 }
 
-export function Select({ form, name, label, value, options, state }: { form: string; name: string; label: string; value: string; options: [string, string][]; state?: FormState }) {
+export function Select({
+  form,
+  name,
+  label,
+  value,
+  options,
+  state,
+}: {
+  form: string;
+  name: string;
+  label: string;
+  value: string;
+  options: [string, string][];
+  state?: FormState;
+}) {
   const { id, error, aria } = control(form, name, state);
   const chosen = state?.form === form ? (state.typed[name] ?? value) : value;
   return (
@@ -305,4 +364,3 @@ export function Select({ form, name, label, value, options, state }: { form: str
     </Labelled>
   );
 }
-

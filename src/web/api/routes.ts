@@ -32,17 +32,41 @@ apiRoutes.use('/openapi.json', cors({ origin: '*', allowMethods: ['GET'] }));
 // ---- schemas ---------------------------------------------------------------------------------------
 
 const ErrorSchema = z.object({ error: z.string(), message: z.string() }).openapi('Error');
-const OrgParam = z.string().regex(/^\d{6}$/).openapi({ param: { name: 'org', in: 'path' }, example: '082023', description: '全国地方公共団体コード (6 digits)' });
-const FyParam = z.coerce.number().int().min(1989).max(2200).openapi({ param: { name: 'fy', in: 'path' }, example: 2023, description: 'Fiscal year (Western)' });
-const Decimal = z.string().regex(/^-?\d+(\.\d+)?$/).openapi({ description: 'Exact decimal as a string', example: '11.2' });
+const OrgParam = z
+  .string()
+  .regex(/^\d{6}$/)
+  .openapi({ param: { name: 'org', in: 'path' }, example: '082023', description: '全国地方公共団体コード (6 digits)' });
+const FyParam = z.coerce
+  .number()
+  .int()
+  .min(1989)
+  .max(2200)
+  .openapi({ param: { name: 'fy', in: 'path' }, example: 2023, description: 'Fiscal year (Western)' });
+const Decimal = z
+  .string()
+  .regex(/^-?\d+(\.\d+)?$/)
+  .openapi({ description: 'Exact decimal as a string', example: '11.2' });
 const Status = z.enum(STATUSES).openapi('Status');
 
 const Organization = z.object({ code: z.string(), name: z.string() }).openapi('Organization');
 const EditionSummary = z
-  .object({ fiscalYear: z.number().int(), title: z.string(), planTitle: z.string(), planStartFiscalYear: z.number().int(), planEndFiscalYear: z.number().int() })
+  .object({
+    fiscalYear: z.number().int(),
+    title: z.string(),
+    planTitle: z.string(),
+    planStartFiscalYear: z.number().int(),
+    planEndFiscalYear: z.number().int(),
+  })
   .openapi('EditionSummary');
 const Result = z
-  .object({ label: z.string(), actual: Decimal.nullable(), target: Decimal.nullable(), unit: z.string().nullable(), note: z.string().nullable(), raw: z.string() })
+  .object({
+    label: z.string(),
+    actual: Decimal.nullable(),
+    target: Decimal.nullable(),
+    unit: z.string().nullable(),
+    note: z.string().nullable(),
+    raw: z.string(),
+  })
   .openapi('Result');
 const PlanTarget = z.object({ label: z.string(), value: Decimal.nullable(), unit: z.string().nullable(), raw: z.string() }).openapi('PlanTarget');
 const Initiative = z
@@ -93,7 +117,14 @@ const Edition = z
     formatVersion: z.number(),
     organization: Organization,
     plan: z.object({ title: z.string(), startFiscalYear: z.number(), endFiscalYear: z.number(), progressRule: z.any() }),
-    edition: z.object({ fiscalYear: z.number(), wareki: z.string(), title: z.string(), tagline: z.string().nullable(), state: z.string(), source: z.string().nullable() }),
+    edition: z.object({
+      fiscalYear: z.number(),
+      wareki: z.string(),
+      title: z.string(),
+      tagline: z.string().nullable(),
+      state: z.string(),
+      source: z.string().nullable(),
+    }),
     pillars: z.array(Pillar),
     initiatives: z.array(Initiative),
     summaryTable: SummaryTable,
@@ -142,14 +173,31 @@ function paginate<T>(items: T[], page: number, perPage: number) {
 }
 
 const PageQuery = z.object({
-  page: z.coerce.number().int().min(1).max(100000).default(1).openapi({ param: { name: 'page', in: 'query' } }),
-  perPage: z.coerce.number().int().min(1).max(200).default(50).openapi({ param: { name: 'perPage', in: 'query' } }),
+  page: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100000)
+    .default(1)
+    .openapi({ param: { name: 'page', in: 'query' } }),
+  perPage: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(200)
+    .default(50)
+    .openapi({ param: { name: 'perPage', in: 'query' } }),
 });
 
 // ---- routes ----------------------------------------------------------------------------------------
 
 apiRoutes.openapi(
-  createRoute({ method: 'get', path: '/v1/organizations', summary: 'Organizations', responses: { 200: ok(z.object({ items: z.array(Organization) }), 'Organizations') } }),
+  createRoute({
+    method: 'get',
+    path: '/v1/organizations',
+    summary: 'Organizations',
+    responses: { 200: ok(z.object({ items: z.array(Organization) }), 'Organizations') },
+  }),
   async (c) => c.json({ items: await listOrganizations(c.get('database').db) }, 200),
 );
 
@@ -212,9 +260,17 @@ apiRoutes.openapi(
     request: {
       params: editionParams,
       query: PageQuery.extend({
-        pillar: z.string().max(50).optional().openapi({ param: { name: 'pillar', in: 'query' } }),
+        pillar: z
+          .string()
+          .max(50)
+          .optional()
+          .openapi({ param: { name: 'pillar', in: 'query' } }),
         status: Status.optional().openapi({ param: { name: 'status', in: 'query' } }),
-        department: z.string().max(100).optional().openapi({ param: { name: 'department', in: 'query' } }),
+        department: z
+          .string()
+          .max(100)
+          .optional()
+          .openapi({ param: { name: 'department', in: 'query' } }),
       }),
     },
     responses: { 200: ok(Page(Initiative, 'InitiativePage'), 'Initiatives'), 304: { description: 'Not modified' }, 400: badRequest, 404: notFound },
@@ -237,7 +293,14 @@ apiRoutes.openapi(
     method: 'get',
     path: '/v1/organizations/{org}/editions/{fy}/initiatives/{key}',
     summary: 'One initiative',
-    request: { params: editionParams.extend({ key: z.string().max(64).openapi({ param: { name: 'key', in: 'path' } }) }) },
+    request: {
+      params: editionParams.extend({
+        key: z
+          .string()
+          .max(64)
+          .openapi({ param: { name: 'key', in: 'path' } }),
+      }),
+    },
     responses: { 200: ok(Initiative, 'Initiative'), 304: { description: 'Not modified' }, 400: badRequest, 404: notFound },
   }),
   async (c) => {
@@ -282,7 +345,12 @@ apiRoutes.openapi(
     path: '/v1/organizations/{org}/editions/{fy}/kpis',
     summary: 'KPIs with actuals and computed progress rates',
     request: { params: editionParams },
-    responses: { 200: ok(z.object({ items: z.array(Kpi), summaryTable: SummaryTable }), 'KPIs'), 304: { description: 'Not modified' }, 400: badRequest, 404: notFound },
+    responses: {
+      200: ok(z.object({ items: z.array(Kpi), summaryTable: SummaryTable }), 'KPIs'),
+      304: { description: 'Not modified' },
+      400: badRequest,
+      404: notFound,
+    },
   }),
   async (c) => {
     const { org, fy } = c.req.valid('param');
@@ -302,13 +370,29 @@ apiRoutes.openapi(
     request: {
       params: editionParams,
       query: PageQuery.extend({
-        q: z.string().max(200).default('').openapi({ param: { name: 'q', in: 'query' }, example: 'マイナンバー' }),
-        pillar: z.string().max(50).optional().openapi({ param: { name: 'pillar', in: 'query' } }),
+        q: z
+          .string()
+          .max(200)
+          .default('')
+          .openapi({ param: { name: 'q', in: 'query' }, example: 'マイナンバー' }),
+        pillar: z
+          .string()
+          .max(50)
+          .optional()
+          .openapi({ param: { name: 'pillar', in: 'query' } }),
         status: Status.optional().openapi({ param: { name: 'status', in: 'query' } }),
-        department: z.string().max(100).optional().openapi({ param: { name: 'department', in: 'query' } }),
+        department: z
+          .string()
+          .max(100)
+          .optional()
+          .openapi({ param: { name: 'department', in: 'query' } }),
       }),
     },
-    responses: { 200: ok(Page(z.object({ key: z.string(), number: z.string().nullable(), title: z.string(), score: z.number() }), 'SearchPage'), 'Hits'), 400: badRequest, 404: notFound },
+    responses: {
+      200: ok(Page(z.object({ key: z.string(), number: z.string().nullable(), title: z.string(), score: z.number() }), 'SearchPage'), 'Hits'),
+      400: badRequest,
+      404: notFound,
+    },
   }),
   async (c) => {
     const { org, fy } = c.req.valid('param');
@@ -339,9 +423,15 @@ apiRoutes.get('/', (c) => {
   const rows: [string, string][] = [
     ['GET /api/v1/organizations', lang === 'ja' ? '自治体の一覧' : 'Organizations'],
     ['GET /api/v1/organizations/{org}/editions', lang === 'ja' ? '公開中の年度版' : 'Published editions'],
-    ['GET /api/v1/organizations/{org}/editions/{fy}', lang === 'ja' ? '年度版の全体（shisaku export json と同じ形）' : 'A whole edition (same as shisaku export json)'],
+    [
+      'GET /api/v1/organizations/{org}/editions/{fy}',
+      lang === 'ja' ? '年度版の全体（shisaku export json と同じ形）' : 'A whole edition (same as shisaku export json)',
+    ],
     ['GET /api/v1/organizations/{org}/editions/{fy}/pillars', lang === 'ja' ? '施策体系' : 'Pillars'],
-    ['GET /api/v1/organizations/{org}/editions/{fy}/initiatives?page=&perPage=&pillar=&status=&department=', lang === 'ja' ? '施策（ページ分割）' : 'Initiatives (paginated)'],
+    [
+      'GET /api/v1/organizations/{org}/editions/{fy}/initiatives?page=&perPage=&pillar=&status=&department=',
+      lang === 'ja' ? '施策（ページ分割）' : 'Initiatives (paginated)',
+    ],
     ['GET /api/v1/organizations/{org}/editions/{fy}/initiatives/{key}', lang === 'ja' ? '施策1件' : 'One initiative'],
     ['GET /api/v1/organizations/{org}/editions/{fy}/departments', lang === 'ja' ? '担当課所' : 'Departments'],
     ['GET /api/v1/organizations/{org}/editions/{fy}/kpis', lang === 'ja' ? 'KPI と進捗率' : 'KPIs and progress'],

@@ -17,7 +17,13 @@ export function departmentPages(app: Hono<AppEnv>): void {
     for (const i of view.data.initiatives) for (const d of i.departments) counts.set(d, (counts.get(d) ?? 0) + 1);
     const names = [...counts.keys()].sort((a, b) => a.localeCompare(b, 'ja'));
     return cachedPage(c, view, () => (
-      <Layout title={t(lang, 'departments')} lang={lang} path={c.req.path} breadcrumbs={[...editionCrumbs(view, lang), { label: t(lang, 'departments') }]} editionBase={editionPath(view)}>
+      <Layout
+        title={t(lang, 'departments')}
+        lang={lang}
+        path={c.req.path}
+        breadcrumbs={[...editionCrumbs(view, lang), { label: t(lang, 'departments') }]}
+        editionBase={editionPath(view)}
+      >
         <h1>{t(lang, 'departments')}</h1>
         <TableWrap label={t(lang, 'departments')}>
           <table>
@@ -54,7 +60,13 @@ export function departmentPages(app: Hono<AppEnv>): void {
     if (items.length === 0) return notFoundPage(c);
     const aliases = view.data.departments.find((d) => d.name === name)?.aliases ?? [];
     return cachedPage(c, view, () => (
-      <Layout title={name} lang={lang} path={c.req.path} breadcrumbs={[...editionCrumbs(view, lang), { href: `${editionPath(view)}/departments`, label: t(lang, 'departments') }, { label: name }]} editionBase={editionPath(view)}>
+      <Layout
+        title={name}
+        lang={lang}
+        path={c.req.path}
+        breadcrumbs={[...editionCrumbs(view, lang), { href: `${editionPath(view)}/departments`, label: t(lang, 'departments') }, { label: name }]}
+        editionBase={editionPath(view)}
+      >
         <h1>{name}</h1>
         {aliases.length ? (
           <p class="meta">

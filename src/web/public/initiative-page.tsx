@@ -29,152 +29,152 @@ export function initiativePage(app: Hono<AppEnv>): void {
       // another year's edition (which this history lists) also rebuilds the page.
       const history = (await initiativeHistory(db, view.data.organization.code, i.key)).filter((h) => h.state === 'published');
       return (
-      <Layout
-        title={`${numberLabel(i)} ${i.title}`}
-        lang={lang}
-        path={c.req.path}
-        breadcrumbs={[...editionCrumbs(view, lang), { href: `${editionPath(view)}/pillars/${i.pillarKey}`, label: pillarName }, { label: i.title }]}
-        editionBase={editionPath(view)}
-      >
-        <h1>
-          {numberLabel(i)}. {i.title}
-        </h1>
-        <dl class="facts">
-          <dt>{t(lang, 'status')}</dt>
-          <dd>
-            <StatusBadge status={i.status} lang={lang} />
-          </dd>
-          <dt>{t(lang, 'department')}</dt>
-          <dd>
-            {i.departments.map((d, k) => (
-              <>
-                {k > 0 ? '、' : ''}
-                <a href={`${editionPath(view)}/departments/${encodeURIComponent(d)}`}>{d}</a>
-              </>
-            ))}
-          </dd>
-          <dt>{t(lang, 'pillar')}</dt>
-          <dd>
-            <a href={`${editionPath(view)}/pillars/${i.pillarKey}`}>{pillarName}</a>
-            {subArea ? ` ／ ${subArea}` : ''}
-          </dd>
-        </dl>
-        <h2>{t(lang, 'content')}</h2>
-        <p class="prose">{i.content}</p>
-        <h2>
-          {t(lang, 'planOfYear')}（{lang === 'ja' ? `${reiwaShort(fy)}取組` : `FY${fy}`}）
-        </h2>
-        <p class="prose">{i.plan}</p>
-        {i.planTargets.length ? (
-          <TableWrap label={t(lang, 'targets')}>
+        <Layout
+          title={`${numberLabel(i)} ${i.title}`}
+          lang={lang}
+          path={c.req.path}
+          breadcrumbs={[...editionCrumbs(view, lang), { href: `${editionPath(view)}/pillars/${i.pillarKey}`, label: pillarName }, { label: i.title }]}
+          editionBase={editionPath(view)}
+        >
+          <h1>
+            {numberLabel(i)}. {i.title}
+          </h1>
+          <dl class="facts">
+            <dt>{t(lang, 'status')}</dt>
+            <dd>
+              <StatusBadge status={i.status} lang={lang} />
+            </dd>
+            <dt>{t(lang, 'department')}</dt>
+            <dd>
+              {i.departments.map((d, k) => (
+                <>
+                  {k > 0 ? '、' : ''}
+                  <a href={`${editionPath(view)}/departments/${encodeURIComponent(d)}`}>{d}</a>
+                </>
+              ))}
+            </dd>
+            <dt>{t(lang, 'pillar')}</dt>
+            <dd>
+              <a href={`${editionPath(view)}/pillars/${i.pillarKey}`}>{pillarName}</a>
+              {subArea ? ` ／ ${subArea}` : ''}
+            </dd>
+          </dl>
+          <h2>{t(lang, 'content')}</h2>
+          <p class="prose">{i.content}</p>
+          <h2>
+            {t(lang, 'planOfYear')}（{lang === 'ja' ? `${reiwaShort(fy)}取組` : `FY${fy}`}）
+          </h2>
+          <p class="prose">{i.plan}</p>
+          {i.planTargets.length ? (
+            <TableWrap label={t(lang, 'targets')}>
+              <table>
+                <caption>{t(lang, 'targets')}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">{t(lang, 'label')}</th>
+                    <th scope="col" class="num">
+                      {t(lang, 'target')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {i.planTargets.map((p) => (
+                    <tr>
+                      <td>{p.label || '—'}</td>
+                      <td class="num">{valueText(p.value, p.unit)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableWrap>
+          ) : null}
+          <h2>
+            {t(lang, 'results')}【{fyText(lang, i.resultsFiscalYear)}】
+          </h2>
+          {i.results.length ? (
+            <TableWrap label={t(lang, 'results')}>
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">{t(lang, 'label')}</th>
+                    <th scope="col" class="num">
+                      {t(lang, 'actual')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t(lang, 'target')}
+                    </th>
+                    <th scope="col" class="num">
+                      {t(lang, 'achievement')}
+                    </th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {i.results.map((r) => {
+                    const a = resultAchievement(view, r.actual, r.target);
+                    return (
+                      <tr>
+                        <td>
+                          {r.label || '—'}
+                          {r.note ? (
+                            <>
+                              <br />
+                              <small>{r.note}</small>
+                            </>
+                          ) : null}
+                        </td>
+                        <td class="num">{valueText(r.actual, r.unit)}</td>
+                        <td class="num">{valueText(r.target, r.unit)}</td>
+                        <td class="num">{a === null ? '—' : `${a}%`}</td>
+                      </tr>
+                    );
+                  })}
+                </tbody>
+              </table>
+            </TableWrap>
+          ) : null}
+          <p class="prose">{i.resultsText}</p>
+          {kpis.length ? (
+            <>
+              <h2>KPI</h2>
+              <ul>
+                {kpis.map((k) => (
+                  <li>
+                    <a href={`${editionPath(view)}/kpis/${k.kpi.key}`}>{k.kpi.name}</a>
+                    {k.latest?.progressRate ? `（${t(lang, 'progressRate')} ${k.latest.progressRate}%）` : ''}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+          <h2>{t(lang, 'history')}</h2>
+          <TableWrap label={t(lang, 'history')}>
             <table>
-              <caption>{t(lang, 'targets')}</caption>
               <thead>
                 <tr>
-                  <th scope="col">{t(lang, 'label')}</th>
-                  <th scope="col" class="num">
-                    {t(lang, 'target')}
-                  </th>
+                  <th scope="col">{lang === 'ja' ? '年度' : 'Fiscal year'}</th>
+                  <th scope="col">{t(lang, 'number')}</th>
+                  <th scope="col">{t(lang, 'title')}</th>
+                  <th scope="col">{t(lang, 'status')}</th>
                 </tr>
               </thead>
               <tbody>
-                {i.planTargets.map((p) => (
+                {history.map((h) => (
                   <tr>
-                    <td>{p.label || '—'}</td>
-                    <td class="num">{valueText(p.value, p.unit)}</td>
+                    <td>
+                      <a href={`/o/${view.data.organization.code}/${h.fiscalYear}/initiatives/${i.key}`}>{fyText(lang, h.fiscalYear)}</a>
+                    </td>
+                    <td class="num">{numberLabel(h.initiative)}</td>
+                    <td>{h.initiative.title}</td>
+                    <td>
+                      <StatusBadge status={h.initiative.status} lang={lang} />
+                    </td>
                   </tr>
                 ))}
               </tbody>
             </table>
           </TableWrap>
-        ) : null}
-        <h2>
-          {t(lang, 'results')}【{fyText(lang, i.resultsFiscalYear)}】
-        </h2>
-        {i.results.length ? (
-          <TableWrap label={t(lang, 'results')}>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t(lang, 'label')}</th>
-                  <th scope="col" class="num">
-                    {t(lang, 'actual')}
-                  </th>
-                  <th scope="col" class="num">
-                    {t(lang, 'target')}
-                  </th>
-                  <th scope="col" class="num">
-                    {t(lang, 'achievement')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {i.results.map((r) => {
-                  const a = resultAchievement(view, r.actual, r.target);
-                  return (
-                    <tr>
-                      <td>
-                        {r.label || '—'}
-                        {r.note ? (
-                          <>
-                            <br />
-                            <small>{r.note}</small>
-                          </>
-                        ) : null}
-                      </td>
-                      <td class="num">{valueText(r.actual, r.unit)}</td>
-                      <td class="num">{valueText(r.target, r.unit)}</td>
-                      <td class="num">{a === null ? '—' : `${a}%`}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
-          </TableWrap>
-        ) : null}
-        <p class="prose">{i.resultsText}</p>
-        {kpis.length ? (
-          <>
-            <h2>KPI</h2>
-            <ul>
-              {kpis.map((k) => (
-                <li>
-                  <a href={`${editionPath(view)}/kpis/${k.kpi.key}`}>{k.kpi.name}</a>
-                  {k.latest?.progressRate ? `（${t(lang, 'progressRate')} ${k.latest.progressRate}%）` : ''}
-                </li>
-              ))}
-            </ul>
-          </>
-        ) : null}
-        <h2>{t(lang, 'history')}</h2>
-        <TableWrap label={t(lang, 'history')}>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">{lang === 'ja' ? '年度' : 'Fiscal year'}</th>
-                <th scope="col">{t(lang, 'number')}</th>
-                <th scope="col">{t(lang, 'title')}</th>
-                <th scope="col">{t(lang, 'status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.map((h) => (
-                <tr>
-                  <td>
-                    <a href={`/o/${view.data.organization.code}/${h.fiscalYear}/initiatives/${i.key}`}>{fyText(lang, h.fiscalYear)}</a>
-                  </td>
-                  <td class="num">{numberLabel(h.initiative)}</td>
-                  <td>{h.initiative.title}</td>
-                  <td>
-                    <StatusBadge status={h.initiative.status} lang={lang} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableWrap>
-        <Source view={view} lang={lang} />
-      </Layout>
+          <Source view={view} lang={lang} />
+        </Layout>
       );
     });
   });

@@ -18,7 +18,13 @@ export function kpiPages(app: Hono<AppEnv>): void {
     if (!row) return notFoundPage(c);
     const linked = row.kpi.initiativeKey ? view.data.initiatives.find((i) => i.key === row.kpi.initiativeKey) : undefined;
     return cachedPage(c, view, () => (
-      <Layout title={row.kpi.name} lang={lang} path={c.req.path} breadcrumbs={[...editionCrumbs(view, lang), { label: row.kpi.name }]} editionBase={editionPath(view)}>
+      <Layout
+        title={row.kpi.name}
+        lang={lang}
+        path={c.req.path}
+        breadcrumbs={[...editionCrumbs(view, lang), { label: row.kpi.name }]}
+        editionBase={editionPath(view)}
+      >
         <h1>{row.kpi.name}</h1>
         <dl class="facts">
           <dt>{t(lang, 'pillar')}</dt>
@@ -41,7 +47,12 @@ export function kpiPages(app: Hono<AppEnv>): void {
           ) : null}
         </dl>
         <figure class="chart">
-          <img src={`${editionPath(view)}/kpis/${row.kpi.key}/chart.svg?lang=${lang}`} alt={`${row.kpi.name}の${t(lang, 'trend')}。${t(lang, 'chartAlt')}`} width="720" height="320" />
+          <img
+            src={`${editionPath(view)}/kpis/${row.kpi.key}/chart.svg?lang=${lang}`}
+            alt={`${row.kpi.name}の${t(lang, 'trend')}。${t(lang, 'chartAlt')}`}
+            width="720"
+            height="320"
+          />
           <figcaption>
             {row.kpi.name} {t(lang, 'trend')}
           </figcaption>

@@ -17,7 +17,9 @@ export function overviewPages(app: Hono<AppEnv>): void {
     const lang = c.get('lang');
     const db = c.get('database').db;
     const orgs = await listOrganizations(db);
-    const withEditions = await Promise.all(orgs.map(async (o) => ({ org: o, editions: (await listEditions(db, o.code)).filter((e) => e.state === 'published') })));
+    const withEditions = await Promise.all(
+      orgs.map(async (o) => ({ org: o, editions: (await listEditions(db, o.code)).filter((e) => e.state === 'published') })),
+    );
     return c.html(
       <Layout title={t(lang, 'home')} lang={lang} path="/">
         <h1>{t(lang, 'siteName')}</h1>
@@ -69,7 +71,8 @@ export function overviewPages(app: Hono<AppEnv>): void {
           <section>
             <h2>{p.planTitle}</h2>
             <p class="meta">
-              {t(lang, 'period')}: {warekiFiscalYear(p.planStartFiscalYear)}〜{warekiFiscalYear(p.planEndFiscalYear)}（{p.planStartFiscalYear}〜{p.planEndFiscalYear}）
+              {t(lang, 'period')}: {warekiFiscalYear(p.planStartFiscalYear)}〜{warekiFiscalYear(p.planEndFiscalYear)}（{p.planStartFiscalYear}〜
+              {p.planEndFiscalYear}）
             </p>
             <ul class="cards">
               {editions
@@ -98,7 +101,13 @@ export function overviewPages(app: Hono<AppEnv>): void {
     const lang = c.get('lang');
     const d = view.data;
     return cachedPage(c, view, () => (
-      <Layout title={d.edition.title} lang={lang} path={c.req.path} breadcrumbs={editionCrumbs(view, lang).slice(0, 2).concat({ label: d.edition.title })} editionBase={editionPath(view)}>
+      <Layout
+        title={d.edition.title}
+        lang={lang}
+        path={c.req.path}
+        breadcrumbs={editionCrumbs(view, lang).slice(0, 2).concat({ label: d.edition.title })}
+        editionBase={editionPath(view)}
+      >
         <h1>{d.edition.title}</h1>
         <p class="meta">
           {fyText(lang, d.edition.fiscalYear)} ／ {d.plan.title}（{reiwaShort(d.plan.startFiscalYear)}〜{reiwaShort(d.plan.endFiscalYear)}）
@@ -109,7 +118,12 @@ export function overviewPages(app: Hono<AppEnv>): void {
         <h2 id="summary">1 {t(lang, 'summaryTable')}</h2>
         <SummaryTableView view={view} lang={lang} />
         <figure class="chart">
-          <img src={`${editionPath(view)}/charts/status.svg?lang=${lang}`} alt={`${t(lang, 'statusMix')}。${t(lang, 'chartAlt')}`} width="720" height={60 + view.summary.rows.length * 48} />
+          <img
+            src={`${editionPath(view)}/charts/status.svg?lang=${lang}`}
+            alt={`${t(lang, 'statusMix')}。${t(lang, 'chartAlt')}`}
+            width="720"
+            height={60 + view.summary.rows.length * 48}
+          />
           <figcaption>{t(lang, 'statusMix')}</figcaption>
         </figure>
         <h2 id="kpi">2 {t(lang, 'kpiTable')}</h2>
@@ -128,8 +142,8 @@ export function overviewPages(app: Hono<AppEnv>): void {
           ))}
         </ul>
         <p>
-          <a href={`${editionPath(view)}/downloads`}>{t(lang, 'downloads')}</a> ／ <a href={`${editionPath(view)}/report.html`}>{t(lang, 'report')}（HTML）</a> ／{' '}
-          <a href={`${editionPath(view)}/report.pdf`}>{t(lang, 'report')}（PDF）</a>
+          <a href={`${editionPath(view)}/downloads`}>{t(lang, 'downloads')}</a> ／ <a href={`${editionPath(view)}/report.html`}>{t(lang, 'report')}（HTML）</a>{' '}
+          ／ <a href={`${editionPath(view)}/report.pdf`}>{t(lang, 'report')}（PDF）</a>
         </p>
       </Layout>
     ));
@@ -155,7 +169,13 @@ export function overviewPages(app: Hono<AppEnv>): void {
     const items = view.data.initiatives.filter((i) => i.pillarKey === pillar.key);
     const groups: { name: string | null; key: string | null }[] = [{ name: null, key: null }, ...pillar.subAreas.map((s) => ({ name: s.name, key: s.key }))];
     return cachedPage(c, view, () => (
-      <Layout title={pillar.name} lang={lang} path={c.req.path} breadcrumbs={[...editionCrumbs(view, lang), { label: pillar.name }]} editionBase={editionPath(view)}>
+      <Layout
+        title={pillar.name}
+        lang={lang}
+        path={c.req.path}
+        breadcrumbs={[...editionCrumbs(view, lang), { label: pillar.name }]}
+        editionBase={editionPath(view)}
+      >
         <h1>{pillar.name}</h1>
         {pillar.tagline ? <p class="tagline">{pillar.tagline}</p> : null}
         {groups.map((g) => {

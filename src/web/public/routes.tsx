@@ -28,7 +28,12 @@ searchPage(publicRoutes);
 publicRoutes.get('/accessibility', (c) => {
   const lang = c.get('lang');
   return c.html(
-    <Layout title={t(lang, 'accessibility')} lang={lang} path="/accessibility" breadcrumbs={[{ href: '/', label: t(lang, 'home') }, { label: t(lang, 'accessibility') }]}>
+    <Layout
+      title={t(lang, 'accessibility')}
+      lang={lang}
+      path="/accessibility"
+      breadcrumbs={[{ href: '/', label: t(lang, 'home') }, { label: t(lang, 'accessibility') }]}
+    >
       <h1>{t(lang, 'accessibility')}</h1>
       <h2>{lang === 'ja' ? '方針' : 'Policy'}</h2>
       <p>
@@ -37,17 +42,29 @@ publicRoutes.get('/accessibility', (c) => {
           : 'This portal aims to conform to JIS X 8341-3:2016 (equivalent to WCAG 2.0) at level AA.'}
       </p>
       <h2>{lang === 'ja' ? '対象範囲' : 'Scope'}</h2>
-      <p>{lang === 'ja' ? 'ホーム、自治体、計画の概要、施策体系、施策、担当課所、KPI、検索、オープンデータの各ページ。' : 'Home, municipality, plan overview, pillar, initiative, department, KPI, search and open-data pages.'}</p>
+      <p>
+        {lang === 'ja'
+          ? 'ホーム、自治体、計画の概要、施策体系、施策、担当課所、KPI、検索、オープンデータの各ページ。'
+          : 'Home, municipality, plan overview, pillar, initiative, department, KPI, search and open-data pages.'}
+      </p>
       <h2>{lang === 'ja' ? '試験' : 'Testing'}</h2>
       <dl class="facts">
         <dt>{lang === 'ja' ? '試験方法' : 'Method'}</dt>
-        <dd>{lang === 'ja' ? '自動試験（axe-core、WCAG 2.1 A/AA のルール）をリリースごとに全ページ種別で実施' : 'Automated tests (axe-core, WCAG 2.1 A/AA rules) on every page type for each release'}</dd>
+        <dd>
+          {lang === 'ja'
+            ? '自動試験（axe-core、WCAG 2.1 A/AA のルール）をリリースごとに全ページ種別で実施'
+            : 'Automated tests (axe-core, WCAG 2.1 A/AA rules) on every page type for each release'}
+        </dd>
         <dt>{lang === 'ja' ? '試験ツール' : 'Tool'}</dt>
         <dd>axe-core, Chromium (playwright-core)</dd>
         <dt>{lang === 'ja' ? '結果' : 'Result'}</dt>
         <dd>{lang === 'ja' ? '違反 0 件（自動試験の範囲）' : '0 violations (within automated testing)'}</dd>
       </dl>
-      <p>{lang === 'ja' ? 'すべてのページは JavaScript なしで利用でき、グラフには同じ内容の表を併記しています。' : 'Every page works without JavaScript, and every chart has the same data as a table.'}</p>
+      <p>
+        {lang === 'ja'
+          ? 'すべてのページは JavaScript なしで利用でき、グラフには同じ内容の表を併記しています。'
+          : 'Every page works without JavaScript, and every chart has the same data as a table.'}
+      </p>
     </Layout>,
   );
 });

@@ -23,11 +23,15 @@ export function searchPage(app: Hono<AppEnv>): void {
     const active = q !== '' || pillarKey || status || department;
     const hits = active ? search(view.search, q, { pillarKey, status, department }) : [];
     const departments = [...new Set(view.data.initiatives.flatMap((i) => i.departments))].sort((a, b) => a.localeCompare(b, 'ja'));
-    const Marked = ({ text, terms }: { text: string; terms: string[] }) => (
-      <>{highlight(text, terms).map((p) => (p.match ? <mark>{p.text}</mark> : p.text))}</>
-    );
+    const Marked = ({ text, terms }: { text: string; terms: string[] }) => <>{highlight(text, terms).map((p) => (p.match ? <mark>{p.text}</mark> : p.text))}</>;
     return c.html(
-      <Layout title={q ? `${t(lang, 'search')}: ${q}` : t(lang, 'search')} lang={lang} path={c.req.path + (q ? `?q=${encodeURIComponent(q)}` : '')} breadcrumbs={[...editionCrumbs(view, lang), { label: t(lang, 'search') }]} editionBase={editionPath(view)}>
+      <Layout
+        title={q ? `${t(lang, 'search')}: ${q}` : t(lang, 'search')}
+        lang={lang}
+        path={c.req.path + (q ? `?q=${encodeURIComponent(q)}` : '')}
+        breadcrumbs={[...editionCrumbs(view, lang), { label: t(lang, 'search') }]}
+        editionBase={editionPath(view)}
+      >
         <h1>{t(lang, 'search')}</h1>
         <form class="search-form" method="get" action={`${editionPath(view)}/search`} role="search">
           <label>

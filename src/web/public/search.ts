@@ -44,9 +44,7 @@ export function queryTerms(q: string): string[] {
 }
 
 function segmentTerm(term: string): string[] {
-  return [...segmenter.segment(term)]
-    .filter((s) => s.isWordLike && !/^[\p{Script=Hiragana}]{1,2}$/u.test(s.segment))
-    .map((s) => s.segment);
+  return [...segmenter.segment(term)].filter((s) => s.isWordLike && !/^[\p{Script=Hiragana}]{1,2}$/u.test(s.segment)).map((s) => s.segment);
 }
 
 export interface SearchFilters {
