@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command (README, CI): installs what the browser tests need when it is missing,
-# type-checks, then runs every test file with node's own test runner.
+# type-checks and lints, then runs every test file with node's own test runner.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,5 +16,6 @@ if ! command -v chromium >/dev/null 2>&1 || ! command -v pdftotext >/dev/null 2>
 fi
 
 npx tsc --noEmit
+npx biome check .
 mapfile -t files < <(find test -name '*.test.ts' -o -name '*.test.tsx' | sort)
 exec node --import tsx --test --test-concurrency=2 "${files[@]}"

@@ -228,10 +228,10 @@ async function lintCommand(argv: string[]): Promise<number> {
     const findings = lintDocument(doc);
     errors += findings.filter((f) => f.severity === 'error').length;
     if (values.json) all.push({ file: target.name, findings });
-    else if (findings.length) process.stdout.write(formatFindings(findings, lang, target.name) + '\n');
+    else if (findings.length) process.stdout.write(`${formatFindings(findings, lang, target.name)}\n`);
     process.stderr.write(`${target.name}: ${findings.length} 件の指摘 / ${findings.length} findings\n`);
   }
-  if (values.json) process.stdout.write(JSON.stringify(all, null, 2) + '\n');
+  if (values.json) process.stdout.write(`${JSON.stringify(all, null, 2)}\n`);
   return errors > 0 ? 1 : 0;
 }
 
@@ -252,7 +252,7 @@ async function exportCommand(argv: string[]): Promise<number> {
       return 2;
     }
     // A KPI's link to an initiative this edition does not have is no link here, as on the portal.
-    process.stdout.write(JSON.stringify(editionToJson(withEditionLinks(data)), null, 2) + '\n');
+    process.stdout.write(`${JSON.stringify(editionToJson(withEditionLinks(data)), null, 2)}\n`);
     return 0;
   });
 }
@@ -319,7 +319,7 @@ async function serveCommand(argv: string[]): Promise<number> {
   const { deliverOutbox } = await import('../db/reminders.ts');
   const mailer = process.env.SMTP_URL ? await (await import('./mailer.ts')).smtpMailer(process.env.SMTP_URL) : null;
   const outbox = setInterval(() => {
-    deliverOutbox(database.db, mailer, (line) => process.stderr.write(line + '\n')).catch((e) => process.stderr.write(`outbox: ${(e as Error).message}\n`));
+    deliverOutbox(database.db, mailer, (line) => process.stderr.write(`${line}\n`)).catch((e) => process.stderr.write(`outbox: ${(e as Error).message}\n`));
   }, 30_000);
   outbox.unref();
   await new Promise<void>((resolve) => {
@@ -359,7 +359,7 @@ export async function main(argv: string[]): Promise<number> {
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     const topic = command === 'help' ? rest[0] : undefined;
     if (topic && !USAGE[topic]) return reportError(new UsageError(`不明なコマンドです: ${topic} / unknown command: ${topic}`), undefined);
-    process.stdout.write((topic ? usageOf(topic) : HELP) + '\n');
+    process.stdout.write(`${topic ? usageOf(topic) : HELP}\n`);
     return command ? 0 : 2;
   }
   const run = COMMANDS[command];
@@ -367,7 +367,7 @@ export async function main(argv: string[]): Promise<number> {
   // `shisaku COMMAND --help` (before a `--`, after which everything is an argument).
   const options = rest.includes('--') ? rest.slice(0, rest.indexOf('--')) : rest;
   if (options.includes('--help') || options.includes('-h')) {
-    process.stdout.write(usageOf(command) + '\n');
+    process.stdout.write(`${usageOf(command)}\n`);
     return 0;
   }
   try {

@@ -40,7 +40,7 @@ export function departmentProgress(ws: Workspace, today = japanDate()): Departme
 export async function queueReminders(db: Db, actor: Actor, fiscalYear: number): Promise<number> {
   allow(actor, 'manage');
   const ws = await loadWorkspace(db, actor, fiscalYear);
-  if (!ws.round || ws.round.state !== 'open') throw new WorkspaceError('開いている更新ラウンドがありません', 409);
+  if (ws.round?.state !== 'open') throw new WorkspaceError('開いている更新ラウンドがありません', 409);
   const late = departmentProgress(ws).filter((p) => p.counts.not_started + p.counts.draft + p.counts.returned > 0);
   const editors = await editorsByDepartment(
     db,

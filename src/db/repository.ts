@@ -65,7 +65,7 @@ export interface SaveEditionResult {
 /** Writes a whole edition in one transaction; a failure anywhere leaves the database as it was. */
 export async function saveEdition(db: Db, data: EditionData, opts: SaveEditionOptions): Promise<SaveEditionResult> {
   const code = validateOrgCode(data.organization.code);
-  if (!code.ok) throw new InvalidInputError(code.reason + ' / ' + code.reasonEn);
+  if (!code.ok) throw new InvalidInputError(`${code.reason} / ${code.reasonEn}`);
   const result = await db.transaction(async (tx) => {
     const orgId = await upsertOrganization(tx, data.organization);
     const planId = await upsertPlan(tx, orgId, data);

@@ -65,5 +65,5 @@ export function formatNumber(value: string): string {
   const neg = int!.startsWith('-');
   const digits = neg ? int!.slice(1) : int!;
   const grouped = digits.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return (neg ? '-' : '') + grouped + (frac !== undefined ? '.' + frac : '');
+  return (neg ? '-' : '') + grouped + (frac !== undefined ? `.${frac}` : '');
 }

@@ -5,7 +5,7 @@ const eraYear = new Intl.DateTimeFormat('ja-JP-u-ca-japanese', { era: 'long', ye
 /** 2023 → "令和5年度"; 2019 → "令和元年度". */
 export function warekiFiscalYear(fy: number): string {
   const s = eraYear.format(new Date(Date.UTC(fy, 11, 31)));
-  return s.replace(/(\D)1年$/, '$1元年') + '度';
+  return `${s.replace(/(\D)1年$/, '$1元年')}度`;
 }
 
 /** 2023 → "令和5年度（2023年度）". */

@@ -159,11 +159,11 @@ export function buildTables(data: EditionData): Table[] {
 /** CSV for Excel users: UTF-8 with BOM, CRLF, every field as written. */
 export function tableToCsv(table: Table): string {
   const body = stringify([table.columns.map((c) => c.name), ...table.rows.map((r) => r.map(neutralizeFormula))], { record_delimiter: '\r\n' });
-  return '\uFEFF' + body;
+  return `\uFEFF${body}`;
 }
 
 export function editionJsonText(data: EditionData): string {
-  return JSON.stringify(editionToJson(data), null, 2) + '\n';
+  return `${JSON.stringify(editionToJson(data), null, 2)}\n`;
 }
 
 export async function editionXlsx(data: EditionData): Promise<Uint8Array> {

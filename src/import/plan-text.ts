@@ -225,7 +225,7 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
       }
       const entryText = after ?? (l.bullet || /^(\d{2}|新)\s+\S/.test(l.text) ? l.text : null);
       const headingText = before ?? (entryText === null ? l.text : null);
-      if (headingText && headingText.trim()) {
+      if (headingText?.trim()) {
         const h = headingText.trim();
         const pillarHit = pillarNames.find((p) => h.startsWith(p)) ?? pillarNames.find((p) => sameCharacters(h.slice(0, p.length), p));
         if (pillarHit) {
@@ -290,7 +290,7 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
     const tocStartCount = toc.length;
     parseTocRange(i, tocEnd, 'pillar', region.summaryName);
     const pillarToc = toc.slice(tocStartCount);
-    const tocHeadings = names.filter((n) => n.kind === 'subArea' && n.line >= lines[i]?.no! && n.line < (lines[tocEnd]?.no ?? Infinity));
+    const tocHeadings = names.filter((n) => n.kind === 'subArea' && n.line >= (lines[i]?.no ?? Infinity) && n.line < (lines[tocEnd]?.no ?? Infinity));
 
     const pillar: Pillar = { key: pillarKey, name: region.printed, tagline: tagline.join('\n') || null, subAreas: [] };
     pillars.push(pillar);
@@ -370,7 +370,8 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
   // KPIs, from the printed table; progress is recomputed, never copied.
   const kpis: Kpi[] = printedKpis.map((row, n) => {
     const target = splitValue(row.targetText);
-    const pillarIndex = pillarNames.findIndex((p) => p === matchPillar(row.pillarName));
+    const matched = matchPillar(row.pillarName);
+    const pillarIndex = matched === undefined ? -1 : pillarNames.indexOf(matched);
     const actuals: Record<string, string> = {};
     for (const [fy, cell] of Object.entries(row.cells)) {
       const v = splitValue(cell.actual);

@@ -58,7 +58,7 @@ function cellValue(v: ExcelJS.CellValue, numFmt?: string): Cell {
   if (v === null || v === undefined) return null;
   // A format scales by 100 when it has a % that is not quoted ("%") or in [brackets]. (An escaped \%
   // would not either, but exceljs drops the backslash when it reads the format, so it reads as a %.)
-  if (typeof v === 'number' && Number.isFinite(v) && numFmt && numFmt.replace(/"[^"]*"?|\[[^\]]*\]?/g, '').includes('%')) {
+  if (typeof v === 'number' && Number.isFinite(v) && numFmt?.replace(/"[^"]*"?|\[[^\]]*\]?/g, '').includes('%')) {
     // 15 significant digits × 100 is exact in decimal.js's default 20-digit precision.
     const percent = new Decimal(Number(v.toPrecision(15))).times(100).toFixed();
     return percent === '-0' ? '0' : percent;

@@ -69,7 +69,7 @@ export function Layout({ title, lang, path = '/', breadcrumbs, editionBase, chil
           </div>
         </header>
         <main id="main" tabindex={-1}>
-          {breadcrumbs && breadcrumbs.length ? (
+          {breadcrumbs?.length ? (
             <nav class="breadcrumbs" aria-label={lang === 'ja' ? 'パンくずリスト' : 'Breadcrumb'}>
               <ol>
                 {breadcrumbs.map((b, i) => (

@@ -275,7 +275,7 @@ test('layout variants give the same edition: CRLF, blank lines, full-width digit
     ['R5 取組 with space', text.replace(/R5取組/g, 'R5 取組')],
     ['bullets without dash', text.replace(/^- ・/gm, '・')],
     ['trailing spaces', text.replace(/\n/g, '  \n')],
-    ['BOM', '\uFEFF' + text],
+    ['BOM', `\uFEFF${text}`],
   ];
   for (const [name, variant] of variants) {
     const parsed = parsePlanText(variant, { organization: org, fiscalYear: 2023 });

@@ -209,12 +209,18 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
         a.label === b.label && a.actual === b.actual && a.target === b.target && a.unit === b.unit && a.note === b.note;
       rows.forEach((r, j) => {
         const k = encodedOld.findIndex((o, k) => !taken.has(k) && eqv(o, r));
-        if (k >= 0) (likeOf[j] = k), taken.add(k);
+        if (k >= 0) {
+          likeOf[j] = k;
+          taken.add(k);
+        }
       });
       rows.forEach((r, j) => {
         if (likeOf[j] !== undefined) return;
         const k = encodedOld.findIndex((o, k) => !taken.has(k) && o.label === r.label);
-        if (k >= 0) (likeOf[j] = k), taken.add(k);
+        if (k >= 0) {
+          likeOf[j] = k;
+          taken.add(k);
+        }
       });
       const restored = rows.map((r, j) => {
         const like = likeOf[j] === undefined ? undefined : old[likeOf[j]!];
@@ -227,12 +233,18 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
       const used = new Set<number>();
       restored.forEach((r, j) => {
         const k = old.findIndex((o, k) => !used.has(k) && same(o, r));
-        if (k >= 0) (origin[j] = k), used.add(k);
+        if (k >= 0) {
+          origin[j] = k;
+          used.add(k);
+        }
       });
       restored.forEach((r, j) => {
         if (origin[j] !== undefined) return;
         const k = old.findIndex((o, k) => !used.has(k) && o.label === r.label);
-        if (k >= 0) (origin[j] = k), used.add(k);
+        if (k >= 0) {
+          origin[j] = k;
+          used.add(k);
+        }
       });
       const matched = new Map<number, Result>();
       const added: Result[] = [];

@@ -176,7 +176,7 @@ export async function runSpreadsheetCase(db: Db, actor: Actor, path: Spreadsheet
       throw new CaseFailure(ck.problems, log);
     }
   };
-  let sheets;
+  let sheets: Awaited<ReturnType<typeof read>>;
   try {
     sheets = await read();
   } catch (e) {

@@ -53,7 +53,7 @@ export function csvRows(data: EditionData, table: CsvTable, encoding: 'utf8' | '
 
 export function csvBytes(rows: string[][], encoding: 'utf8' | 'sjis' = 'utf8'): Uint8Array {
   const text = stringify(rows, { record_delimiter: '\r\n' });
-  return encoding === 'sjis' ? new Uint8Array(iconv.encode(text, 'cp932')) : new TextEncoder().encode('\uFEFF' + text);
+  return encoding === 'sjis' ? new Uint8Array(iconv.encode(text, 'cp932')) : new TextEncoder().encode(`\uFEFF${text}`);
 }
 
 export function previewCsv(current: EditionData, rows: string[][], encoding: 'utf8' | 'sjis' = 'utf8', opts?: PreviewOptions): Preview {

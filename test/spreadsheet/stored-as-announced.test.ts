@@ -250,7 +250,7 @@ for (const backend of backends) {
         const rows = csvRows(first.stored, 'initiatives', 'sjis');
         const row = rows.find((x) => x[1] === '05')!;
         assert.notEqual(row[7], '元気café 〜 −5℃ — 開催', 'the Shift_JIS file cannot hold them');
-        row[7] = row[7]! + '（毎月）';
+        row[7] = `${row[7]!}（毎月）`;
         const preview = previewCsv(first.stored, rows, 'sjis');
         const change = preview.changes.find((c) => c.field === '施策内容')!;
         assert.equal(change.after, '元気café 〜 −5℃ — 開催（毎月）');

@@ -99,7 +99,7 @@ export async function signIn(app: AppLike, login: string, password = PASSWORD): 
 export function formOf(html: string): Record<string, string | string[]> {
   const form: Record<string, string | string[]> = {};
   const edit = /<form method="post" action="[^"]*" class="edit-form">([\s\S]*?)<\/form>/.exec(html)?.[1] ?? '';
-  const unescape = (s: string) =>
+  const unescapeHtml = (s: string) =>
     s
       .replace(/&lt;/g, '<')
       .replace(/&gt;/g, '>')
@@ -114,9 +114,9 @@ export function formOf(html: string): Record<string, string | string[]> {
   for (const m of edit.matchAll(/<input([^>]*)>/g)) {
     const name = /name="([^"]+)"/.exec(m[1]!)?.[1];
     if (!name || name === '_csrf') continue;
-    add(name, unescape(/value="([^"]*)"/.exec(m[1]!)?.[1] ?? ''));
+    add(name, unescapeHtml(/value="([^"]*)"/.exec(m[1]!)?.[1] ?? ''));
   }
-  for (const m of edit.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) add(m[1]!, unescape(m[2]!));
+  for (const m of edit.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/textarea>/g)) add(m[1]!, unescapeHtml(m[2]!));
   const status = /<select[^>]*name="status"[^>]*>([\s\S]*?)<\/select>/.exec(edit)?.[1] ?? '';
   form.status = /<option value="([^"]+)" selected/.exec(status)?.[1] ?? 'in_progress';
   return form;

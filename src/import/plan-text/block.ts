@@ -50,7 +50,7 @@ function joinParagraphs(lines: Line[]): string {
     if (isBlank(l)) continue;
     const piece = (l.bullet ? '・' : '') + l.display;
     if (out === '') out = piece;
-    else if (/[。）)」]$/.test(out) || l.bullet || /^[・※（(]/.test(piece)) out += '\n' + piece;
+    else if (/[。）)」]$/.test(out) || l.bullet || /^[・※（(]/.test(piece)) out += `\n${piece}`;
     else out += piece;
   }
   return out;
@@ -94,7 +94,7 @@ export function parseBlock(lines: Line[], start: number, end: number) {
         continue;
       }
       const d = l.display;
-      const tailed = splitHeaderTail('x ' + d);
+      const tailed = splitHeaderTail(`x ${d}`);
       if (tailed.status) {
         status = tailed.status;
         statusLine = l.no;

@@ -84,7 +84,7 @@ export function readKpiTable(lines: Line[], kpiIdx: number, end: number, pillarN
     const targetText = head.pop() ?? '';
     let name = head.pop() ?? '';
     // Pillar and name fused by a single space ("デジタル環境整備 コンビニ等での…").
-    const fused = head.length === 0 ? pillarNames.find((p) => name.startsWith(p + ' ')) : undefined;
+    const fused = head.length === 0 ? pillarNames.find((p) => name.startsWith(`${p} `)) : undefined;
     if (fused) {
       head.push(fused);
       name = name.slice(fused.length).trim();
@@ -116,7 +116,7 @@ function kpiCellsByShape(text: string, years: number, pillarNames: string[]): st
   const yearCells = m[3]!.match(new RegExp(cell, 'g')) ?? [];
   if (yearCells.length !== years) return null;
   const head = m[1]!.trim();
-  const pillar = pillarNames.find((p) => head.startsWith(p + ' '));
+  const pillar = pillarNames.find((p) => head.startsWith(`${p} `));
   return [pillar ?? '', pillar ? head.slice(pillar.length).trim() : head, m[2]!.trim(), ...yearCells.map((x) => x.trim())];
 }
 

@@ -83,7 +83,7 @@ export function parseResults(lines: Line[]): ParsedResults {
       if (note && results.length) {
         const prev = results[results.length - 1]!;
         prev.note = prev.note ? `${prev.note} ${cells}` : cells;
-        prev.raw += '\n' + l.raw.trim();
+        prev.raw += `\n${l.raw.trim()}`;
         continue;
       }
       if (heading && !heading.used) dangling.push({ label: heading.label, line: heading.line });
@@ -99,7 +99,7 @@ export function parseResults(lines: Line[]): ParsedResults {
       if (i > 0 && h.label === '' && h.target === null) {
         // "12 回（12 回） 47 人参加": an unlabelled figure after a result describes it.
         const prev = results[results.length - 1]!;
-        const extra = `${h.actual}${h.actualUnit ?? ''}${h.rest ? ' ' + h.rest : ''}`;
+        const extra = `${h.actual}${h.actualUnit ?? ''}${h.rest ? ` ${h.rest}` : ''}`;
         prev.note = prev.note ? `${prev.note} ${extra}` : extra;
         continue;
       }
@@ -138,7 +138,7 @@ export function parsePlanTargets(lines: Line[]): PlanTarget[] {
     if (!l.bullet && !pending) continue;
     for (const h of hits) {
       const label = h.label || (pending ? pending.text : '');
-      targets.push({ label, value: h.actual, unit: h.actualUnit, raw: (pending && !h.label ? pending.raw.trim() + '\n' : '') + l.raw.trim() });
+      targets.push({ label, value: h.actual, unit: h.actualUnit, raw: (pending && !h.label ? `${pending.raw.trim()}\n` : '') + l.raw.trim() });
     }
     pending = null;
   }

@@ -2,7 +2,7 @@
 // keyed by field name so the page can show each one next to its field, in Japanese.
 import { z } from 'zod';
 import { normalizeNumber } from '../../domain/decimal.ts';
-import { type GradeBand, type PlanSettings } from '../../domain/model.ts';
+import type { GradeBand, PlanSettings } from '../../domain/model.ts';
 import type { InitiativeEdit } from '../../db/workspace.ts';
 import { DIRECTIONS, ROLES, STATUSES } from '../../domain/enums.ts';
 
