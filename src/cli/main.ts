@@ -27,7 +27,7 @@ export class UsageError extends Error {
 const USAGE: Record<string, string[]> = {
   import: [
     'shisaku import plan-text FILE --org CODE [--year YYYY] [--name 自治体名] [--replace]',
-    'shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete]',
+    'shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete] [--reopen 理由]',
   ],
   lint: ['shisaku lint [FILE] [--org CODE --year YYYY] [--lang ja|en] [--json]'],
   export: [

@@ -9,9 +9,10 @@ import { exportWorkbook } from '../export/xlsx.ts';
 import { exportCsv, shiftJisLosses, type CsvTable } from '../export/csv.ts';
 import { writeAtomically } from '../report/pdf.ts';
 import { LIMITS, SpreadsheetError, readCsv, readXlsx, type SheetData } from '../import/spreadsheet.ts';
-import { formatErrors, previewSpreadsheet, type Preview } from '../domain/changes.ts';
+import { formatErrors, isEmptyPreview, previewSpreadsheet, type Preview } from '../domain/changes.ts';
 import { applyPreview } from '../db/apply-changes.ts';
 import { systemActor } from '../db/command.ts';
+import { reopenEdition } from '../db/workspace.ts';
 
 function fail(message: string, code = 2): number {
   process.stderr.write(`shisaku: ${message}\n`);
@@ -84,6 +85,7 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
       year: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'allow-delete': { type: 'boolean', default: false },
+      reopen: { type: 'string' },
     },
     allowPositionals: true,
     strict: true,
@@ -95,13 +97,15 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
   if (statSync(file).size > LIMITS.maxBytes) return fail(`ファイルが大きすぎます（上限 ${LIMITS.maxBytes / 1024 / 1024} MB） / file too large`, 1);
   const current = await loadEdition(database.db, oy.org, oy.year);
   if (!current) return fail(`${oy.org} の ${oy.year} 年度版はありません / no such edition`);
-  if (current.edition.state === 'published' && !values['dry-run']) {
+  const reopenReason = values.reopen?.trim() ?? '';
+  if (values.reopen !== undefined && !reopenReason) return fail('--reopen には再開する理由を書いてください / --reopen needs a reason');
+  if (current.edition.state === 'published' && !values['dry-run'] && !reopenReason) {
     return fail(
-      `${oy.year}年度版は公開済みです。管理画面で理由を記録して再開してから取り込んでください（--dry-run で変更点だけ確認できます） / the edition is published; reopen it in the workspace first`,
+      `${oy.year}年度版は公開済みです。理由を記録して再開してから取り込んでください（--reopen "理由" で再開と取り込みを一度に、--dry-run で変更点だけ確認できます） / the edition is published; reopen it first (--reopen "reason")`,
       1,
     );
   }
-  const stamp = await editionStamp(database.db, oy.org, oy.year);
+  let stamp = await editionStamp(database.db, oy.org, oy.year);
   let sheets: SheetData[];
   try {
     const bytes = new Uint8Array(readFileSync(file));
@@ -118,9 +122,16 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
   }
   const summary = describePreview(preview);
   process.stdout.write(summary ? `${summary}\n` : '変更はありません / no changes\n');
-  if (values['dry-run']) return 0;
+  if (values['dry-run'] || isEmptyPreview(preview)) return 0;
+  const cli = await systemActor(database.db, oy.org);
+  if (current.edition.state === 'published') {
+    // Reopened as an admin would on the web, with the reason recorded; it stays a draft until published again.
+    await reopenEdition(database.db, cli, oy.year, reopenReason);
+    process.stderr.write(`${oy.year}年度版を再開しました（理由: ${reopenReason}）。公開し直すまで下書きです / reopened; publish it again in the workspace\n`);
+    stamp = await editionStamp(database.db, oy.org, oy.year);
+  }
   const r = await applyPreview(database.db, oy.org, oy.year, preview, {
-    actor: await systemActor(database.db, oy.org),
+    actor: cli,
     source: `import:${format}`,
     expectedStamp: stamp ?? undefined,
   });

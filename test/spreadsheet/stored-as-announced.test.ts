@@ -298,7 +298,7 @@ for (const backend of backends) {
         assert.ok(isEmptyPreview(preview), JSON.stringify(preview.changes));
       });
 
-      await t.test('finding 17: the CLI does not import into a published edition', async () => {
+      await t.test('finding 17: the CLI does not import into a published edition unless told to reopen it with a reason', async () => {
         await db.execute(sql`UPDATE editions SET state = 'published' WHERE fiscal_year = 2023`);
         try {
           const cur = await load(2023);
@@ -311,6 +311,18 @@ for (const backend of backends) {
           assert.equal(code, 1);
           assert.equal(by(await load(2023), '03').content, by(cur, '03').content);
           await assert.rejects(applyPreview(db, ORG, 2023, await b.preview(cur), { actor: await systemActor(db, '082023', 't'), source: 't' }), /公開済み/);
+          // --reopen "理由": reopened with the reason recorded, then imported; a draft until published again.
+          assert.equal(await importSpreadsheetCommand('xlsx', [file, '--org', ORG, '--year', '2023', '--reopen', ''], database), 2);
+          assert.equal(await importSpreadsheetCommand('xlsx', [file, '--org', ORG, '--year', '2023', '--reopen', '誤字の修正'], database), 0);
+          const after = await load(2023);
+          assert.equal(by(after, '03').content, '公開中に変えようとした内容');
+          assert.equal(after.edition.state, 'draft');
+          const r = (await db.execute(
+            sql`SELECT c.actor, a.after FROM audit_log a JOIN change_sets c ON c.id = a.change_set_id WHERE c.source = 'edition:reopen' ORDER BY a.id DESC LIMIT 1`,
+          )) as unknown as {
+            rows: { actor: string; after: { reason: string } }[];
+          };
+          assert.deepEqual([r.rows[0]!.actor, r.rows[0]!.after.reason], ['cli', '誤字の修正']);
         } finally {
           await db.execute(sql`UPDATE editions SET state = 'draft' WHERE fiscal_year = 2023`);
         }
