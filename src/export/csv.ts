@@ -47,7 +47,7 @@ export function spreadsheetRows(data: EditionData, table: CsvTable, department?:
 
 export function exportCsv(data: EditionData, table: CsvTable, opts: { encoding?: CsvEncoding; department?: string } = {}): Uint8Array {
   const rows = spreadsheetRows(data, table, opts.department).map((r) => r.map((v) => neutralizeFormula(v ?? '')));
-  const text = stringify(rows, { record_delimiter: '\r\n' });
+  const text = stringify(rows, { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
   if (opts.encoding === 'sjis') return new Uint8Array(iconv.encode(text, 'cp932'));
   return new Uint8Array(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]));
 }

@@ -52,3 +52,25 @@ test('Shift_JIS: results sharing a label keep the characters of their own row', 
   assert.deepEqual(p.errors, []);
   assert.ok(isEmptyPreview(p), JSON.stringify(p.changes));
 });
+
+test('a multi-line cell is quoted in every CSV, so readers that end a record at a bare LF read 103 records, not 163', async () => {
+  const { buildTables, tableToCsv } = await import('../../src/export/opendata.ts');
+  const { exportCsv } = await import('../../src/export/csv.ts');
+  const d = sample();
+  const multi = d.initiatives.filter((i) => i.plan.includes('\n'));
+  assert.ok(multi.length > 10);
+  const texts = [new TextDecoder().decode(exportCsv(d, 'initiatives')), tableToCsv(buildTables(d).find((x) => x.id === 'initiatives')!)];
+  for (const text of texts) {
+    // Outside quotes, a record ends at CRLF only: counting CRLFs outside quoted fields counts the records.
+    let records = 0;
+    let quoted = false;
+    for (let k = 0; k < text.length; k++) {
+      if (text[k] === '"') quoted = !quoted;
+      else if (!quoted && text[k] === '\n') {
+        assert.equal(text[k - 1], '\r', 'a bare LF outside quotes');
+        records++;
+      }
+    }
+    assert.equal(records, d.initiatives.length + 1);
+  }
+});
