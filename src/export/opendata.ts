@@ -158,7 +158,10 @@ export function buildTables(data: EditionData): Table[] {
 
 /** CSV for Excel users: UTF-8 with BOM, CRLF, every field as written. */
 export function tableToCsv(table: Table): string {
-  const body = stringify([table.columns.map((c) => c.name), ...table.rows.map((r) => r.map(neutralizeFormula))], { record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
+  const body = stringify([table.columns.map((c) => c.name), ...table.rows.map((r) => r.map(neutralizeFormula))], {
+    record_delimiter: '\r\n',
+    quoted_match: /[\r\n]/,
+  });
   return `\uFEFF${body}`;
 }
 
