@@ -5,13 +5,9 @@ import type { DbOrTx } from './client.ts';
 import * as t from './schema.ts';
 import { signalChange } from './change-signal.ts';
 
-export interface AuditEntry {
-  entity: string;
-  entityKey: string;
-  action: 'insert' | 'update' | 'delete';
-  before: unknown;
-  after: unknown;
-}
+/** What each kind of write records (src/domain/audit-entry.ts). */
+export type { AuditEntry } from '../domain/audit-entry.ts';
+import type { AuditEntry } from '../domain/audit-entry.ts';
 
 export interface ChangeSetInfo {
   organizationId: number | null;

@@ -129,18 +129,7 @@ function kpiChanges(a: Kpi[], b: Kpi[]): KpiChange[] {
   return out;
 }
 
-/** True for a whole initiative as stored in an audit row or a submission, not a partial record. */
-export function isInitiativeSnapshot(x: unknown): x is Initiative {
-  const i = x as Partial<Initiative> | null;
-  return (
-    !!i &&
-    typeof i.title === 'string' &&
-    typeof i.content === 'string' &&
-    typeof i.plan === 'string' &&
-    Array.isArray(i.results) &&
-    Array.isArray(i.departments)
-  );
-}
+export { isInitiativeSnapshot } from './audit-entry.ts';
 
 /** What changed in one initiative between two versions of it (two editions, or two submissions). */
 export function diffInitiative(x: Initiative, y: Initiative): InitiativeChange | null {

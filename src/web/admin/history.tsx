@@ -2,9 +2,10 @@
 // rows (whole snapshots shown as a diff, single fields of an import, submissions, assessments, removals).
 import { Hono } from 'hono';
 import { placeNames } from '../../db/repository.ts';
-import { SUBMISSION_LABELS, type SubmissionState } from '../../db/workspace.ts';
+import { SUBMISSION_LABELS } from '../../db/workspace.ts';
 import { initiativeAudit } from '../../db/history.ts';
-import { diffInitiative, isInitiativeSnapshot } from '../../domain/edition-diff.ts';
+import { diffInitiative } from '../../domain/edition-diff.ts';
+import { readHistoryRow, type HistoryItem } from '../../domain/audit-entry.ts';
 import { renderInitiativeChange } from '../../report/diff-html.ts';
 import { orgCode, page, refusal } from './respond.tsx';
 import { TrustedHtml } from './views.tsx';
@@ -12,24 +13,47 @@ import type { AdminEnv } from './auth.ts';
 
 export const historyRoutes = new Hono<AdminEnv>();
 
-/** One field an import changed ({ field, value } before and after), of the initiative or of one of its results ("key/項目"). */
-function fieldChange(entity: string, entityKey: string, key: string, before: unknown, after: unknown) {
-  const b = before as { field?: unknown; value?: unknown } | null;
-  const a = after as { field?: unknown; value?: unknown } | null;
-  const field = typeof a?.field === 'string' ? a.field : typeof b?.field === 'string' ? b.field : null;
-  if (field === null || (entity !== 'initiative' && entity !== 'result')) return null;
-  const value = (x: { value?: unknown } | null) => (x?.value === null || x?.value === undefined || x.value === '' ? '—' : String(x.value));
-  let what = field;
-  if (entity === 'result') {
-    const m = /^(.*)#(\d+)$/.exec(entityKey.slice(key.length + 1));
-    const label = m ? `${m[1]}」（${m[2]}件目）` : `${entityKey.slice(key.length + 1)}」`;
-    what = `実績「${label}の${field}`;
+/** One renderer per kind of history row (src/domain/audit-entry.ts). */
+function HistoryBody({ item, place }: { item: HistoryItem; place: (k: string) => string }) {
+  switch (item.kind) {
+    case 'snapshot': {
+      if (item.before && item.after) {
+        const d = diffInitiative(item.before, item.after);
+        return d ? <TrustedHtml html={renderInitiativeChange(d, 'h3', place)} /> : <p>内容の変更はありません。</p>;
+      }
+      const i = item.after ?? item.before!;
+      return (
+        <p>
+          {item.after
+            ? `この版に追加しました: ${i.number ?? '新'} ${i.title}`
+            : `この版から削除しました: ${i.number ?? '新'} ${i.title}（記録から復元できます）`}
+        </p>
+      );
+    }
+    case 'removed':
+      return <p>この版から削除しました。理由: {item.reason ?? '—'}</p>;
+    case 'field':
+      return (
+        <p>
+          {item.what}: {item.before} → {item.after}
+        </p>
+      );
+    case 'submission':
+      return (
+        <p>
+          提出状態: {SUBMISSION_LABELS[item.from]} → {SUBMISSION_LABELS[item.to]}
+          {item.comment ? `（${item.comment}）` : ''}
+        </p>
+      );
+    case 'assessment':
+      return (
+        <p>
+          評価 {item.grade} {item.comment}
+        </p>
+      );
+    case 'other':
+      return null;
   }
-  return (
-    <p>
-      {what}: {value(b)} → {value(a)}
-    </p>
-  );
 }
 
 historyRoutes.get('/i/:key/history', async (c) => {
@@ -46,33 +70,14 @@ historyRoutes.get('/i/:key/history', async (c) => {
         <p>だれが・いつ・何を変えたか。記録は追記のみで、書き換えられません。</p>
         {rows.length === 0 ? <p>記録はまだありません（取り込み時の内容のままです）。</p> : null}
         <ol class="history">
-          {rows.map((r) => {
-            const before = r.before as Record<string, unknown> | null;
-            const after = r.after as { state?: string; comment?: string; grade?: string; reason?: string } | null;
-            const d = r.entity === 'initiative' && isInitiativeSnapshot(before) && isInitiativeSnapshot(after) ? diffInitiative(before, after) : null;
-            return (
-              <li class="panel">
-                <p>
-                  <strong>{r.at.toLocaleString('ja-JP')}</strong> {r.actor}（{r.summary}）
-                </p>
-                {d ? <TrustedHtml html={renderInitiativeChange(d, 'h3', place)} /> : null}
-                {r.entity === 'initiative' && r.action === 'delete' ? <p>この版から削除しました。理由: {after?.reason ?? '—'}</p> : null}
-                {fieldChange(r.entity, r.entityKey, key, before, after)}
-                {r.entity === 'submission' && after ? (
-                  <p>
-                    提出状態: {SUBMISSION_LABELS[(before as { state?: SubmissionState } | null)?.state ?? 'not_started']} →{' '}
-                    {SUBMISSION_LABELS[(after.state as SubmissionState) ?? 'not_started']}
-                    {after.comment ? `（${after.comment}）` : ''}
-                  </p>
-                ) : null}
-                {r.entity === 'assessment' && after ? (
-                  <p>
-                    評価 {after.grade} {after.comment}
-                  </p>
-                ) : null}
-              </li>
-            );
-          })}
+          {rows.map((r) => (
+            <li class="panel">
+              <p>
+                <strong>{r.at.toLocaleString('ja-JP')}</strong> {r.actor}（{r.summary}）
+              </p>
+              <HistoryBody item={readHistoryRow(r, key)} place={place} />
+            </li>
+          ))}
         </ol>
       </>,
     );
