@@ -41,7 +41,7 @@ export type AuditEntry =
 /** One row of an initiative's history, as the page shows it. */
 export type HistoryItem =
   | { kind: 'snapshot'; before: Initiative | null; after: Initiative | null }
-  | { kind: 'removed'; reason: string | null }
+  | { kind: 'removed'; reason: string | null; before: Initiative | null }
   | { kind: 'field'; what: string; before: string; after: string }
   | { kind: 'submission'; from: SubmissionState; to: SubmissionState; comment: string | null }
   | { kind: 'assessment'; grade: Grade; comment: string }
@@ -75,9 +75,10 @@ export function readHistoryRow(row: { entity: string; entityKey: string; action:
   if (entity === 'initiative' || entity === 'result') {
     const b = isInitiativeSnapshot(before) ? before : null;
     const a = isInitiativeSnapshot(after) ? after : null;
-    if (entity === 'initiative' && (b || a)) return { kind: 'snapshot', before: b, after: a };
+    // A removal keeps the whole initiative it removed (so it can be restored) and, from the form, its reason.
     if (entity === 'initiative' && row.action === 'delete')
-      return { kind: 'removed', reason: isObject(after) && typeof after.reason === 'string' ? after.reason : null };
+      return { kind: 'removed', reason: isObject(after) && typeof after.reason === 'string' ? after.reason : null, before: b };
+    if (entity === 'initiative' && (b || a)) return { kind: 'snapshot', before: b, after: a };
     const field = isObject(after) && typeof after.field === 'string' ? after.field : isObject(before) && typeof before.field === 'string' ? before.field : null;
     if (field !== null) {
       let what = field;

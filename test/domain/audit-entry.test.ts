@@ -14,11 +14,13 @@ test('whole snapshots: an update, an initiative added or deleted by a file', () 
   const added = readHistoryRow(row('initiative', 'insert', null, snap), i.key);
   assert.ok(added.kind === 'snapshot' && added.before === null && added.after?.title === i.title);
   const deleted = readHistoryRow(row('initiative', 'delete', snap, null), i.key);
-  assert.ok(deleted.kind === 'snapshot' && deleted.after === null && deleted.before?.key === i.key);
+  assert.ok(deleted.kind === 'removed' && deleted.reason === null && deleted.before?.key === i.key);
+  const removed = readHistoryRow(row('initiative', 'delete', snap, { fiscalYear: 2024, reason: '統合' }), i.key);
+  assert.ok(removed.kind === 'removed' && removed.reason === '統合' && removed.before?.key === i.key);
 });
 
 test('rows of earlier versions: a removal with its reason, one field of an import, a result field', () => {
-  assert.deepEqual(readHistoryRow(row('initiative', 'delete', { title: 't' }, { reason: '統合' }), i.key), { kind: 'removed', reason: '統合' });
+  assert.deepEqual(readHistoryRow(row('initiative', 'delete', { title: 't' }, { reason: '統合' }), i.key), { kind: 'removed', reason: '統合', before: null });
   assert.deepEqual(readHistoryRow(row('initiative', 'update', { field: '状況', value: '実施中' }, { field: '状況', value: '完了' }), i.key), {
     kind: 'field',
     what: '状況',

@@ -21,17 +21,16 @@ function HistoryBody({ item, place }: { item: HistoryItem; place: (k: string) =>
         const d = diffInitiative(item.before, item.after);
         return d ? <TrustedHtml html={renderInitiativeChange(d, 'h3', place)} /> : <p>内容の変更はありません。</p>;
       }
-      const i = item.after ?? item.before!;
-      return (
-        <p>
-          {item.after
-            ? `この版に追加しました: ${i.number ?? '新'} ${i.title}`
-            : `この版から削除しました: ${i.number ?? '新'} ${i.title}（記録から復元できます）`}
-        </p>
-      );
+      const i = (item.after ?? item.before)!;
+      return <p>この版に追加しました: {`${i.number ?? '新'} ${i.title}`}</p>;
     }
     case 'removed':
-      return <p>この版から削除しました。理由: {item.reason ?? '—'}</p>;
+      return (
+        <p>
+          この版から削除しました。理由: {item.reason ?? '—'}
+          {item.before ? `（${item.before.number ?? '新'} ${item.before.title}。記録から復元できます）` : ''}
+        </p>
+      );
     case 'field':
       return (
         <p>
