@@ -1,7 +1,5 @@
 // `shisaku` — the command line. Every command returns an exit code; errors go to stderr in Japanese and
 // English; stdout carries only the requested output, so `export json > file` is safe.
-import { withEditionLinks } from '../domain/structure.ts';
-import { systemActor } from '../db/command.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { readFileSync, statSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -14,6 +12,8 @@ import { decodePlanBytes, parsePlanText, PlanTextError } from '../import/plan-te
 import { formatFindings, lintDocument } from '../domain/lint.ts';
 import { editionToJson } from '../export/json.ts';
 import { loadSample, SAMPLE } from '../db/sample.ts';
+import { systemActor } from '../db/command.ts';
+import { withEditionLinks } from '../domain/structure.ts';
 
 /** Wrong arguments: the reason (Japanese / English) and the usage of the command are printed, exit 2. */
 export class UsageError extends Error {
