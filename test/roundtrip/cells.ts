@@ -312,7 +312,9 @@ export class Resolver {
         this.set(g, row, '施策キー', { v: i.key });
         if (m.asNumber) this.set(g, row, '番号', { v: i.number ?? '新' });
         // A second row of an existing label (参加者数 under each course), or a new label.
-        const label = m.c % 3 === 0 && i.results.length ? { v: i.results[m.b % i.results.length]!.label } : this.textCell(m.text, m);
+        // Copied from the row above as the file shows it: a Shift_JIS file shows "?" for a character it cannot hold.
+        const copied = i.results.length ? i.results[m.b % i.results.length]!.label : '';
+        const label = m.c % 3 === 0 && i.results.length ? { v: this.encoding === 'sjis' ? cp932(copied) : copied } : this.textCell(m.text, m);
         this.set(g, row, '項目', m.wrong ? { v: null } : String(label.v).trim() ? label : { v: `新しい項目${m.b}` });
         this.set(g, row, '実績値', this.num(m));
         this.set(g, row, '目標値', this.num(m, true));
