@@ -10,6 +10,7 @@ import * as t from './schema.ts';
 import { bumpEdition, recordChangeSet, type AuditEntry } from './audit.ts';
 import { editionStamp, findEdition, loadEditionById } from './edition-read.ts';
 import { resolveDepartments } from './departments.ts';
+import { setKpiActual } from './repository.ts';
 import { InvalidInputError } from './errors.ts';
 import type { Initiative, Kpi } from '../domain/model.ts';
 import type { Preview } from '../domain/changes.ts';
@@ -220,17 +221,8 @@ async function writeKpis(tx: Tx, planId: number, before: Kpi[], after: Kpi[]): P
       .set({ target: k.target, updatedAt: new Date(), version: sql`${t.kpis.version} + 1` })
       .where(and(eq(t.kpis.planId, planId), eq(t.kpis.key, k.key)))
       .returning({ id: t.kpis.id });
-    const cleared = Object.keys(o.actuals).filter((fy) => !(fy in k.actuals));
-    if (cleared.length) await tx.delete(t.kpiActuals).where(and(eq(t.kpiActuals.kpiId, row!.id), inArray(t.kpiActuals.fiscalYear, cleared.map(Number))));
-    for (const [fy, value] of Object.entries(k.actuals)) {
-      if (o.actuals[fy] === value) continue;
-      await tx
-        .insert(t.kpiActuals)
-        .values({ kpiId: row!.id, fiscalYear: Number(fy), value })
-        .onConflictDoUpdate({
-          target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear],
-          set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` },
-        });
+    for (const fy of new Set([...Object.keys(o.actuals), ...Object.keys(k.actuals)])) {
+      if (o.actuals[fy] !== k.actuals[fy]) await setKpiActual(tx, row!.id, Number(fy), k.actuals[fy] ?? null);
     }
     entries.push({ entity: 'kpi', entityKey: k.key, action: 'update', before: o, after: k });
   }

@@ -1,9 +1,10 @@
 // The plan's KPIs, edited by the admin: definitions (add, change, move, delete), yearly actuals, and the
 // plan's progress rule. KPIs belong to the plan, not to an edition, so they are apart from the pillars.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Db, DbOrTx } from './client.ts';
 import * as t from './schema.ts';
 import { loadKpis } from './edition-read.ts';
+import { setKpiActual } from './repository.ts';
 import { allow, editionOf, planWrite, WorkspaceError, type EditionAt } from './command.ts';
 import { keysEverUsed, moveRow, setPositions } from './structure-order.ts';
 import type { Actor } from '../domain/roles.ts';
@@ -132,15 +133,7 @@ export async function updateKpiActual(db: Db, actor: Actor, fiscalYear: number, 
       .where(and(eq(t.kpiActuals.kpiId, kpi.id), eq(t.kpiActuals.fiscalYear, year)));
     // The value it already has writes nothing.
     if ((old?.value ?? null) === value) return { summary: '', entries: [], value: undefined, unchanged: true };
-    if (value === null) await tx.delete(t.kpiActuals).where(and(eq(t.kpiActuals.kpiId, kpi.id), eq(t.kpiActuals.fiscalYear, year)));
-    else
-      await tx
-        .insert(t.kpiActuals)
-        .values({ kpiId: kpi.id, fiscalYear: year, value })
-        .onConflictDoUpdate({
-          target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear],
-          set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` },
-        });
+    await setKpiActual(tx, kpi.id, year, value);
     return {
       summary: `${kpi.name} ${year}年度 ${value ?? '削除'}`,
       entries: [

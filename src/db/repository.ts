@@ -244,6 +244,21 @@ async function insertEditionContent(tx: Tx, orgId: number, planId: number, editi
   for (const chunk of chunks(targetRows, 1000)) await tx.insert(t.planTargets).values(chunk);
 }
 
+/** One year's actual of a KPI: written, or with null deleted. Every write of an actual goes through here. */
+export async function setKpiActual(tx: Tx, kpiId: number, fiscalYear: number, value: string | null): Promise<void> {
+  if (value === null) {
+    await tx.delete(t.kpiActuals).where(and(eq(t.kpiActuals.kpiId, kpiId), eq(t.kpiActuals.fiscalYear, fiscalYear)));
+    return;
+  }
+  await tx
+    .insert(t.kpiActuals)
+    .values({ kpiId, fiscalYear, value })
+    .onConflictDoUpdate({
+      target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear],
+      set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` },
+    });
+}
+
 /** KPIs belong to the plan: an edition import updates their definition and adds the actuals it carries. */
 export async function upsertKpis(tx: Tx, planId: number, kpis: Kpi[]) {
   for (const [position, k] of kpis.entries()) {
@@ -268,15 +283,7 @@ export async function upsertKpis(tx: Tx, planId: number, kpis: Kpi[]) {
         set: { ...values, updatedAt: new Date(), version: sql`${t.kpis.version} + 1` },
       })
       .returning({ id: t.kpis.id });
-    for (const [fy, value] of Object.entries(k.actuals)) {
-      await tx
-        .insert(t.kpiActuals)
-        .values({ kpiId: row!.id, fiscalYear: Number(fy), value })
-        .onConflictDoUpdate({
-          target: [t.kpiActuals.kpiId, t.kpiActuals.fiscalYear],
-          set: { value, updatedAt: new Date(), version: sql`${t.kpiActuals.version} + 1` },
-        });
-    }
+    for (const [fy, value] of Object.entries(k.actuals)) await setKpiActual(tx, row!.id, Number(fy), value);
   }
   await tx
     .update(t.plans)
