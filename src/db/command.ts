@@ -75,6 +75,44 @@ export interface WriteOptions {
   published?: 'refuse' | 'allow';
 }
 
+/** Where a command writes: what it acts on (read under the lock), its organization, and how its owner's version is bumped. */
+export interface Owner<A> {
+  at: A;
+  organizationId: number;
+  bump(tx: Tx): Promise<void>;
+}
+
+/**
+ * The sequence every write runs: one transaction, the owner locked and read by `open`, the command, and,
+ * unless it changed nothing, one change set and the owner's version bumped; then the caches are told.
+ * Permission is the caller's first step, before this (and before any validation).
+ */
+export async function runWrite<A, T>(
+  db: Db,
+  actor: Actor,
+  source: string,
+  open: (tx: Tx) => Promise<Owner<A>>,
+  fn: (tx: Tx, at: A) => Promise<Outcome<T>>,
+): Promise<T> {
+  const out = await db.transaction(async (tx) => {
+    const owner = await open(tx);
+    const r = await fn(tx, owner.at);
+    if (r.unchanged) return r.value;
+    await recordChangeSet(tx, { organizationId: owner.organizationId, actor: actor.login, userId: userIdOf(actor), source, summary: r.summary }, r.entries);
+    await owner.bump(tx);
+    return r.value;
+  });
+  signalChange();
+  return out;
+}
+
+const bumpVersion = (table: typeof t.plans | typeof t.organizations, id: number) => async (tx: Tx) => {
+  await tx
+    .update(table)
+    .set({ version: sql`${table.version} + 1`, updatedAt: new Date() })
+    .where(eq(table.id, id));
+};
+
 /** A write to one edition: its row is locked, so two admins acting on it take turns and see each other's result. */
 export async function editionWrite<T>(
   db: Db,
@@ -85,19 +123,19 @@ export async function editionWrite<T>(
   opts: WriteOptions = {},
 ): Promise<T> {
   allow(actor, opts.action ?? 'manage');
-  const out = await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear, { lock: true });
-    if (ref.state === 'published' && (opts.published ?? 'refuse') === 'refuse') {
-      throw new WorkspaceError('公開済みの版は変更できません（理由を記録して再開してから変更します）', 409);
-    }
-    const r = await fn(tx, ref);
-    if (r.unchanged) return r.value;
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: userIdOf(actor), source, summary: r.summary }, r.entries);
-    await bumpEdition(tx, ref.editionId);
-    return r.value;
-  });
-  signalChange();
-  return out;
+  return runWrite(
+    db,
+    actor,
+    source,
+    async (tx) => {
+      const ref = await editionOf(tx, actor, fiscalYear, { lock: true });
+      if (ref.state === 'published' && (opts.published ?? 'refuse') === 'refuse') {
+        throw new WorkspaceError('公開済みの版は変更できません（理由を記録して再開してから変更します）', 409);
+      }
+      return { at: ref, organizationId: ref.organizationId, bump: (tx) => bumpEdition(tx, ref.editionId) };
+    },
+    fn,
+  );
 }
 
 /**
@@ -113,36 +151,30 @@ export async function planWrite<T>(
   opts: WriteOptions = {},
 ): Promise<T> {
   allow(actor, opts.action ?? 'manage');
-  const out = await db.transaction(async (tx) => {
-    const ref = await editionOf(tx, actor, fiscalYear);
-    await tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.id, ref.planId)).for('update');
-    const r = await fn(tx, ref);
-    if (r.unchanged) return r.value;
-    await recordChangeSet(tx, { organizationId: ref.organizationId, actor: actor.login, userId: userIdOf(actor), source, summary: r.summary }, r.entries);
-    await tx
-      .update(t.plans)
-      .set({ version: sql`${t.plans.version} + 1`, updatedAt: new Date() })
-      .where(eq(t.plans.id, ref.planId));
-    return r.value;
-  });
-  signalChange();
-  return out;
+  return runWrite(
+    db,
+    actor,
+    source,
+    async (tx) => {
+      const ref = await editionOf(tx, actor, fiscalYear);
+      await tx.select({ id: t.plans.id }).from(t.plans).where(eq(t.plans.id, ref.planId)).for('update');
+      return { at: ref, organizationId: ref.organizationId, bump: bumpVersion(t.plans, ref.planId) };
+    },
+    fn,
+  );
 }
 
 /** A write to the organization's master data (departments, accounts); names show in every edition. */
 export async function organizationWrite<T>(db: Db, actor: Actor, source: string, fn: (tx: Tx) => Promise<Outcome<T>>, opts: WriteOptions = {}): Promise<T> {
   allow(actor, opts.action ?? 'manage');
-  const out = await db.transaction(async (tx) => {
-    await tx.select({ id: t.organizations.id }).from(t.organizations).where(eq(t.organizations.id, actor.organizationId)).for('update');
-    const r = await fn(tx);
-    if (r.unchanged) return r.value;
-    await recordChangeSet(tx, { organizationId: actor.organizationId, actor: actor.login, userId: userIdOf(actor), source, summary: r.summary }, r.entries);
-    await tx
-      .update(t.organizations)
-      .set({ version: sql`${t.organizations.version} + 1`, updatedAt: new Date() })
-      .where(eq(t.organizations.id, actor.organizationId));
-    return r.value;
-  });
-  signalChange();
-  return out;
+  return runWrite(
+    db,
+    actor,
+    source,
+    async (tx) => {
+      await tx.select({ id: t.organizations.id }).from(t.organizations).where(eq(t.organizations.id, actor.organizationId)).for('update');
+      return { at: undefined, organizationId: actor.organizationId, bump: bumpVersion(t.organizations, actor.organizationId) };
+    },
+    (tx) => fn(tx),
+  );
 }
