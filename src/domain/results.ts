@@ -118,7 +118,7 @@ export function reviseResults(
 
 /** "・マイナンバーカード交付率 85%", as the sample prints a target of this year's plan. */
 export function targetLine(p: { label: string; value: string | null; unit: string | null }): string {
-  return [`・${p.label}`.replace(/^・$/, '・'), p.value !== null ? `${formatNumber(p.value)}${p.unit ?? ''}` : '']
-    .filter((x) => x !== '')
-    .join(p.label ? ' ' : '');
+  const value = p.value !== null ? `${formatNumber(p.value)}${p.unit ?? ''}` : '';
+  // A target without a name is printed as its value: 「・26コンテンツ」.
+  return p.label ? [`・${p.label}`, value].filter(Boolean).join(' ') : `・${value}`;
 }
