@@ -11,6 +11,7 @@ import { kpiTable, summaryTable } from '../domain/tables.ts';
 import { fiscalYearLabel, reiwaShort, warekiFiscalYear } from '../domain/wareki.ts';
 import type { EditionDiff } from '../domain/edition-diff.ts';
 import { renderDiffSection } from './diff-html.ts';
+import { resultLine } from '../domain/results.ts';
 
 export function esc(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
@@ -202,13 +203,10 @@ function initiativeBlock(i: Initiative, fy: number): string {
   return lines.join('\n');
 }
 
-/** Results entered as values (not as printed text) are written the way the sample prints them. */
+/** Results entered as values (not as printed text) are written the way the sample prints them (resultLine, as the import and the form print a changed row). */
 function synthesizedResults(i: Initiative): string {
   if (i.results.length === 0) return '—';
   const lines = [`【${warekiFiscalYear(i.resultsFiscalYear)}】`];
-  for (const r of i.results) {
-    const v = (x: string | null) => (x === null ? '' : `${formatNumber(x)}${r.unit ?? ''}`);
-    lines.push(`・${r.label} ${v(r.actual)}${r.target !== null ? ` (${v(r.target)})` : ''}`.trimEnd());
-  }
+  for (const r of i.results) lines.push(resultLine(r));
   return lines.join('\n');
 }
