@@ -98,8 +98,8 @@ async function actorOf(db: DbOrTx, user: typeof t.users.$inferSelect): Promise<A
     id: user.id,
     login: user.login,
     displayName: user.displayName,
-    role: user.role,
-    organizationId: user.organizationId,
+    role: user.role as Role,
+    organizationId: user.organizationId ?? 0,
     departments: depts.map((d) => d.name),
   };
 }

@@ -8,7 +8,7 @@ import { setKpiActual } from './repository.ts';
 import { allow, editionOf, planWrite, WorkspaceError, type EditionAt } from './command.ts';
 import { keysEverUsed, moveRow, setPositions } from './structure-order.ts';
 import type { Actor } from '../domain/roles.ts';
-import type { Kpi, PlanSettings } from '../domain/model.ts';
+import { DEFAULT_PLAN_SETTINGS, type Kpi, type PlanSettings } from '../domain/model.ts';
 import { nextKey, type MoveDirection } from '../domain/structure.ts';
 
 // ---- KPIs (per plan) -------------------------------------------------------------------------------------
@@ -144,10 +144,14 @@ export async function updateKpiActual(db: Db, actor: Actor, fiscalYear: number, 
   });
 }
 
-/** The plan's progress rule (rounding, decimals, cap, grading bands); every table is recomputed from it. */
-export async function updatePlanSettings(db: Db, actor: Actor, fiscalYear: number, settings: PlanSettings): Promise<void> {
+/**
+ * Some of the plan's settings (the progress rule: rounding, decimals, cap, grading bands; level names…);
+ * the rest are kept. Every table is recomputed from them.
+ */
+export async function updatePlanSettings(db: Db, actor: Actor, fiscalYear: number, change: Partial<PlanSettings>): Promise<void> {
   await planWrite(db, actor, fiscalYear, 'plan:settings', async (tx, ref) => {
     const [plan] = await tx.select().from(t.plans).where(eq(t.plans.id, ref.planId));
+    const settings: PlanSettings = { ...DEFAULT_PLAN_SETTINGS, ...plan!.settings, ...change };
     await tx.update(t.plans).set({ settings, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
     return {
       summary: '進捗率の計算規則を変更',

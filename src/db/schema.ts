@@ -3,6 +3,7 @@
 // optimistic locking: an update names the version it read and fails when someone saved in between.
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   customType,
   bigserial,
@@ -21,7 +22,7 @@ import {
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
 import type { PlanSettings } from '../domain/model.ts';
-import { AUDIT_ACTIONS, DIRECTIONS, EDITION_STATES, GRADES, ROLES, ROUND_STATES, STATUSES, SUBMISSION_STATES } from '../domain/enums.ts';
+import { AUDIT_ACTIONS, DIRECTIONS, EDITION_STATES, GRADES, USER_ROLES, ROUND_STATES, STATUSES, SUBMISSION_STATES } from '../domain/enums.ts';
 
 const timestamps = {
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -75,6 +76,20 @@ export const editions = pgTable(
   (t) => [uniqueIndex('editions_plan_year').on(t.planId, t.fiscalYear)],
 );
 
+/**
+ * What the public sees of an edition: the whole edition as it was when last published. The portal, API,
+ * downloads and report read this, so reopening the edition or drafting the next year changes nothing
+ * public until the next publish. `number` counts the publishes (1 for the first).
+ */
+export const editionPublications = pgTable('edition_publications', {
+  editionId: integer('edition_id')
+    .primaryKey()
+    .references(() => editions.id, { onDelete: 'cascade' }),
+  data: jsonb('data').notNull(),
+  number: integer('number').notNull().default(1),
+  publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
 /** The document an edition was imported from, kept so lint can point at its lines later. */
 export const editionSources = pgTable('edition_sources', {
   editionId: integer('edition_id')
@@ -94,9 +109,11 @@ export const departments = pgTable(
       .notNull()
       .references(() => organizations.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
+    /** The department this one is part of (部 → 課 → 係); null at the top. */
+    parentId: integer('parent_id').references((): AnyPgColumn => departments.id, { onDelete: 'restrict' }),
     ...timestamps,
   },
-  (t) => [uniqueIndex('departments_org_name').on(t.organizationId, t.name)],
+  (t) => [uniqueIndex('departments_org_name').on(t.organizationId, t.name), index('departments_parent').on(t.parentId)],
 );
 
 /** Other spellings of a department ("商工推進課" for 商工振興課); resolved to the department on import. */
@@ -277,19 +294,26 @@ export const kpiActuals = pgTable(
 
 // ---- Staff workspace -------------------------------------------------------------------------------
 
-export const users = pgTable('users', {
-  id: serial('id').primaryKey(),
-  organizationId: integer('organization_id')
-    .notNull()
-    .references(() => organizations.id, { onDelete: 'cascade' }),
-  login: text('login').notNull().unique(),
-  displayName: text('display_name').notNull(),
-  email: text('email'),
-  passwordHash: text('password_hash').notNull(),
-  role: text('role', { enum: ROLES }).notNull(),
-  disabled: boolean('disabled').notNull().default(false),
-  ...timestamps,
-});
+export const users = pgTable(
+  'users',
+  {
+    id: serial('id').primaryKey(),
+    /** Null only for the platform administrator, who belongs to no organization. */
+    organizationId: integer('organization_id').references(() => organizations.id, { onDelete: 'cascade' }),
+    login: text('login').notNull().unique(),
+    displayName: text('display_name').notNull(),
+    email: text('email'),
+    passwordHash: text('password_hash').notNull(),
+    role: text('role', { enum: USER_ROLES }).notNull(),
+    disabled: boolean('disabled').notNull().default(false),
+    ...timestamps,
+  },
+  (t) => [
+    check('users_platform_has_no_org', sql`(${t.role} = 'platform') = (${t.organizationId} is null)`),
+    /** One platform administrator per installation. */
+    uniqueIndex('users_one_platform').on(t.role).where(sql`${t.role} = 'platform'`),
+  ],
+);
 
 /** The departments a department editor may edit for. */
 export const userDepartments = pgTable(

@@ -32,7 +32,7 @@ export async function listAccounts(db: DbOrTx, actor: Actor): Promise<StaffAccou
     login: u.login,
     displayName: u.displayName,
     email: u.email,
-    role: u.role,
+    role: u.role as Role,
     departments: links.filter((l) => l.userId === u.id).map((l) => l.name),
     disabled: u.disabled,
     version: u.version,

@@ -11,8 +11,16 @@ export type EditionState = (typeof EDITION_STATES)[number];
 export const DIRECTIONS = ['higher', 'lower'] as const;
 export type Direction = (typeof DIRECTIONS)[number];
 
+/** Roles inside one organization. */
 export const ROLES = ['admin', 'editor', 'viewer', 'evaluator'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * Every value users.role holds: the organization roles and `platform`, the installation's administrator,
+ * who belongs to no organization, adds organizations and their first admins, and reads no plan data.
+ */
+export const USER_ROLES = [...ROLES, 'platform'] as const;
+export type UserRole = (typeof USER_ROLES)[number];
 
 export const ROUND_STATES = ['open', 'closed'] as const;
 export type RoundState = (typeof ROUND_STATES)[number];

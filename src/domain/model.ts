@@ -53,6 +53,15 @@ export interface ProgressRule {
 
 export interface PlanSettings {
   progress: ProgressRule;
+  /**
+   * Names of the grouping levels above an initiative, outermost first: the sample's 施策体系 → 分野.
+   * One or two levels; the first is the pillar, the second (optional) the sub-area.
+   */
+  levels: string[];
+  /** What one initiative is called in this plan (the sample: 施策; 取組項目 elsewhere). */
+  initiativeName: string;
+  /** Whether every initiative must name a responsible department (true) or may have none (false). */
+  departmentRequired: boolean;
 }
 
 export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
@@ -67,6 +76,9 @@ export const DEFAULT_PLAN_SETTINGS: PlanSettings = {
       { grade: 'D', min: '0' },
     ],
   },
+  levels: ['施策体系', '分野'],
+  initiativeName: '施策',
+  departmentRequired: true,
 };
 
 export interface Organization {

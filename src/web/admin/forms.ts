@@ -123,7 +123,7 @@ export function zodErrors(e: z.ZodError): FieldErrors {
 }
 
 /** The progress rule form: rounding, decimals, cap, and one grading band per line ("A 100"). */
-export function parseSettingsForm(body: Body): { ok: true; value: PlanSettings } | { ok: false; errors: FieldErrors } {
+export function parseSettingsForm(body: Body): { ok: true; value: Pick<PlanSettings, 'progress'> } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const rounding = one(body, 'rounding');
   if (rounding !== 'truncate' && rounding !== 'half-up') errors.rounding = '端数の扱いを選んでください';
