@@ -6,28 +6,26 @@ import { basename } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { checkpoint, defaultOptions, openDatabase, type Database } from '../db/client.ts';
 import { EditionExistsError, InvalidInputError, listEditions, listOrganizations, loadEdition, loadEditionSource, saveEdition } from '../db/repository.ts';
-import { mergeDepartments } from '../db/departments.ts';
+import { departmentTree, mergeDepartments } from '../db/departments.ts';
+import { planForImport } from '../db/plans.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
-import { decodePlanBytes, parsePlanText, PlanTextError } from '../import/plan-text.ts';
-import { formatFindings, lintDocument } from '../domain/lint.ts';
+import { decodePlanBytes, parsePlanText, PlanTextError, refuseMissingDepartments } from '../import/plan-text.ts';
+import { editionDocument, formatFindings, lintDocument } from '../domain/lint.ts';
+import type { EditionData } from '../domain/model.ts';
 import { editionToJson } from '../export/json.ts';
 import { loadSample, SAMPLE } from '../db/sample.ts';
-import { systemActor } from '../db/command.ts';
+import { systemActor, WorkspaceError } from '../db/command.ts';
 import { withEditionLinks } from '../domain/structure.ts';
 
-/** Wrong arguments: the reason (Japanese / English) and the usage of the command are printed, exit 2. */
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+import { UsageError } from './usage-error.ts';
+
+export { UsageError };
 
 /** Each command's usage lines, in the order `shisaku help` lists them. */
 const USAGE: Record<string, string[]> = {
   import: [
     'shisaku import plan-text FILE --org CODE [--year YYYY] [--name 自治体名] [--replace]',
-    'shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete] [--reopen 理由]',
+    'shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete] [--create] [--reopen 理由]',
   ],
   lint: ['shisaku lint [FILE] [--org CODE --year YYYY] [--lang ja|en] [--json]'],
   export: [
@@ -37,12 +35,20 @@ const USAGE: Record<string, string[]> = {
   ],
   departments: ['shisaku departments list --org CODE', 'shisaku departments merge 旧名 --into 正式名 --org CODE'],
   editions: ['shisaku editions [--org CODE]'],
+  publish: ['shisaku publish --org CODE --year YYYY'],
+  reopen: ['shisaku reopen --org CODE --year YYYY --reason 理由'],
   report: ['shisaku report --org CODE --year YYYY --format html|pdf --out FILE [--diff-from YYYY]'],
   serve: ['shisaku serve [--port N] [--seed-sample]'],
   'seed-sample': ['shisaku seed-sample'],
   user: [
     'shisaku user add LOGIN --org CODE --role admin|editor|viewer|evaluator [--name 表示名] [--department 課所 …] [--email ADDR]',
     '    （パスワードは標準入力の1行目から / password from the first line of standard input）',
+  ],
+  org: ['shisaku org add CODE --name 名称', 'shisaku org list'],
+  plan: ['shisaku plan create --org CODE --file plan.yaml（YAML か JSON / YAML or JSON: docs/plan-definition.schema.json）'],
+  'platform-admin': [
+    'shisaku platform-admin LOGIN [--name 表示名] [--email ADDR]',
+    '    （1つの設置に1人。パスワードは標準入力の1行目から / one per installation; password from the first line of standard input）',
   ],
 };
 
@@ -162,6 +168,10 @@ async function importCommand(argv: string[]): Promise<number> {
     filename: basename(file),
   });
   return withDatabase(async (database) => {
+    // The edition lands in the organization's plan of its year, whatever period the text suggests, and
+    // that plan's rule on departments holds for it as on every other path.
+    doc.data.plan = await planForImport(database.db, doc.data);
+    refuseMissingDepartments(doc, doc.data.plan.settings);
     const result = await saveEdition(database.db, doc.data, {
       replace: values.replace as boolean,
       actor: 'cli',
@@ -190,7 +200,8 @@ async function lintCommand(argv: string[]): Promise<number> {
     json: { type: 'boolean', default: false },
   });
   const lang = values.lang === 'en' ? 'en' : 'ja';
-  const targets: { name: string; text: string; code: string; year?: number }[] = [];
+  // A plan text is linted as written; a stored edition without one (entered from a workbook or the form) as stored.
+  const targets: { name: string; text?: string; data?: EditionData; code: string; year?: number }[] = [];
   if (positionals[0]) {
     targets.push({
       name: basename(positionals[0]),
@@ -208,23 +219,28 @@ async function lintCommand(argv: string[]): Promise<number> {
           const src = await loadEditionSource(database.db, org.code, e.fiscalYear);
           if (src?.format === 'plan-text') {
             targets.push({ name: src.filename ?? `${org.code}-${e.fiscalYear}.txt`, text: src.content, code: org.code, year: e.fiscalYear });
+          } else {
+            const data = await loadEdition(database.db, org.code, e.fiscalYear);
+            if (data) targets.push({ name: `${org.code}-${e.fiscalYear}`, data, code: org.code, year: e.fiscalYear });
           }
         }
       }
     });
     if (targets.length === 0) {
-      process.stderr.write('検査する計画がありません（取り込み元の計画テキストが保存された版がありません） / nothing to lint\n');
+      process.stderr.write('検査する版がありません / nothing to lint\n');
       return 0;
     }
   }
   let errors = 0;
   const all = [];
   for (const target of targets) {
-    const doc = parsePlanText(target.text, {
-      organization: { code: target.code, name: '' },
-      fiscalYear: target.year,
-      filename: target.name,
-    });
+    const doc = target.data
+      ? editionDocument(target.data, target.name)
+      : parsePlanText(target.text!, {
+          organization: { code: target.code, name: '' },
+          fiscalYear: target.year,
+          filename: target.name,
+        });
     const findings = lintDocument(doc);
     errors += findings.filter((f) => f.severity === 'error').length;
     if (values.json) all.push({ file: target.name, findings });
@@ -271,12 +287,12 @@ async function departmentsCommand(argv: string[]): Promise<number> {
       return 0;
     }
     if (sub === 'list') {
+      // The master as a tree (部 → 課 → 係, two spaces a level), with how many initiatives of the newest edition name each.
       const editions = await listEditions(database.db, code);
-      if (!editions[0]) return 0;
-      const data = await loadEdition(database.db, code, editions[0].fiscalYear);
-      for (const d of data!.departments) {
-        const count = data!.initiatives.filter((i) => i.departments.includes(d.name)).length;
-        process.stdout.write(`${d.name}\t${count}${d.aliases.length ? `\t別名: ${d.aliases.join('、')}` : ''}\n`);
+      const data = editions[0] ? await loadEdition(database.db, code, editions[0].fiscalYear) : null;
+      for (const d of await departmentTree(database.db, (await systemActor(database.db, code)).organizationId)) {
+        const count = data ? data.initiatives.filter((i) => i.departments.includes(d.name)).length : 0;
+        process.stdout.write(`${'  '.repeat(d.depth)}${d.name}\t${count}${d.aliases.length ? `\t別名: ${d.aliases.join('、')}` : ''}\n`);
       }
       return 0;
     }
@@ -305,9 +321,7 @@ async function serveCommand(argv: string[]): Promise<number> {
   const database = await openDatabase(defaultOptions());
   try {
     if (values['seed-sample'] && (await listOrganizations(database.db)).length === 0) {
-      await loadSample(database.db);
-      await checkpoint(database);
-      process.stderr.write(`サンプル計画を読み込みました: ${SAMPLE.title}（出典: 日立市）\n`);
+      await loadSamples(database);
     }
   } catch (e) {
     await database.close();
@@ -335,11 +349,21 @@ async function serveCommand(argv: string[]): Promise<number> {
 
 async function seedCommand(): Promise<number> {
   return withDatabase(async (database) => {
-    await loadSample(database.db);
-    await checkpoint(database);
-    process.stderr.write(`サンプル計画を読み込みました: ${SAMPLE.title}（出典: 日立市）\n`);
+    await loadSamples(database);
     return 0;
   });
+}
+
+/** The bundled examples: the sample plan (出典: 日立市) and the fictional town entered through the blank workbook. */
+async function loadSamples(database: Database): Promise<void> {
+  await loadSample(database.db);
+  process.stderr.write(`サンプル計画を読み込みました: ${SAMPLE.title}（出典: 日立市）\n`);
+  const { loadSampleTown } = await import('../db/sample-town.ts');
+  if (!(await listOrganizations(database.db)).some((o) => o.code === '229997')) {
+    await loadSampleTown(database.db);
+    process.stderr.write('架空の例を読み込みました: みほん町DX推進計画（白紙のワークブックから入力）\n');
+  }
+  await checkpoint(database);
 }
 
 const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
@@ -352,6 +376,11 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   'seed-sample': seedCommand,
   report: (argv) => withDatabase(async (database) => (await import('./report.ts')).reportCommand(argv, database)),
   user: (argv) => withDatabase(async (database) => (await import('./user.ts')).userCommand(argv, database)),
+  org: (argv) => withDatabase(async (database) => (await import('./org.ts')).orgCommand(argv, database)),
+  plan: (argv) => withDatabase(async (database) => (await import('./plan.ts')).planCommand(argv, database)),
+  'platform-admin': (argv) => withDatabase(async (database) => (await import('./user.ts')).platformAdminCommand(argv, database)),
+  publish: async (argv) => (await import('./edition.ts')).editionCommand('publish', argv),
+  reopen: async (argv) => (await import('./edition.ts')).editionCommand('reopen', argv),
 };
 
 export async function main(argv: string[]): Promise<number> {
@@ -377,6 +406,13 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+const REFUSALS: Record<WorkspaceError['status'], string> = {
+  400: 'invalid input',
+  403: 'not permitted',
+  404: 'not found',
+  409: 'refused in the current state',
+};
+
 function reportError(e: unknown, command: string | undefined): number {
   // The subcommands (report, user, import/export xlsx|csv) parse their own options; their refusals are
   // usage errors too.
@@ -387,6 +423,13 @@ function reportError(e: unknown, command: string | undefined): number {
     if (message.startsWith('使い方')) message = '引数が足りないか正しくありません / missing or invalid arguments';
     process.stderr.write(`shisaku: ${message}\n\n${command ? usageOf(command) : HELP}\n`);
     return 2;
+  }
+  // A command's refusal (state, permission, validation): the workspace words it in Japanese; the English
+  // says at least what kind of refusal it is.
+  if (e instanceof WorkspaceError) {
+    const english = e.message.includes(' / ') ? '' : ` / ${REFUSALS[e.status]}`;
+    process.stderr.write(`shisaku: ${e.message}${english}\n`);
+    return 1;
   }
   if (e instanceof PlanTextError || e instanceof EditionExistsError || e instanceof InvalidInputError) {
     process.stderr.write(`shisaku: ${e.message}\n`);

@@ -1,15 +1,19 @@
 // `shisaku export xlsx|csv` and `shisaku import xlsx|csv`: staff keep working in Excel; shisaku takes the
-// file back safely (preview first, apply only a file with no errors, one transaction, one change set).
+// file back safely (preview first, apply only a file with no errors, one transaction, one change set). A
+// year of the plan with no edition yet exports as a blank template (--blank) of the plan's shape, and the
+// filled-in template creates the edition; whatever a file would create (the edition, groups, departments)
+// is created only with --create, and without it the file is refused with the list.
 import { parseArgs } from 'node:util';
 import { readFileSync, statSync } from 'node:fs';
 import type { Database } from '../db/client.ts';
-import { editionStamp, loadEdition } from '../db/repository.ts';
+import { editionStamp } from '../db/repository.ts';
+import { loadImportTarget } from '../db/import-target.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
 import { exportWorkbook } from '../export/xlsx.ts';
 import { exportCsv, shiftJisLosses, type CsvTable } from '../export/csv.ts';
 import { writeAtomically } from '../report/pdf.ts';
 import { LIMITS, SpreadsheetError, readCsv, readXlsx, type SheetData } from '../import/spreadsheet.ts';
-import { formatErrors, isEmptyPreview, previewSpreadsheet, type Preview } from '../domain/changes.ts';
+import { createdLines, createsAnything, formatErrors, isEmptyPreview, previewSpreadsheet, type Preview } from '../domain/changes.ts';
 import { applyPreview } from '../db/apply-changes.ts';
 import { systemActor } from '../db/command.ts';
 import { reopenEdition } from '../db/workspace.ts';
@@ -43,9 +47,14 @@ export async function exportSpreadsheetCommand(format: string, argv: string[], d
   const oy = orgYear(values);
   if (typeof oy === 'string') return fail(oy);
   if (!values.out) return fail('--out FILE が必要です / --out FILE is required');
-  const data = await loadEdition(database.db, oy.org, oy.year);
-  if (!data) return fail(`${oy.org} の ${oy.year} 年度版はありません / no such edition`);
-  if (values.department && !data.initiatives.some((i) => i.departments.includes(values.department!))) {
+  const target = await loadImportTarget(database.db, oy.org, oy.year);
+  if (!target) return fail(`${oy.org} には ${oy.year} 年度を計画期間に含む計画がありません / no plan of ${oy.org} covers ${oy.year}`);
+  if (target.newEdition && !values.blank)
+    return fail(
+      `${oy.org} の ${oy.year} 年度版はまだありません。--blank で記入用の白紙のブックを書き出せます / no such edition yet; --blank writes the template`,
+    );
+  const data = target.current;
+  if (values.department && !values.blank && !data.initiatives.some((i) => i.departments.includes(values.department!))) {
     return fail(`担当課所「${values.department}」の施策はこの版にありません / no initiatives for that department`);
   }
   if (format === 'xlsx') {
@@ -53,7 +62,8 @@ export async function exportSpreadsheetCommand(format: string, argv: string[], d
   } else {
     if (!['initiatives', 'results', 'kpis'].includes(values.table!)) return fail('--table は initiatives / results / kpis です');
     if (values.encoding !== 'utf8' && values.encoding !== 'sjis') return fail('--encoding は utf8 か sjis です');
-    writeAtomically(values.out, exportCsv(data, values.table as CsvTable, { encoding: values.encoding, department: values.department }));
+    const rows = values.blank ? { ...data, initiatives: [], kpis: [] } : data;
+    writeAtomically(values.out, exportCsv(rows, values.table as CsvTable, { encoding: values.encoding, department: values.department }));
     const lost = values.encoding === 'sjis' ? shiftJisLosses(data, values.table as CsvTable, values.department) : [];
     if (lost.length) {
       process.stderr.write(
@@ -67,11 +77,14 @@ export async function exportSpreadsheetCommand(format: string, argv: string[], d
 }
 
 export function describePreview(p: Preview): string {
+  // Nothing to write, nothing to say: notices about a file that changes nothing are no news.
+  if (isEmptyPreview(p)) return '';
   const lines: string[] = [];
+  for (const c of createdLines(p)) lines.push(`作成 ${c}`);
   for (const c of p.changes) lines.push(`変更 ${c.label} ${c.field}: 「${c.before ?? ''}」→「${c.after ?? ''}」`);
-  for (const a of p.added.initiatives) lines.push(`追加 施策 ${a}`);
+  for (const a of p.added.initiatives) lines.push(`追加 ${p.next.plan.settings.initiativeName} ${a}`);
   for (const a of p.added.results) lines.push(`追加 実績 ${a}`);
-  for (const r of p.removed.initiatives) lines.push(`削除 施策 ${r}`);
+  for (const r of p.removed.initiatives) lines.push(`削除 ${p.next.plan.settings.initiativeName} ${r}`);
   for (const r of p.removed.results) lines.push(`削除 実績 ${r}`);
   for (const n of p.notices) lines.push(`注意 ${n}`);
   return lines.join('\n');
@@ -85,6 +98,7 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
       year: { type: 'string' },
       'dry-run': { type: 'boolean', default: false },
       'allow-delete': { type: 'boolean', default: false },
+      create: { type: 'boolean', default: false },
       reopen: { type: 'string' },
     },
     allowPositionals: true,
@@ -95,8 +109,9 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
   const file = positionals[0];
   if (!file) return fail('取り込むファイルを指定してください / FILE is required');
   if (statSync(file).size > LIMITS.maxBytes) return fail(`ファイルが大きすぎます（上限 ${LIMITS.maxBytes / 1024 / 1024} MB） / file too large`, 1);
-  const current = await loadEdition(database.db, oy.org, oy.year);
-  if (!current) return fail(`${oy.org} の ${oy.year} 年度版はありません / no such edition`);
+  const target = await loadImportTarget(database.db, oy.org, oy.year);
+  if (!target) return fail(`${oy.org} には ${oy.year} 年度を計画期間に含む計画がありません / no plan of ${oy.org} covers ${oy.year}`);
+  const current = target.current;
   const reopenReason = values.reopen?.trim() ?? '';
   if (values.reopen !== undefined && !reopenReason) return fail('--reopen には再開する理由を書いてください / --reopen needs a reason');
   if (current.edition.state === 'published' && !values['dry-run'] && !reopenReason) {
@@ -105,7 +120,7 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
       1,
     );
   }
-  let stamp = await editionStamp(database.db, oy.org, oy.year);
+  let stamp = target.stamp;
   let sheets: SheetData[];
   try {
     const bytes = new Uint8Array(readFileSync(file));
@@ -114,27 +129,44 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
     if (e instanceof SpreadsheetError) return fail(e.message, 1);
     throw e;
   }
-  const preview = previewSpreadsheet(current, sheets, { allowDelete: values['allow-delete'] });
+  // Groups the plan lacks are worked out as to be created, so a refusal can name everything the file would create.
+  const preview = previewSpreadsheet(current, sheets, {
+    allowDelete: values['allow-delete'],
+    create: true,
+    newEdition: target.newEdition,
+    planGroups: target.planGroups,
+  });
   if (preview.errors.length) {
     process.stderr.write(`エラーが ${preview.errors.length} 件あります。何も変更していません / ${preview.errors.length} errors; nothing was changed\n`);
     for (const line of formatErrors(preview.errors).slice(0, 200)) process.stderr.write(`${line}\n`);
     return 1;
   }
+  const unconfirmed = createsAnything(preview) && !values.create;
+  if (unconfirmed) {
+    process.stderr.write(
+      `このファイルは次のものを新しく作成します。作成してよければ --create を付けて取り込んでください。何も変更していません / the file would create the following; run again with --create to create them; nothing was changed\n`,
+    );
+    for (const line of createdLines(preview)) process.stderr.write(`  ${line}\n`);
+    if (!values['dry-run']) return 1;
+  }
   const summary = describePreview(preview);
   process.stdout.write(summary ? `${summary}\n` : '変更はありません / no changes\n');
+  if (unconfirmed) return 1;
   if (values['dry-run'] || isEmptyPreview(preview)) return 0;
   const cli = await systemActor(database.db, oy.org);
   if (current.edition.state === 'published') {
     // Reopened as an admin would on the web, with the reason recorded; it stays a draft until published again.
     await reopenEdition(database.db, cli, oy.year, reopenReason);
     process.stderr.write(`${oy.year}年度版を再開しました（理由: ${reopenReason}）。公開し直すまで下書きです / reopened; publish it again in the workspace\n`);
-    stamp = await editionStamp(database.db, oy.org, oy.year);
+    stamp = (await editionStamp(database.db, oy.org, oy.year)) ?? stamp;
   }
   const r = await applyPreview(database.db, oy.org, oy.year, preview, {
     actor: cli,
     source: `import:${format}`,
-    expectedStamp: stamp ?? undefined,
+    expectedStamp: stamp,
+    create: values.create,
   });
+  if (preview.created.edition !== null) process.stderr.write(`${oy.year}年度版（下書き）を作成しました / created the draft edition\n`);
   process.stderr.write(r.changeSetId ? `適用しました（変更セット ${r.changeSetId}） / applied\n` : '変更はありません / nothing to apply\n');
   if (r.reopened.length) process.stderr.write(`提出済み・承認済みから作成中に戻した施策（再提出・再審査が必要）: ${r.reopened.join('、')}\n`);
   return 0;

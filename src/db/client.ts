@@ -5,6 +5,8 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema.ts';
+// Editions published before their published copies existed get theirs once the schema is current.
+import { backfillPublications } from './publication.ts';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -111,6 +113,7 @@ export async function openDatabase(options: OpenOptions = defaultOptions()): Pro
     if (migrate) {
       const { migrate: run } = await import('drizzle-orm/node-postgres/migrator');
       await run(drizzle(pool, { schema }), { migrationsFolder: MIGRATIONS_DIR });
+      await backfillPublications(db);
     }
     return {
       db,
@@ -134,6 +137,7 @@ export async function openDatabase(options: OpenOptions = defaultOptions()): Pro
     if (migrate) {
       const { migrate: run } = await import('drizzle-orm/pglite/migrator');
       await run(pdb, { migrationsFolder: MIGRATIONS_DIR });
+      await backfillPublications(pdb as unknown as Db);
     }
     return {
       db: pdb as unknown as Db,

@@ -1,7 +1,7 @@
 // The department master of an organization: names (and their aliases) resolved to ids on import,
 // merging one department into another, and the admin's commands on the master (add, rename, alias,
-// delete). Departments belong to the organization, not to an edition, so they have a module of their own.
-import { and, eq, inArray, sql } from 'drizzle-orm';
+// delete, the department it is part of: 部 → 課 → 係). Departments belong to the organization, not to an edition, so they have a module of their own.
+import { and, asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db, DbOrTx, Tx } from './client.ts';
 import * as t from './schema.ts';
 import { signalChange } from './change-signal.ts';
@@ -10,6 +10,8 @@ import { InvalidInputError } from './errors.ts';
 import { recordChangeSet } from './audit.ts';
 import { loadDepartments } from './edition-read.ts';
 import { allow, organizationWrite, WorkspaceError } from './command.ts';
+import type { Department } from '../domain/model.ts';
+import { ancestors, parentProblem, treeOrder, type DepartmentNode } from '../domain/department-tree.ts';
 
 /** Resolves department names (or their aliases) to ids, creating the ones the organization lacks. */
 export async function resolveDepartments(tx: Tx, orgId: number, names: Iterable<string>): Promise<Map<string, number>> {
@@ -64,6 +66,13 @@ export async function mergeDepartments(db: Db, orgCode: string, from: string, in
     const [dst] = await find(into);
     if (!src) throw new InvalidInputError(`担当課所「${from}」がありません / no department named ${from}`);
     if (!dst) throw new InvalidInputError(`担当課所「${into}」がありません / no department named ${into}`);
+    // The departments inside the old one move under the one it is merged into, which must not be inside it.
+    const tree = await departmentNodes(tx, org.id);
+    if (ancestors(tree, into).includes(from))
+      throw new InvalidInputError(
+        `「${into}」は「${from}」の下にあるため統合できません。先に「${into}」の上位の課所を付け替えてください / ${into} is inside ${from}`,
+      );
+    await tx.update(t.departments).set({ parentId: dst.id, updatedAt: new Date() }).where(eq(t.departments.parentId, src.id));
 
     const links = await tx.select().from(t.initiativeDepartments).where(eq(t.initiativeDepartments.departmentId, src.id));
     const already = new Set(
@@ -114,14 +123,35 @@ export async function mergeDepartments(db: Db, orgCode: string, from: string, in
 export interface DepartmentUse {
   name: string;
   aliases: string[];
+  /** The department this one is part of, and how deep it sits (0 at the top). */
+  parent: string | null;
+  depth: number;
   /** Initiative-years, in every edition, that list the department. */
   initiatives: number;
   editors: number;
 }
 
+/** Each department's name and its parent's, in the order they were added. */
+async function departmentNodes(db: DbOrTx, organizationId: number): Promise<DepartmentNode[]> {
+  const rows = await db
+    .select({ id: t.departments.id, name: t.departments.name, parentId: t.departments.parentId })
+    .from(t.departments)
+    .where(eq(t.departments.organizationId, organizationId))
+    .orderBy(asc(t.departments.id));
+  const nameOf = new Map(rows.map((r) => [r.id, r.name]));
+  return rows.map((r) => ({ name: r.name, parent: r.parentId === null ? null : (nameOf.get(r.parentId) ?? null) }));
+}
+
+/** The department master as a tree: each department followed by the ones inside it, with its depth and aliases. */
+export async function departmentTree(db: DbOrTx, organizationId: number): Promise<(Department & DepartmentNode & { depth: number })[]> {
+  const aliases = new Map((await loadDepartments(db, organizationId)).map((d) => [d.name, d.aliases]));
+  return treeOrder((await departmentNodes(db, organizationId)).map((d) => ({ ...d, aliases: aliases.get(d.name) ?? [] })));
+}
+
+/** The master in tree order, with how many initiatives (in every edition) and editors use each department. */
 export async function listDepartmentUse(db: DbOrTx, actor: Actor): Promise<DepartmentUse[]> {
   allow(actor, 'manage');
-  const rows = await loadDepartments(db, actor.organizationId);
+  const rows = await departmentTree(db, actor.organizationId);
   const counts = await db
     .select({
       name: t.departments.name,
@@ -131,7 +161,14 @@ export async function listDepartmentUse(db: DbOrTx, actor: Actor): Promise<Depar
     .from(t.departments)
     .where(eq(t.departments.organizationId, actor.organizationId));
   const by = new Map(counts.map((c) => [c.name, c]));
-  return rows.map((d) => ({ ...d, initiatives: by.get(d.name)?.initiatives ?? 0, editors: by.get(d.name)?.editors ?? 0 }));
+  return rows.map((d) => ({
+    name: d.name,
+    aliases: d.aliases,
+    parent: d.parent,
+    depth: d.depth,
+    initiatives: by.get(d.name)?.initiatives ?? 0,
+    editors: by.get(d.name)?.editors ?? 0,
+  }));
 }
 
 async function departmentNamed(tx: DbOrTx, organizationId: number, name: string) {
@@ -236,6 +273,8 @@ export function deleteDepartment(db: Db, actor: Actor, name: string): Promise<vo
     if (use!.initiatives > 0)
       throw new WorkspaceError(`「${name}」は施策 ${use!.initiatives} 件（過去の版を含む）の担当課所です。別の課所に統合してください`, 409);
     if (use!.editors > 0) throw new WorkspaceError(`「${name}」を担当する編集者が ${use!.editors} 人います。先にアカウントの担当を変えてください`, 409);
+    const inside = (await departmentNodes(tx, actor.organizationId)).filter((x) => x.parent === name).map((x) => x.name);
+    if (inside.length) throw new WorkspaceError(`「${name}」の下に ${inside.join('、')} があります。先にそれらの上位の課所を付け替えてください`, 409);
     const aliases = (await tx.select({ alias: t.departmentAliases.alias }).from(t.departmentAliases).where(eq(t.departmentAliases.departmentId, d.id))).map(
       (a) => a.alias,
     );
@@ -243,6 +282,31 @@ export function deleteDepartment(db: Db, actor: Actor, name: string): Promise<vo
     return {
       summary: `担当課所「${name}」を削除`,
       entries: [{ entity: 'department', entityKey: name, action: 'delete', before: { name, aliases }, after: null }],
+      value: undefined,
+    };
+  });
+}
+
+/**
+ * Puts a department inside another (部 → 課 → 係), or at the top with `parent` null. Refused when it
+ * would put a department inside itself or inside one of the departments inside it.
+ */
+export function setDepartmentParent(db: Db, actor: Actor, name: string, parent: string | null): Promise<void> {
+  return organizationWrite(db, actor, 'departments:parent', async (tx) => {
+    const d = await departmentNamed(tx, actor.organizationId, name);
+    const p = parent === null ? null : await departmentNamed(tx, actor.organizationId, parent);
+    const tree = await departmentNodes(tx, actor.organizationId);
+    const before = tree.find((x) => x.name === name)!.parent;
+    if (before === parent) return { summary: '', entries: [], value: undefined, unchanged: true };
+    const problem = parentProblem(tree, name, parent);
+    if (problem) throw new WorkspaceError(problem, 409);
+    await tx
+      .update(t.departments)
+      .set({ parentId: p?.id ?? null, version: d.version + 1, updatedAt: new Date() })
+      .where(eq(t.departments.id, d.id));
+    return {
+      summary: parent === null ? `担当課所「${name}」を最上位に` : `担当課所「${name}」を「${parent}」の下に`,
+      entries: [{ entity: 'department', entityKey: name, action: 'update', before: { parent: before }, after: { parent } }],
       value: undefined,
     };
   });

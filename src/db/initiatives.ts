@@ -10,6 +10,8 @@ import { departmentIds, UnknownDepartmentError } from './accounts.ts';
 import { ConflictError, findRound, lastWriter, lockItem, snapshot } from './workspace-read.ts';
 import { allow, editionWrite, WorkspaceError } from './command.ts';
 import { moveIn, orderedItems, setPositions } from './structure-order.ts';
+import { planSettingsFor } from './plans.ts';
+import { departmentMissing } from '../domain/plan-rules.ts';
 import type { Actor } from '../domain/roles.ts';
 import { initiativeLabel, type Initiative } from '../domain/model.ts';
 import { renumber, type MoveDirection } from '../domain/structure.ts';
@@ -25,11 +27,20 @@ export interface InitiativeIdentity {
   departments: string[];
 }
 
-/** Department names as typed (or one of their aliases) to ids; an unknown name is refused, not created. */
-async function knownDepartments(tx: DbOrTx, organizationId: number, names: string[]): Promise<{ id: number; name: string }[]> {
+/**
+ * Department names as typed (or one of their aliases) to ids; an unknown name is refused, not created. None
+ * at all is refused where the plan requires a department (its departmentRequired setting).
+ */
+async function knownDepartments(tx: DbOrTx, at: { organizationId: number; fiscalYear: number }, names: string[]): Promise<{ id: number; name: string }[]> {
   try {
-    const out = await departmentIds(tx, organizationId, names);
-    if (!out.length) throw new WorkspaceError('担当課所を入力してください');
+    const out = await departmentIds(tx, at.organizationId, names);
+    if (
+      departmentMissing(
+        await planSettingsFor(tx, at.organizationId, at.fiscalYear),
+        out.map((d) => d.name),
+      )
+    )
+      throw new WorkspaceError('担当課所を入力してください');
     return out;
   } catch (e) {
     if (e instanceof UnknownDepartmentError)
@@ -69,11 +80,11 @@ export function updateIdentity(
   return editionWrite(db, actor, fiscalYear, 'structure:initiative', async (tx, ref) => {
     const { item } = await lockItem(tx, actor, fiscalYear, key);
     if (item.version !== expectedVersion) {
-      const w = await lastWriter(tx, key);
+      const w = await lastWriter(tx, key, actor.organizationId);
       throw new ConflictError(item.initiative, item.version, w.by, w.at);
     }
     const place = await placement(tx, ref.editionId, fields.pillarKey, fields.subAreaKey);
-    const depts = await knownDepartments(tx, ref.organizationId, fields.departments);
+    const depts = await knownDepartments(tx, ref, fields.departments);
     if (fields.number !== null) {
       const [taken] = await tx
         .select({ title: t.initiativeYears.title })
@@ -105,7 +116,8 @@ export function updateIdentity(
       .where(eq(t.initiativeYears.id, item.yearId));
     if (before.departments.join('\n') !== after.departments.join('\n')) {
       await tx.delete(t.initiativeDepartments).where(eq(t.initiativeDepartments.initiativeYearId, item.yearId));
-      await tx.insert(t.initiativeDepartments).values(depts.map((d, position) => ({ initiativeYearId: item.yearId, departmentId: d.id, position })));
+      if (depts.length)
+        await tx.insert(t.initiativeDepartments).values(depts.map((d, position) => ({ initiativeYearId: item.yearId, departmentId: d.id, position })));
     }
     // A move to another group puts the initiative at the end of it, where a person would look for it.
     if (before.pillarKey !== after.pillarKey || before.subAreaKey !== after.subAreaKey) {
@@ -132,13 +144,15 @@ export function addInitiative(
 ): Promise<string> {
   return editionWrite(db, actor, fiscalYear, 'workspace:add', async (tx, ref) => {
     const place = await placement(tx, ref.editionId, fields.pillarKey, fields.subAreaKey);
-    const depts = await knownDepartments(tx, ref.organizationId, fields.departments);
+    const depts = await knownDepartments(tx, ref, fields.departments);
     const key = `n${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`;
     const [pos] = await tx
       .select({ n: sql<number>`coalesce(max(${t.initiativeYears.position}), -1)::int` })
       .from(t.initiativeYears)
       .where(eq(t.initiativeYears.editionId, ref.editionId));
     const [identity] = await tx.insert(t.initiatives).values({ planId: ref.planId, key }).returning({ id: t.initiatives.id });
+    // A new initiative has no results yet, so no year they are for: it is given when its results are
+    // saved (saveInitiative), never assumed here.
     const [year] = await tx
       .insert(t.initiativeYears)
       .values({
@@ -151,10 +165,11 @@ export function addInitiative(
         status: 'new',
         content: fields.content,
         plan: fields.plan,
-        resultsFiscalYear: fiscalYear - 1,
+        resultsFiscalYear: null,
       })
       .returning({ id: t.initiativeYears.id });
-    await tx.insert(t.initiativeDepartments).values(depts.map((d, position) => ({ initiativeYearId: year!.id, departmentId: d.id, position })));
+    if (depts.length)
+      await tx.insert(t.initiativeDepartments).values(depts.map((d, position) => ({ initiativeYearId: year!.id, departmentId: d.id, position })));
     const round = await findRound(tx, ref.editionId);
     if (round) await tx.insert(t.submissions).values({ roundId: round.id, initiativeYearId: year!.id });
     await setPositions(tx, t.initiativeYears, await orderedItems(tx, ref.editionId));

@@ -7,8 +7,9 @@ import { loadKpis } from './edition-read.ts';
 import { setKpiActual } from './repository.ts';
 import { allow, editionOf, planWrite, WorkspaceError, type EditionAt } from './command.ts';
 import { keysEverUsed, moveRow, setPositions } from './structure-order.ts';
+import { updatePlan } from './plans.ts';
 import type { Actor } from '../domain/roles.ts';
-import { DEFAULT_PLAN_SETTINGS, type Kpi, type PlanSettings } from '../domain/model.ts';
+import type { Kpi, PlanSettings } from '../domain/model.ts';
 import { nextKey, type MoveDirection } from '../domain/structure.ts';
 
 // ---- KPIs (per plan) -------------------------------------------------------------------------------------
@@ -146,17 +147,9 @@ export async function updateKpiActual(db: Db, actor: Actor, fiscalYear: number, 
 
 /**
  * Some of the plan's settings (the progress rule: rounding, decimals, cap, grading bands; level names…);
- * the rest are kept. Every table is recomputed from them.
+ * the rest are kept. Every table is recomputed from them. The plan is the one whose period holds
+ * `fiscalYear`; the rules of a settings change are those of updatePlan (src/db/plans.ts).
  */
 export async function updatePlanSettings(db: Db, actor: Actor, fiscalYear: number, change: Partial<PlanSettings>): Promise<void> {
-  await planWrite(db, actor, fiscalYear, 'plan:settings', async (tx, ref) => {
-    const [plan] = await tx.select().from(t.plans).where(eq(t.plans.id, ref.planId));
-    const settings: PlanSettings = { ...DEFAULT_PLAN_SETTINGS, ...plan!.settings, ...change };
-    await tx.update(t.plans).set({ settings, updatedAt: new Date() }).where(eq(t.plans.id, ref.planId));
-    return {
-      summary: '進捗率の計算規則を変更',
-      entries: [{ entity: 'plan', entityKey: String(ref.planId), action: 'update', before: plan!.settings, after: settings }],
-      value: undefined,
-    };
-  });
+  await updatePlan(db, actor, { fiscalYear }, { settings: change });
 }

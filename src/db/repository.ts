@@ -12,6 +12,7 @@ import { InvalidInputError } from './errors.ts';
 import { chunks, recordChangeSet } from './audit.ts';
 import { resolveDepartments } from './departments.ts';
 import { loadEdition } from './edition-read.ts';
+import { publicationOf, snapshotEdition } from './publication.ts';
 
 export { InvalidInputError } from './errors.ts';
 export {
@@ -75,8 +76,10 @@ export async function saveEdition(db: Db, data: EditionData, opts: SaveEditionOp
       .where(and(eq(t.editions.planId, planId), eq(t.editions.fiscalYear, data.edition.fiscalYear)));
     if (existing && !opts.replace) throw new EditionExistsError(data.organization.code, data.edition.fiscalYear);
     let before: EditionData | null = null;
+    let published: number | undefined;
     if (existing) {
       before = await loadEdition(tx, data.organization.code, data.edition.fiscalYear);
+      published = (await publicationOf(tx, existing.id))?.number;
       await tx.delete(t.editions).where(eq(t.editions.id, existing.id));
     }
     const [edition] = await tx
@@ -95,6 +98,11 @@ export async function saveEdition(db: Db, data: EditionData, opts: SaveEditionOp
     const editionId = edition!.id;
     await insertEditionContent(tx, orgId, planId, editionId, data);
     await upsertKpis(tx, planId, data.kpis);
+    // An edition imported as published is public as imported: its published copy is written with it
+    // (a replaced edition's copy went with its row; the count of publishes carries on).
+    if (data.edition.state === 'published') {
+      await snapshotEdition(tx, { organizationId: orgId, organization: data.organization, planId, editionId }, { previous: published });
+    }
     if (opts.sourceDocument) {
       await tx.insert(t.editionSources).values({ editionId, ...opts.sourceDocument });
     }
@@ -136,9 +144,12 @@ async function upsertOrganization(tx: Tx, org: Organization): Promise<number> {
   const [row] = await tx
     .insert(t.organizations)
     .values({ code: org.code, name: org.name })
-    .onConflictDoUpdate({ target: t.organizations.code, set: { name: org.name, updatedAt: new Date() } })
+    .onConflictDoNothing({ target: t.organizations.code })
     .returning({ id: t.organizations.id });
-  return row!.id;
+  if (row) return row.id;
+  // A registered organization keeps the name it was registered with (`org add`); an import does not rename it.
+  const [found] = await tx.select({ id: t.organizations.id }).from(t.organizations).where(eq(t.organizations.code, org.code));
+  return found!.id;
 }
 
 async function upsertPlan(tx: Tx, orgId: number, data: EditionData): Promise<number> {

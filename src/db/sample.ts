@@ -11,6 +11,8 @@ export const SAMPLE = {
   organization: { code: '082023', name: '日立市' },
   fiscalYear: 2023,
   title: '日立市デジタル化推進アクションプラン2023',
+  // The attribution the sample ships with (data-sample/hitachi-2023/SOURCE.md); the text's cover prints none.
+  source: '出典: 日立市「日立市デジタル化推進アクションプラン2023」',
 } as const;
 
 let cached: { text: string; doc: ParsedPlanDocument } | null = null;
@@ -22,6 +24,7 @@ export function sampleDocument(): { text: string; doc: ParsedPlanDocument } {
     const doc = parsePlanText(text, {
       organization: { ...SAMPLE.organization },
       fiscalYear: SAMPLE.fiscalYear,
+      source: SAMPLE.source,
       filename: SAMPLE.filename,
     });
     cached = { text, doc };

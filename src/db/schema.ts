@@ -197,7 +197,7 @@ export const initiativeYears = pgTable(
     status: text('status', { enum: STATUSES }).notNull(),
     content: text('content').notNull().default(''),
     plan: text('plan').notNull().default(''),
-    resultsFiscalYear: integer('results_fiscal_year').notNull(),
+    resultsFiscalYear: integer('results_fiscal_year'),
     resultsText: text('results_text').notNull().default(''),
     ...timestamps,
   },

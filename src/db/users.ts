@@ -28,15 +28,22 @@ export async function listAccounts(db: DbOrTx, actor: Actor): Promise<StaffAccou
     .from(t.userDepartments)
     .innerJoin(t.departments, eq(t.departments.id, t.userDepartments.departmentId))
     .where(eq(t.departments.organizationId, actor.organizationId));
-  return users.map((u) => ({
-    login: u.login,
-    displayName: u.displayName,
-    email: u.email,
-    role: u.role as Role,
-    departments: links.filter((l) => l.userId === u.id).map((l) => l.name),
-    disabled: u.disabled,
-    version: u.version,
-  }));
+  // The platform administrator has no organization, so the query never returns it; the check says so to the types.
+  return users.flatMap((u) =>
+    u.role === 'platform'
+      ? []
+      : [
+          {
+            login: u.login,
+            displayName: u.displayName,
+            email: u.email,
+            role: u.role,
+            departments: links.filter((l) => l.userId === u.id).map((l) => l.name),
+            disabled: u.disabled,
+            version: u.version,
+          },
+        ],
+  );
 }
 
 /** Errors of the account commands are the person's to fix; the web layer shows them on the form. */

@@ -130,12 +130,13 @@ export function snapshot(i: Initiative, fiscalYear: number) {
   return { fiscalYear, ...i };
 }
 
-export async function lastWriter(db: DbOrTx, key: string): Promise<{ by: string | null; at: Date | null }> {
+/** Who saved the organization's initiative `key` last. Keys repeat across organizations, so the organization is part of the question. */
+export async function lastWriter(db: DbOrTx, key: string, organizationId: number): Promise<{ by: string | null; at: Date | null }> {
   const [row] = await db
     .select({ actor: t.changeSets.actor, at: t.auditLog.at })
     .from(t.auditLog)
     .innerJoin(t.changeSets, eq(t.changeSets.id, t.auditLog.changeSetId))
-    .where(and(eq(t.auditLog.entity, 'initiative'), eq(t.auditLog.entityKey, key)))
+    .where(and(eq(t.changeSets.organizationId, organizationId), eq(t.auditLog.entity, 'initiative'), eq(t.auditLog.entityKey, key)))
     .orderBy(desc(t.auditLog.id))
     .limit(1);
   return { by: row?.actor ?? null, at: row?.at ?? null };

@@ -3,18 +3,20 @@
 // change set; a refused command changes nothing. Reading the workspace lives in workspace-read.ts
 // (re-exported here), reminders and the outbox in reminders.ts, an initiative's history in history.ts,
 // KPI actuals and the plan's progress rule in kpis.ts.
-import { and, asc, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, ne, sql } from 'drizzle-orm';
 import type { Db, DbOrTx } from './client.ts';
 import * as t from './schema.ts';
 import { saveEdition } from './repository.ts';
 import { findEdition, loadEditionById } from './edition-read.ts';
+import { snapshotEdition, type Publication } from './publication.ts';
 import { allow, editionWrite, planWrite, userIdOf, WorkspaceError } from './command.ts';
 import { initiativeWrite } from './initiative-write.ts';
 import { ConflictError, findRound, lastWriter, snapshot, SUBMISSION_LABELS, type WorkspaceItem } from './workspace-read.ts';
 import type { Action, Actor } from '../domain/roles.ts';
 import { GRADES, isOneOf, type SubmissionState } from '../domain/enums.ts';
 import { rollover } from '../domain/rollover.ts';
-import { pairResults, reviseResults, targetLine } from '../domain/results.ts';
+import { pairResults, resultLine, reviseResults, targetLine } from '../domain/results.ts';
+import { hasResults, joiningResultsYear } from '../domain/results-year.ts';
 import type { Initiative, PlanTarget, Result, Status } from '../domain/model.ts';
 import { fiscalYearLabel } from '../domain/wareki.ts';
 
@@ -89,6 +91,31 @@ export interface InitiativeEdit {
   plan: string;
   planTargets: Omit<PlanTarget, 'raw'>[];
   results: Omit<Result, 'raw'>[];
+  /** The printed 実績 text as typed; absent leaves it to follow the values alone. */
+  resultsText?: string;
+}
+
+/** The printed text as a form gives it back: line ends and the blank edges a textarea adds or drops do not count as an edit. */
+const proseOf = (s: string) => s.replace(/\r\n?/g, '\n').trim();
+
+/**
+ * A value's line the person already wrote into the typed text is not appended a second time: where the
+ * revised text holds a value's line more often than the typed text did (and the typed text held it),
+ * the later copies, the appended ones, go.
+ */
+function withoutRepeats(typed: string, revised: string, results: readonly Result[]): string {
+  const valueLines = new Set(results.map((r) => resultLine(r)));
+  const had = new Map<string, number>();
+  for (const l of typed.split('\n')) had.set(l.trim(), (had.get(l.trim()) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return revised
+    .split('\n')
+    .filter((l) => {
+      const k = l.trim();
+      seen.set(k, (seen.get(k) ?? 0) + 1);
+      return !valueLines.has(k) || !had.has(k) || seen.get(k)! <= had.get(k)!;
+    })
+    .join('\n');
 }
 
 export async function saveInitiative(
@@ -99,20 +126,27 @@ export async function saveInitiative(
   expectedVersion: number,
   edit: InitiativeEdit,
 ): Promise<{ version: number }> {
-  return initiativeWrite(db, actor, fiscalYear, key, 'edit', 'workspace:save', async (tx, { item, workspace }) => {
+  return initiativeWrite(db, actor, fiscalYear, key, 'edit', 'workspace:save', async (tx, { ref, item, workspace }) => {
     if (workspace.state === 'published') throw new WorkspaceError('公開済みの版は編集できません（管理者が理由を記録して再開できます）', 409);
     const sub = item.submission?.state;
     if (actor.role !== 'admin' && (sub === 'submitted' || sub === 'approved')) {
       throw new WorkspaceError(sub === 'submitted' ? '提出済みのため、審査が終わるまで編集できません' : '承認済みのため編集できません', 409);
     }
     if (item.version !== expectedVersion) {
-      const w = await lastWriter(tx, key);
+      const w = await lastWriter(tx, key, actor.organizationId);
       throw new ConflictError(item.initiative, item.version, w.by, w.at);
     }
     const before = item.initiative;
     // Unchanged rows keep their printed text; changed ones are printed anew, and the printed 実績 block
-    // follows the values line by line (prose lines stay), so a save changes only what was edited.
-    const revised = reviseResults(before, edit.results, pairResults(before.results, edit.results, { byPosition: true }));
+    // follows the values line by line (prose lines stay), so a save changes only what was edited. A prose
+    // edit made in the same save is the text the values are applied to: the values win over their own
+    // lines (a changed value's old line still in the typed text is rewritten, else its new line appended),
+    // every other line is as typed, so the printed text never contradicts a value just changed.
+    const typed = edit.resultsText;
+    const proseEdited = typed !== undefined && proseOf(typed) !== proseOf(before.resultsText);
+    const text = proseEdited ? { results: before.results, resultsText: proseOf(typed) } : before;
+    const revised = reviseResults(text, edit.results, pairResults(before.results, edit.results, { byPosition: true }));
+    if (proseEdited) revised.resultsText = withoutRepeats(text.resultsText, revised.resultsText, revised.results);
     const after: Initiative = {
       ...before,
       status: edit.status,
@@ -126,11 +160,30 @@ export async function saveInitiative(
       results: revised.results,
       resultsText: revised.resultsText,
     };
+    // An initiative whose year is unknown (one added on the web has none) takes, when a save gives it
+    // results or changes them, the year its 実績 names or the one year the edition's other initiatives
+    // report for, as one from a workbook does; else the year stays unknown.
+    const resultsEdited = after.resultsText !== before.resultsText || JSON.stringify(after.results) !== JSON.stringify(before.results);
+    if (before.resultsFiscalYear === null && resultsEdited && hasResults(after)) {
+      const others = await tx
+        .selectDistinct({ resultsFiscalYear: t.initiativeYears.resultsFiscalYear })
+        .from(t.initiativeYears)
+        .where(and(eq(t.initiativeYears.editionId, ref.editionId), ne(t.initiativeYears.id, item.yearId)));
+      after.resultsFiscalYear = joiningResultsYear(after, others);
+    }
     // Saving what is stored writes nothing: no new version, no audit entry.
     if (JSON.stringify(before) === JSON.stringify(after)) return { summary: '', entries: [], value: { version: item.version }, unchanged: true };
     const updated = await tx
       .update(t.initiativeYears)
-      .set({ status: after.status, content: after.content, plan: after.plan, resultsText: after.resultsText, updatedAt: new Date(), version: item.version + 1 })
+      .set({
+        status: after.status,
+        content: after.content,
+        plan: after.plan,
+        resultsFiscalYear: after.resultsFiscalYear,
+        resultsText: after.resultsText,
+        updatedAt: new Date(),
+        version: item.version + 1,
+      })
       .where(and(eq(t.initiativeYears.id, item.yearId), eq(t.initiativeYears.version, expectedVersion)))
       .returning({ version: t.initiativeYears.version });
     if (!updated.length) throw new ConflictError(before, item.version, null, null);
@@ -225,9 +278,14 @@ export async function reviewInitiative(db: Db, actor: Actor, fiscalYear: number,
 
 // ---- publish and reopen ---------------------------------------------------------------------------
 
-export async function publishEdition(db: Db, actor: Actor, fiscalYear: number): Promise<void> {
+/**
+ * Publishes a draft: with an update round, once every submission is approved (the round closes); without
+ * one (an edition entered from nothing, or reopened to correct it), directly. The published copy the
+ * public reads is written in the same transaction.
+ */
+export async function publishEdition(db: Db, actor: Actor, fiscalYear: number): Promise<Publication> {
   // The state is read under the edition's lock: of two admins publishing at once, the second is refused.
-  await editionWrite(
+  return editionWrite(
     db,
     actor,
     fiscalYear,
@@ -243,17 +301,22 @@ export async function publishEdition(db: Db, actor: Actor, fiscalYear: number): 
         if (pending!.n > 0) throw new WorkspaceError(`未承認の施策が ${pending!.n} 件あるため公開できません`, 409);
         await tx.update(t.updateRounds).set({ state: 'closed', updatedAt: new Date() }).where(eq(t.updateRounds.id, round.id));
       }
-      await tx.update(t.editions).set({ state: 'published', publishedAt: new Date() }).where(eq(t.editions.id, ref.editionId));
+      const publication = await snapshotEdition(tx, ref);
+      await tx.update(t.editions).set({ state: 'published', publishedAt: publication.publishedAt }).where(eq(t.editions.id, ref.editionId));
       return {
         summary: `${fiscalYear} を公開`,
         entries: [{ entity: 'edition', entityKey: String(fiscalYear), action: 'update', before: { state: 'draft' }, after: { state: 'published' } }],
-        value: undefined,
+        value: publication,
       };
     },
     { published: 'allow' },
   );
 }
 
+/**
+ * Makes a published edition a draft again, with a recorded reason. Its published copy stays: the public
+ * keeps seeing the edition as last published until it is published again.
+ */
 export async function reopenEdition(db: Db, actor: Actor, fiscalYear: number, reason: string): Promise<void> {
   allow(actor, 'manage');
   if (!reason.trim()) throw new WorkspaceError('再開する理由を入力してください');

@@ -31,7 +31,7 @@ export type AuditEntry =
   | { entity: 'assessment'; entityKey: string; action: 'insert'; before: null; after: { fiscalYear: number; grade: Grade; comment: string } }
   | { entity: 'kpi'; entityKey: string; action: AuditAction; before: Kpi | KpiFacts | null; after: Kpi | KpiFacts | null }
   | {
-      entity: 'edition' | 'round' | 'plan' | 'pillar' | 'sub-area' | 'department' | 'user' | 'result';
+      entity: 'organization' | 'edition' | 'round' | 'plan' | 'pillar' | 'sub-area' | 'department' | 'user' | 'result';
       entityKey: string;
       action: AuditAction;
       before: unknown;

@@ -17,13 +17,19 @@ export function text(c: Cell): string | null {
   if (c === null) return null;
   if (typeof c === 'number') return String(c);
   if (typeof c === 'string') {
-    const t = restoreFormula(c.replace(/\r\n?/g, '\n'))
-      .replace(/[ \t\u3000]+$/gm, '')
-      .trim();
+    const t = cellForm(restoreFormula(c.replace(/\r\n?/g, '\n')));
     return t === '' ? null : t;
   }
   if (c instanceof Date) return c.toISOString().slice(0, 10);
   return null;
+}
+
+/** A text as a cell gives it back: line ends normalised, blanks at the end of each line and around the whole dropped. */
+export function cellForm(s: string): string {
+  return s
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\u3000]+$/gm, '')
+    .trim();
 }
 
 /** A decimal string from what a person typed: full-width digits, commas, spaces, a number cell. */

@@ -2,16 +2,29 @@
 // the contract: `next` is the edition exactly as apply stores it, and the change list is computed from the
 // same normalised values (aliases resolved, numbers parsed, the export's formula guard undone, characters
 // a Shift_JIS file cannot hold kept as stored), so what is listed is what is written and nothing else.
-// Pure: the database is touched only when a person applies a preview with no errors. The change list
-// itself is worked out in describe-changes.ts, the cells are read by cells.ts.
+// Pure: the database is touched only when a person applies a preview with no errors. The 施策 sheet is read
+// by initiative-rows.ts, the change list worked out in describe-changes.ts, the cells read by cells.ts.
 import { createHash } from 'node:crypto';
 import { restoreUnrepresentable } from './encoding.ts';
 import type { EditionData, Initiative } from './model.ts';
 import { pairResults, reviseResults, type ResultValues } from './results.ts';
-import { parseKpiYearHeader, statusFromLabel } from './sheets.ts';
+import { joiningResultsYear } from './results-year.ts';
+import {
+  identityMismatch,
+  keyHeader,
+  kpiFixedColumns,
+  parseKpiYearHeader,
+  README_SHEET,
+  IDENTITY_LABELS,
+  resultColumns,
+  titleHeader,
+  columnsByHeading,
+  type WorkbookIdentity,
+} from './sheets.ts';
 import { displayOrder } from './structure.ts';
-import { columnIndex, numberCell, text, type Cell, type CellError } from './cells.ts';
-import { describeChanges, label } from './describe-changes.ts';
+import { numberCell, text, type Cell, type CellError } from './cells.ts';
+import { describeChanges } from './describe-changes.ts';
+import { readInitiativeRows } from './initiative-rows.ts';
 
 export type { Cell, CellError } from './cells.ts';
 
@@ -25,6 +38,8 @@ export interface SheetInput {
    * match that form of the stored text keep the stored characters: the encoding lost them, no person did.
    */
   represent?: (s: string) => string;
+  /** What the workbook says it is for (its 説明 sheet): a file of another organization, plan or year is refused. */
+  identity?: WorkbookIdentity | null;
 }
 
 export interface FieldChange {
@@ -38,10 +53,22 @@ export interface FieldChange {
   after: string | null;
 }
 
+/** What applying the file creates besides initiatives and results: listed as 「新しく作成されるもの」. */
+export interface Created {
+  /** The edition itself, when the year has none yet: its title. */
+  edition: string | null;
+  pillars: string[];
+  /** 「施策体系 ／ 分野」. */
+  subAreas: string[];
+  /** Departments the master lacks that are not chosen as another spelling of a registered one. */
+  departments: string[];
+}
+
 export interface Preview {
   changes: FieldChange[];
   added: { initiatives: string[]; results: string[] };
   removed: { initiatives: string[]; results: string[] };
+  created: Created;
   errors: CellError[];
   notices: string[];
   /** Departments the file names that the master lacks: where, and a registered one that looks alike. */
@@ -63,6 +90,21 @@ export interface PreviewOptions {
   allowDelete?: boolean;
   /** Unknown department names of the file to treat as another spelling of a registered department. */
   aliases?: Record<string, string>;
+  /** Groups (pillars, sub-areas) the edition lacks are created, each listed in `created`; without it a row naming one is refused. */
+  create?: boolean;
+  /** The year has no edition yet: `current` is the empty edition the file fills (emptyEdition), created on apply. */
+  newEdition?: boolean;
+  /**
+   * The groups of the plan's other editions, and keys its audit log names (without a name): a new group
+   * takes the key of the plan's group of that name, as the rollover keeps keys from year to year, and never
+   * a key that meant another group.
+   */
+  planGroups?: PlanGroups;
+}
+
+export interface PlanGroups {
+  pillars: { key: string; name: string | null }[];
+  subAreas: { key: string; name: string | null; pillarKey: string | null }[];
 }
 
 /** The fields of an edition a spreadsheet can change, as a digest: equal digests, equal content. */
@@ -72,36 +114,48 @@ export function editionDigest(d: EditionData): string {
     .digest('hex')
     .slice(0, 32);
 }
-/** A key for an initiative added by a file: derived from the file's content, so a second preview of the same file agrees. */
-function newKey(seed: string, taken: Set<string>): string {
-  for (let n = 0; ; n++) {
-    const k = createHash('sha1').update(`${seed}#${n}`).digest('hex').slice(0, 8);
-    if (!taken.has(k)) {
-      taken.add(k);
-      return k;
-    }
-  }
+
+/** A year of the plan with no edition yet, as a file fills it: a draft named after the plan, with no groups and no initiatives. */
+export function emptyEdition(base: Pick<EditionData, 'organization' | 'plan' | 'kpis' | 'departments'>, fiscalYear: number): EditionData {
+  return {
+    organization: base.organization,
+    plan: base.plan,
+    edition: { fiscalYear, title: base.plan.title, tagline: null, lead: null, source: null, state: 'draft' },
+    pillars: [],
+    initiatives: [],
+    kpis: base.kpis,
+    departments: base.departments,
+  };
 }
+
+const NOTHING_CREATED: Created = { edition: null, pillars: [], subAreas: [], departments: [] };
 
 /** What each sheet stands for, read once: edits of existing initiatives, new ones, results, KPI values. */
 export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], opts: PreviewOptions = {}): Preview {
   const next: EditionData = structuredClone(current);
   const errors: CellError[] = [];
   const notices: string[] = [];
+  const words = current.plan.settings;
+
+  // A workbook of another organization, plan or year is refused as a whole, before any of its rows is read.
+  const identity = sheets.find((s) => s.identity)?.identity;
+  const mismatch = identity && identityMismatch(identity, { organization: current.organization, plan: current.plan, fiscalYear: current.edition.fiscalYear });
+  if (identity && mismatch) {
+    return {
+      changes: [],
+      added: { initiatives: [], results: [] },
+      removed: { initiatives: [], results: [] },
+      created: NOTHING_CREATED,
+      errors: [{ sheet: README_SHEET, row: identity.row, column: IDENTITY_LABELS.orgCode, message: mismatch }],
+      notices: [],
+      unknownDepartments: [],
+      next,
+      base: editionDigest(current),
+    };
+  }
+
   const byKey = new Map(next.initiatives.map((i) => [i.key, i]));
   const stored = new Map(current.initiatives.map((i) => [i.key, i]));
-  const canonical = new Map<string, string>();
-  for (const d of current.departments) {
-    canonical.set(d.name, d.name);
-    for (const a of d.aliases) if (!canonical.has(a)) canonical.set(a, d.name);
-  }
-  for (const [alias, into] of Object.entries(opts.aliases ?? {})) {
-    if (into && canonical.has(into)) canonical.set(alias, canonical.get(into)!);
-  }
-  const registered = new Set(current.departments.flatMap((d) => [d.name, ...d.aliases]));
-  const unknownDepartments = new Map<string, string[]>();
-  const rowOf = new Map<string, { sheet: string; row: number }>();
-  const takenKeys = new Set(current.initiatives.map((i) => i.key));
   /** For each initiative whose results the file touched: which stored row each new row stands for. */
   const resultOrigin = new Map<string, (number | null)[]>();
 
@@ -111,116 +165,9 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
       sheet.represent && before !== null && after !== null && after !== before ? restoreUnrepresentable(before, after, sheet.represent) : after;
 
   // ---- 施策 -------------------------------------------------------------------------------------
-  for (const sheet of sheets.filter((s) => s.kind === 'initiatives')) {
-    const col = columnIndex(sheet.header);
-    const need = ['施策キー', '番号', '施策体系', '分野', '施策名', '担当課所', '状況', '施策内容', '今年度の取組'];
-    const missing = need.filter((n) => col(n) < 0);
-    if (missing.length) {
-      errors.push({ sheet: sheet.name, row: 1, column: missing.join('、'), message: '見出しの列がありません' });
-      continue;
-    }
-    const seen = new Set<string>();
-    const restore = restorer(sheet);
-    for (const { row, cells } of sheet.rows) {
-      const at = (name: string) => ({ sheet: sheet.name, row, column: name });
-      const get = (name: string) => text(cells[col(name)] ?? null);
-      let bad = false;
-      for (const name of need) {
-        const c = cells[col(name)];
-        if (c && typeof c === 'object' && !(c instanceof Date) && 'formula' in c) {
-          errors.push({ ...at(name), message: `数式は使えません「=${c.formula}」` });
-          bad = true;
-        }
-      }
-      if (bad) continue;
-      let key = get('施策キー');
-      let existing = key ? byKey.get(key) : undefined;
-      const title0 = get('施策名');
-      if (!title0) {
-        errors.push({ ...at('施策名'), message: '施策名が空です' });
-        continue;
-      }
-      if (key && !existing) {
-        errors.push({ ...at('施策キー'), message: `施策キー「${key}」はこの版にありません（新しい施策はキーを空欄にします）` });
-        continue;
-      }
-      if (!key) {
-        // A row without a key whose title is an initiative's of this edition is that initiative: the same
-        // file uploaded twice must not add it twice.
-        const same = current.initiatives.filter((i) => i.title === title0 && !seen.has(i.key));
-        if (same.length === 1) {
-          existing = byKey.get(same[0]!.key)!;
-          key = existing.key;
-          notices.push(`${sheet.name}シート ${row}行目: 施策キーが空ですが、同じ施策名の「${label(existing)}」として扱います`);
-        }
-      }
-      const title = existing ? restore(existing.title, title0)! : title0;
-      const pillarName = get('施策体系');
-      const pillar = next.pillars.find((p) => p.name === pillarName);
-      if (!pillar) {
-        errors.push({ ...at('施策体系'), message: `施策体系「${pillarName ?? ''}」はこの計画にありません（${next.pillars.map((p) => p.name).join('、')}）` });
-        continue;
-      }
-      const subName = get('分野');
-      const sub = subName ? pillar.subAreas.find((s) => s.name === subName) : null;
-      if (subName && !sub) {
-        errors.push({ ...at('分野'), message: `分野「${subName}」は施策体系「${pillar.name}」にありません` });
-        continue;
-      }
-      const statusText = get('状況') ?? '';
-      const status = statusFromLabel(statusText);
-      if (!status) {
-        errors.push({ ...at('状況'), message: `状況「${statusText}」は選択肢（完了／実施中／新規／休止／未着手）にありません` });
-        continue;
-      }
-      const numberText = get('番号')?.normalize('NFKC') ?? null;
-      const number = !numberText || numberText === '新' ? null : /^\d+$/.test(numberText) ? numberText.padStart(2, '0') : undefined;
-      if (number === undefined) {
-        errors.push({ ...at('番号'), message: `番号は数字か「新」です「${numberText}」` });
-        continue;
-      }
-      const departmentsText = existing ? restore(existing.departments.join('、'), get('担当課所')) : get('担当課所');
-      const named = (departmentsText ?? '')
-        .split(/[、,，\n]/)
-        .map((d) => d.trim())
-        .filter(Boolean);
-      if (named.length === 0) {
-        errors.push({ ...at('担当課所'), message: '担当課所が空です' });
-        continue;
-      }
-      for (const d of named) {
-        if (!registered.has(d)) unknownDepartments.set(d, [...(unknownDepartments.get(d) ?? []), `${sheet.name} ${row}行目`]);
-      }
-      // An alias is stored as the department it stands for, so the preview says so too.
-      const departments = [...new Set(named.map((d) => canonical.get(d) ?? d))];
-      const content = (existing ? restore(existing.content, get('施策内容')) : get('施策内容')) ?? '';
-      const plan = (existing ? restore(existing.plan, get('今年度の取組')) : get('今年度の取組')) ?? '';
-      const fields = { number, title, pillarKey: pillar.key, subAreaKey: sub?.key ?? null, departments, status, content, plan };
-      if (existing) {
-        if (seen.has(existing.key)) {
-          errors.push({ ...at('施策キー'), message: `施策「${label(existing)}」の行が重複しています` });
-          continue;
-        }
-        seen.add(existing.key);
-        rowOf.set(existing.key, { sheet: sheet.name, row });
-        Object.assign(existing, fields);
-      } else {
-        const created: Initiative = {
-          key: newKey(`${current.organization.code}/${current.edition.fiscalYear}/${title}/${row}`, takenKeys),
-          ...fields,
-          planTargets: [],
-          resultsFiscalYear: current.edition.fiscalYear - 1,
-          results: [],
-          resultsText: '',
-        };
-        seen.add(created.key);
-        rowOf.set(created.key, { sheet: sheet.name, row });
-        next.initiatives.push(created);
-        byKey.set(created.key, created);
-      }
-    }
-    if (opts.allowDelete) next.initiatives = next.initiatives.filter((i) => seen.has(i.key));
-  }
+  const initiativeSheets = sheets.filter((s) => s.kind === 'initiatives');
+  const read = readInitiativeRows(current, next, initiativeSheets, restorer, opts, errors, notices);
+  const { rowOf } = read;
 
   // A number belongs to one initiative, as the form insists.
   const byNumber = new Map<string, Initiative[]>();
@@ -238,38 +185,58 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
       message: `番号「${number}」が重複しています（${list.map((i) => i.title).join('、')}）`,
     });
   }
+  for (const i of next.initiatives) byKey.set(i.key, i);
 
   // ---- 実績 -------------------------------------------------------------------------------------
+  const resultLayout = resultColumns(words);
+  const keyH = keyHeader(words);
+  const titleH = titleHeader(words);
+  const thing = words.initiativeName;
   for (const sheet of sheets.filter((s) => s.kind === 'results')) {
-    const col = columnIndex(sheet.header);
-    const need = ['施策キー', '項目', '実績値', '目標値', '単位', '備考'];
-    const missing = need.filter((n) => col(n) < 0);
+    const col = columnsByHeading(sheet.header, resultLayout);
+    const heading = (f: string) => resultLayout.find((c) => c.field === f)!.header;
+    const need = ['label', 'actual', 'target', 'unit', 'note'] as const;
+    const missing = [...(col.has('key') || col.has('title') ? [] : ['key' as const]), ...need.filter((n) => !col.has(n))];
     if (missing.length) {
-      errors.push({ sheet: sheet.name, row: 1, column: missing.join('、'), message: '見出しの列がありません' });
+      errors.push({ sheet: sheet.name, row: 1, column: missing.map(heading).join('、'), message: '見出しの列がありません' });
       continue;
     }
     const fromFile = new Map<string, ResultValues[]>();
     const restore = restorer(sheet);
     for (const { row, cells } of sheet.rows) {
-      const at = (name: string) => ({ sheet: sheet.name, row, column: name });
-      const key = text(cells[col('施策キー')] ?? null);
-      const lbl = text(cells[col('項目')] ?? null);
+      const at = (f: string) => ({ sheet: sheet.name, row, column: heading(f) });
+      const cell = (f: (typeof resultLayout)[number]['field']) => (col.has(f) ? (cells[col.get(f)!] ?? null) : null);
+      let key = text(cell('key'));
+      const lbl = text(cell('label'));
       if (!key) {
-        errors.push({ ...at('施策キー'), message: '施策キーが空です（施策シートの施策キーを入れてください）' });
-        continue;
+        // A row without a key names its initiative by title: how results of an initiative the same file adds are written.
+        const title = text(cell('title'));
+        const named = title ? next.initiatives.filter((i) => i.title === title) : [];
+        if (named.length !== 1) {
+          errors.push({
+            ...at(col.has('key') ? 'key' : 'title'),
+            message: !title
+              ? `${keyH}が空です（施策シートの${keyH}を入れるか、${titleH}を書いてください）`
+              : named.length
+                ? `「${title}」という${thing}が複数あります。${keyH}で指定してください`
+                : `${titleH}「${title}」の${thing}がありません`,
+          });
+          continue;
+        }
+        key = named[0]!.key;
       }
       if (!byKey.has(key)) {
-        errors.push({ ...at('施策キー'), message: `施策キー「${key}」の施策がありません` });
+        errors.push({ ...at('key'), message: `${keyH}「${key}」の${thing}がありません` });
         continue;
       }
       if (!lbl) {
-        errors.push({ ...at('項目'), message: '項目が空です' });
+        errors.push({ ...at('label'), message: '項目が空です' });
         continue;
       }
-      const actual = numberCell(cells[col('実績値')] ?? null, at('実績値'), errors);
-      const target = numberCell(cells[col('目標値')] ?? null, at('目標値'), errors);
+      const actual = numberCell(cell('actual'), at('actual'), errors);
+      const target = numberCell(cell('target'), at('target'), errors);
       const list = fromFile.get(key) ?? [];
-      list.push({ label: lbl, actual, target, unit: text(cells[col('単位')] ?? null), note: text(cells[col('備考')] ?? null) });
+      list.push({ label: lbl, actual, target, unit: text(cell('unit')), note: text(cell('note')) });
       fromFile.set(key, list);
     }
     for (const [key, rows] of fromFile) {
@@ -284,8 +251,9 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
         ? []
         : before.map((s, k) => ({ r: s as ResultValues, from: k as number | null })).filter(({ from }) => !origin.includes(from));
       const all = [...paired, ...kept].sort((a, b) => (a.from ?? 1e9) - (b.from ?? 1e9));
+      // The printed text the 施策 sheet left (its 実績（本文） column, or the stored text) is the one whose value lines follow.
       const revised = reviseResults(
-        i,
+        { results: before, resultsText: i.resultsText },
         all.map((x) => x.r),
         all.map((x) => x.from),
       );
@@ -308,20 +276,32 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
     }
   }
 
+  // A new initiative's results are for the year its 実績 names, else the one year the edition's initiatives
+  // report for; without results, or where nothing says, the year is unknown: none is made up. A stored one
+  // whose year is unknown learns it the same way when the file changes its results (「【令和5年度】」 written
+  // into its 実績（文章）, as the lint finding asks); the change is listed as 実績の年度.
+  for (const i of next.initiatives) {
+    const was = stored.get(i.key);
+    const touched =
+      !was || (was.resultsFiscalYear === null && (was.resultsText !== i.resultsText || JSON.stringify(was.results) !== JSON.stringify(i.results)));
+    if (touched) i.resultsFiscalYear = joiningResultsYear(i, current.initiatives);
+  }
+
   // ---- KPI --------------------------------------------------------------------------------------
+  const kpiLayout = kpiFixedColumns(words);
   for (const sheet of sheets.filter((s) => s.kind === 'kpis')) {
-    const col = columnIndex(sheet.header);
+    const col = columnsByHeading(sheet.header, kpiLayout);
     const years = sheet.header.map((h, k) => ({ fy: parseKpiYearHeader(h), k })).filter((x) => x.fy !== null) as { fy: number; k: number }[];
     for (const { row, cells } of sheet.rows) {
       const at = (name: string) => ({ sheet: sheet.name, row, column: name });
-      const key = text(cells[col('KPIキー')] ?? null);
+      const key = col.has('key') ? text(cells[col.get('key')!] ?? null) : null;
       const kpi = next.kpis.find((k) => k.key === key);
       if (!kpi) {
         errors.push({ ...at('KPIキー'), message: `KPIキー「${key ?? ''}」はこの計画にありません` });
         continue;
       }
-      if (col('目標値') >= 0) {
-        const target = numberCell(cells[col('目標値')] ?? null, at('目標値'), errors);
+      if (col.has('target')) {
+        const target = numberCell(cells[col.get('target')!] ?? null, at('目標値'), errors);
         if (target === null) errors.push({ ...at('目標値'), message: 'KPI の目標値は空にできません' });
         else kpi.target = target;
       }
@@ -344,12 +324,29 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
     subKeys,
   ).map((x) => x.initiative);
 
-  const unknown: UnknownDepartment[] = [...unknownDepartments].map(([name, where]) => ({
+  // Departments: an alias chosen for an unknown name is stored as that department's spelling; the names
+  // left are created, in the order the stored initiatives first name them (the order apply inserts them).
+  const unknown: UnknownDepartment[] = [...read.unknownDepartments].map(([name, where]) => ({
     name,
     where,
     similar: current.departments.find((d) => d.name.slice(0, 2) === name.slice(0, 2) && d.name.slice(-1) === name.slice(-1))?.name ?? null,
   }));
+  const aliased = new Map(
+    Object.entries(opts.aliases ?? {}).filter(([alias, into]) => into && unknown.some((u) => u.name === alias) && read.canonical.has(into)),
+  );
+  for (const [alias, into] of aliased) {
+    const d = next.departments.find((x) => x.name === read.canonical.get(into));
+    if (d && !d.aliases.includes(alias)) d.aliases.push(alias);
+  }
+  const newDepartments: string[] = [];
+  for (const i of next.initiatives) {
+    for (const d of i.departments) {
+      if (!read.registered.has(d) && !aliased.has(d) && !newDepartments.includes(d)) newDepartments.push(d);
+    }
+  }
+  next.departments.push(...newDepartments.map((name) => ({ name, aliases: [] })));
   for (const u of unknown) {
+    if (aliased.has(u.name)) continue;
     notices.push(
       `担当課所「${u.name}」は未登録です（${u.where.slice(0, 3).join('、')}）。新しい課所として登録されます${u.similar ? `。「${u.similar}」の別表記なら、取り込み画面で別表記に指定するか、取り込み後に shisaku departments merge ${u.name} --into ${u.similar} で統合できます` : ''}`,
     );
@@ -357,8 +354,14 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
   if (sheets.some((s) => s.represent)) {
     notices.push('Shift_JIS のファイルです。Shift_JIS で表せない文字（「?」になった文字）は、変更していない部分では保存済みの文字のまま扱います');
   }
+  const created: Created = {
+    edition: opts.newEdition ? current.edition.title : null,
+    pillars: read.createdPillars,
+    subAreas: read.createdSubAreas,
+    departments: newDepartments,
+  };
   const described = describeChanges(current, next, resultOrigin);
-  return { ...described, errors, notices, unknownDepartments: unknown, next, base: editionDigest(current) };
+  return { ...described, created, errors, notices, unknownDepartments: unknown, next, base: editionDigest(current) };
 }
 
 /**
@@ -382,13 +385,32 @@ function restoreRows(
   });
 }
 
-export function isEmptyPreview(p: Pick<Preview, 'changes' | 'added' | 'removed'>): boolean {
+/** True when the file creates something that is not an initiative or a result: an edition, a group, a department. */
+export function createsAnything(p: { created?: Created }): boolean {
+  const c = p.created;
+  return Boolean(c && (c.edition !== null || c.pillars.length || c.subAreas.length || c.departments.length));
+}
+
+/** The 「新しく作成されるもの」 of a preview, one line each, as the upload page and the command line list them. */
+export function createdLines(p: Pick<Preview, 'created' | 'next'>): string[] {
+  const w = p.next.plan.settings.levels;
+  const c = p.created;
+  return [
+    ...(c.edition !== null ? [`版「${c.edition}」（${p.next.edition.fiscalYear}年度、下書き）`] : []),
+    ...c.pillars.map((n) => `${w[0]}「${n}」`),
+    ...c.subAreas.map((n) => `${w[1] ?? '分野'}「${n}」`),
+    ...c.departments.map((n) => `担当課所「${n}」`),
+  ];
+}
+
+export function isEmptyPreview(p: Pick<Preview, 'changes' | 'added' | 'removed'> & { created?: Created }): boolean {
   return (
     p.changes.length === 0 &&
     p.added.initiatives.length === 0 &&
     p.added.results.length === 0 &&
     p.removed.initiatives.length === 0 &&
-    p.removed.results.length === 0
+    p.removed.results.length === 0 &&
+    !createsAnything(p)
   );
 }
 

@@ -2,6 +2,8 @@
 // person reads it (and each initiative's one-line label). Apart from computing the next state (changes.ts).
 import { statusLabel, type EditionData, type Initiative, type Kpi } from './model.ts';
 import type { FieldChange, Preview } from './changes.ts';
+import { initiativeColumns } from './sheets.ts';
+import { fiscalYearLabel } from './wareki.ts';
 
 /** An initiative as a list names it: its number (新 for a new one) and title. */
 export function label(i: Pick<Initiative, 'number' | 'title'>): string {
@@ -21,17 +23,21 @@ export function describeChanges(
     const p = d.pillars.find((x) => x.key === i.pillarKey);
     return { pillar: p?.name ?? i.pillarKey, sub: i.subAreaKey ? (p?.subAreas.find((s) => s.key === i.subAreaKey)?.name ?? i.subAreaKey) : null };
   };
+  // Named as the file's columns are, in the plan's words (施策名 / 施策体系 / 分野 in the sample).
+  const heading = new Map(initiativeColumns(next.plan.settings).map((c) => [c.field, c.header]));
+  const levels = next.plan.settings.levels;
   const fields: [string, (d: EditionData, i: Initiative) => string | null][] = [
     ['番号', (_, i) => i.number ?? '新'],
-    ['施策名', (_, i) => i.title],
-    ['施策体系', (d, i) => place(d, i).pillar],
-    ['分野', (d, i) => place(d, i).sub],
+    [heading.get('title')!, (_, i) => i.title],
+    [levels[0]!, (d, i) => place(d, i).pillar],
+    [levels[1] ?? '分野', (d, i) => place(d, i).sub],
     ['担当課所', (_, i) => i.departments.join('、')],
     ['状況', (_, i) => statusLabel(i.status)],
-    ['施策内容', (_, i) => i.content],
+    [heading.get('content')!, (_, i) => i.content],
     ['今年度の取組', (_, i) => i.plan],
     ['今年度の目標値', (_, i) => i.planTargets.map((p) => `${p.label} ${p.value ?? ''}${p.unit ?? ''}`.trim()).join('\n') || null],
     ['実績（本文）', (_, i) => i.resultsText || null],
+    ['実績の年度', (_, i) => (i.resultsFiscalYear === null ? null : fiscalYearLabel(i.resultsFiscalYear))],
   ];
   const old = new Map(current.initiatives.map((i) => [i.key, i]));
   const nextKeys = new Set(next.initiatives.map((i) => i.key));

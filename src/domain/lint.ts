@@ -2,8 +2,9 @@
 // importer stores what the document says and these rules say where the document disagrees with itself.
 // Nothing here changes the data: fixing is a person's decision (or `shisaku departments merge`).
 import { kpiTable, summaryTable } from './tables.ts';
-import { STATUS_LABELS, type Status } from './model.ts';
+import { STATUS_LABELS, type EditionData, type Status } from './model.ts';
 import type { ParsedPlanDocument, TocEntry } from './plan-document.ts';
+import { hasResults } from './results-year.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -234,14 +235,14 @@ export const RULES: Rule[] = [
       const out: ReturnType<Rule['check']> = [];
       for (const keys of byText.values()) {
         if (keys.length < 2) continue;
-        const pages = keys.map((k) => doc.pages.find((p) => p.key === k)!);
+        const pages = keys.map((k) => doc.pages.find((p) => p.key === k));
         out.push({
           message: {
             ja: `実績の記載が ${keys.map((k) => label(doc, k)).join(' と ')} で同一です。転記の誤りではありませんか`,
             en: `results are identical in ${keys.map((k) => label(doc, k)).join(' and ')}; copied by mistake?`,
           },
-          line: pages[1]!.resultLines[0] ?? pages[1]!.line,
-          related: pages.slice(0, 1).map((p) => p.resultLines[0] ?? p.line),
+          line: pages[1] ? (pages[1].resultLines[0] ?? pages[1].line) : null,
+          related: pages[0] ? [pages[0].resultLines[0] ?? pages[0].line] : [],
           refs: keys,
         });
       }
@@ -264,8 +265,8 @@ export const RULES: Rule[] = [
               ja: `${label(doc, i.key)} の実績「${r.label}」は別の施策 ${label(doc, other.key)} の名称です。転記の誤りではありませんか`,
               en: `a result of ${label(doc, i.key)} is labelled with the title of ${label(doc, other.key)}; copied by mistake?`,
             },
-            line: doc.pages[n]!.resultLines[k] ?? doc.pages[n]!.line,
-            related: [doc.pages.find((p) => p.key === other.key)!.line],
+            line: doc.pages[n] ? (doc.pages[n].resultLines[k] ?? doc.pages[n].line) : null,
+            related: doc.pages.filter((p) => p.key === other.key).map((p) => p.line),
             refs: [i.key, other.key],
           });
         }
@@ -428,6 +429,31 @@ export const RULES: Rule[] = [
     },
   },
   {
+    id: 'results-year',
+    severity: 'warning',
+    title: { ja: '実績の年度が書かれていません', en: 'Results without the year they are for' },
+    check(doc) {
+      // The year is unknown only where nothing said it (plan-text.ts takes the block's 【令和4年度】 or the
+      // one year the document's other results name; a workbook or the form the edition's one year), so
+      // the stored null is the finding; an initiative without results has no year to miss.
+      return doc.data.initiatives.flatMap((i) => {
+        if (i.resultsFiscalYear !== null || !hasResults(i)) return [];
+        const page = doc.pages.find((p) => p.key === i.key);
+        return [
+          {
+            message: {
+              ja: `${label(doc, i.key)} の実績の年度が書かれていません。実績の最初の行に「【令和5年度】」のように年度を書いてください`,
+              en: `results of ${label(doc, i.key)} do not say which fiscal year they are for; write it on their first line, e.g. 【令和5年度】`,
+            },
+            line: page?.resultLines[0] ?? page?.line ?? null,
+            related: [],
+            refs: [i.key],
+          },
+        ];
+      });
+    },
+  },
+  {
     id: 'parse-warning',
     severity: 'warning',
     title: { ja: '読み取れない記載', en: 'Text that could not be read' },
@@ -442,6 +468,15 @@ function findPage(doc: ParsedPlanDocument, entry: TocEntry) {
   return doc.pages.find((p) => p.number === null && (squash(entry.title).startsWith(squash(p.title)) || similar(entry.title, p.title))) ?? null;
 }
 
+/**
+ * A stored edition as a document without a source text (one entered from a workbook or the form): the
+ * rules on the data (results without a year, copied results) still apply; those on printed pages,
+ * contents and spellings have nothing to compare, and no finding has a line.
+ */
+export function editionDocument(data: EditionData, filename: string): ParsedPlanDocument {
+  return { filename, data, toc: [], pages: [], printed: { summary: [], kpis: [] }, names: [], lines: [], warnings: [] };
+}
+
 export function lintDocument(doc: ParsedPlanDocument, rules: Rule[] = RULES): Finding[] {
   const findings = rules.flatMap((rule) => rule.check(doc).map((f) => ({ ruleId: rule.id, severity: rule.severity, ...f })));
   return findings.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
@@ -451,7 +486,7 @@ export function formatFindings(findings: Finding[], lang: 'ja' | 'en', filename 
   return findings
     .map((f) => {
       const also = f.related.length ? (lang === 'ja' ? `（関連: ${f.related.join(', ')}行目）` : ` (see lines ${f.related.join(', ')})`) : '';
-      return `${filename}:${f.line ?? 0}: ${f.severity} [${f.ruleId}] ${f.message[lang]}${also}`;
+      return `${filename}${f.line === null ? '' : `:${f.line}`}: ${f.severity} [${f.ruleId}] ${f.message[lang]}${also}`;
     })
     .join('\n');
 }

@@ -150,8 +150,11 @@ export interface Initiative {
   content: string;
   plan: string;
   planTargets: PlanTarget[];
-  /** Fiscal year the results describe (the year before the edition in the sample). */
-  resultsFiscalYear: number;
+  /**
+   * Fiscal year the results describe (the year before the edition in the sample); null where no source
+   * says which year, so none is ever made up.
+   */
+  resultsFiscalYear: number | null;
   results: Result[];
   /** The whole 実績 block as printed, so nothing the source said is lost. */
   resultsText: string;

@@ -1,7 +1,10 @@
 // Editing an initiative's results (実績) the same way from every door (the form, the workbook, CSV):
 // which stored row an edited row stands for, what its printed line says, and how the printed 実績 text
 // follows the values. Unchanged rows keep their text exactly as the source printed it; a changed or new
-// row is printed the way the sample prints one; prose lines that are not a value are never touched.
+// row is printed the way the sample prints one; prose lines that are not a value are never touched by a
+// change of values. The prose itself (the lines that are not a value's line) is edited on its own
+// (proseOf, withProse), and its lines stay where they stand among the value lines.
+import { diffArrays } from 'diff';
 import { formatNumber } from './decimal.ts';
 import type { Result } from './model.ts';
 
@@ -67,6 +70,20 @@ function printedLine(r: Result): string[] {
 }
 
 /**
+ * Where a result's printed line stands in the lines of a text: the first place where one of its printed
+ * forms is, line by line (a label typed over two lines prints over two lines), skipping lines in `skip`.
+ */
+function spanOf(lines: readonly string[], forms: readonly string[], skip: ReadonlySet<number> = new Set()): { at: number; length: number } | null {
+  const parts = forms.map((f) => f.split('\n').map((l) => l.trim()));
+  for (let at = 0; at < lines.length; at++) {
+    for (const p of parts) {
+      if (p.every((l, j) => at + j < lines.length && !skip.has(at + j) && lines[at + j]!.trim() === l)) return { at, length: p.length };
+    }
+  }
+  return null;
+}
+
+/**
  * The results and printed text after an edit. `edited` is the new list in its new order, `origin` says
  * which stored row each one stands for (pairResults). Unchanged rows keep `raw`; changed and new rows are
  * printed anew. In the printed text, the line of a changed row is replaced, of a removed row deleted, and
@@ -86,17 +103,16 @@ export function reviseResults(
   });
   let lines = stored.resultsText === '' ? null : stored.resultsText.split('\n');
   if (lines) {
-    const find = (old: Result) => {
-      const wanted = printedLine(old);
-      return lines!.findIndex((l) => wanted.includes(l.trim()));
-    };
+    // The lines after the first of a printed line that spans several: gone once the line is rewritten.
+    const spanRest = new Set<number>();
+    const find = (old: Result) => spanOf(lines!, printedLine(old), spanRest);
     const kept = new Set(origin.filter((k): k is number => k !== null));
     const appended: string[] = [];
     const removeAt = new Set<number>();
     stored.results.forEach((old, k) => {
       if (kept.has(k)) return;
-      const at = find(old);
-      if (at >= 0) removeAt.add(at);
+      const span = find(old);
+      if (span) for (let n = 0; n < span.length; n++) removeAt.add(span.at + n);
     });
     edited.forEach((_, j) => {
       const k = origin[j];
@@ -107,11 +123,13 @@ export function reviseResults(
       }
       const old = stored.results[k]!;
       if (!lineChanged(old, now)) return;
-      const at = find(old);
-      if (at >= 0 && !removeAt.has(at)) lines![at] = lines![at]!.replace(lines![at]!.trim(), resultLine(now));
-      else appended.push(resultLine(now));
+      const span = find(old);
+      if (span && !removeAt.has(span.at)) {
+        lines![span.at] = lines![span.at]!.replace(lines![span.at]!.trim(), resultLine(now));
+        for (let n = 1; n < span.length; n++) spanRest.add(span.at + n);
+      } else appended.push(resultLine(now));
     });
-    lines = [...lines.filter((_, n) => !removeAt.has(n)), ...appended];
+    lines = [...lines.filter((_, n) => !removeAt.has(n) && !spanRest.has(n)), ...appended];
   }
   return { results, resultsText: lines ? lines.join('\n') : '' };
 }
@@ -121,4 +139,64 @@ export function targetLine(p: { label: string; value: string | null; unit: strin
   const value = p.value !== null ? `${formatNumber(p.value)}${p.unit ?? ''}` : '';
   // A target without a name is printed as its value: 「・26コンテンツ」.
   return p.label ? [`・${p.label}`, value].filter(Boolean).join(' ') : `・${value}`;
+}
+
+/** Which lines of a printed text are results' lines: each result claims the first place not yet claimed that prints it (one line or several). */
+function valueLines(lines: readonly string[], results: readonly Result[]): Set<number> {
+  const claimed = new Set<number>();
+  for (const r of results) {
+    const span = spanOf(lines, printedLine(r), claimed);
+    if (span) for (let n = 0; n < span.length; n++) claimed.add(span.at + n);
+  }
+  return claimed;
+}
+
+/** The prose of an initiative's printed 実績 text: the lines that are not a result's line, in order. */
+export function proseOf(i: { results: readonly Result[]; resultsText: string }): string {
+  const lines = i.resultsText === '' ? [] : i.resultsText.split('\n');
+  const values = valueLines(lines, i.results);
+  return lines.filter((_, k) => !values.has(k)).join('\n');
+}
+
+/**
+ * The printed 実績 text with its prose replaced, the value lines left where they stand: a prose line kept
+ * stays in place, a changed one is written where the old one was, a new one goes after the prose line
+ * before it (and the value lines that follow that line), or first. Where there was no prose, the new prose
+ * goes before the value lines when it opens with a heading (【令和5年度】), after them otherwise. An empty
+ * text, which the report prints from the values, gets its value lines written out once there is prose.
+ */
+export function withProse(i: { results: readonly Result[]; resultsText: string }, prose: string): string {
+  const lines = i.resultsText === '' ? i.results.map((r) => resultLine(r)) : i.resultsText.split('\n');
+  const values = valueLines(lines, i.results);
+  const old = lines.map((line, k) => ({ line, k })).filter((x) => !values.has(x.k));
+  const now = prose === '' ? [] : prose.split('\n');
+  const removed = new Set<number>();
+  const before = new Map<number, string[]>();
+  let p = 0;
+  let replacing: number | null = null;
+  for (const part of diffArrays(
+    old.map((x) => x.line),
+    now,
+  )) {
+    if (part.removed) {
+      replacing = old[p]!.k;
+      for (let n = 0; n < part.count; n++) removed.add(old[p++]!.k);
+      continue;
+    }
+    if (part.added) {
+      // Without prose to stand by, a block that opens with a heading (【令和5年度】) goes first, any other after the values.
+      const first = old.length === 0 ? (/^\s*【/.test(part.value[0] ?? '') ? 0 : lines.length) : 0;
+      const at = replacing ?? (p === 0 ? first : p < old.length ? old[p]!.k : lines.length);
+      before.set(at, [...(before.get(at) ?? []), ...part.value]);
+    } else p += part.count;
+    replacing = null;
+  }
+  const out: string[] = [];
+  for (let k = 0; k <= lines.length; k++) {
+    out.push(...(before.get(k) ?? []));
+    if (k < lines.length && !removed.has(k)) out.push(lines[k]!);
+  }
+  // Nothing but the values left of a text that was empty: empty again, the report prints the values.
+  if (i.resultsText === '' && out.length === lines.length && out.every((l, k) => l === lines[k])) return '';
+  return out.join('\n');
 }

@@ -46,6 +46,8 @@ export function editionToJson(data: EditionData) {
       planTargets: i.planTargets,
       resultsFiscalYear: i.resultsFiscalYear,
       results: i.results.map((r) => ({ label: r.label, actual: r.actual, target: r.target, unit: r.unit, note: r.note, raw: r.raw })),
+      // The printed 実績 text as a whole (value lines and prose); empty when the results are printed from the values.
+      resultsText: i.resultsText,
     })),
     summaryTable: {
       rows: summary.rows.map((r) => ({ pillar: r.pillarName, pillarKey: r.pillarKey, counts: statusCounts(r.counts), total: r.total })),

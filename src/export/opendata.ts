@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { strToU8, zipSync } from 'fflate';
 import { statusLabel, type EditionData } from '../domain/model.ts';
 import { kpiTable } from '../domain/tables.ts';
+import { hasResults } from '../domain/results-year.ts';
 import { editionToJson } from './json.ts';
 import { neutralizeFormula } from '../domain/formula.ts';
 
@@ -47,6 +48,8 @@ export const TABLE_DEFINITIONS: Record<Table['id'], { title: string; columns: Co
       { name: '状況', description: '完了／実施中／新規／休止／未着手', type: 'string' },
       { name: '施策内容', description: '', type: 'string' },
       { name: '今年度の取組', description: '', type: 'string' },
+      { name: '実績年度', description: '実績の対象年度（西暦）。実績のない施策と、年度の記載がない実績は空', type: 'integer' },
+      { name: '実績（本文）', description: '印刷される実績の文章（値の行と文章）。空のときは実績の表の値から印刷', type: 'string' },
     ],
   },
   results: {
@@ -57,7 +60,7 @@ export const TABLE_DEFINITIONS: Record<Table['id'], { title: string; columns: Co
       { name: '施策キー', description: '', type: 'string' },
       { name: '施策番号', description: '', type: 'string' },
       { name: '施策名', description: '', type: 'string' },
-      { name: '実績年度', description: '実績の対象年度（西暦）', type: 'integer' },
+      { name: '実績年度', description: '実績の対象年度（西暦）。年度の記載がない実績は空', type: 'integer' },
       { name: '項目', description: '', type: 'string' },
       { name: '実績値', description: '数値（桁区切りなし）', type: 'number' },
       { name: '目標値', description: '数値（桁区切りなし）。ない場合は空', type: 'number' },
@@ -107,6 +110,9 @@ export function buildTables(data: EditionData): Table[] {
       statusLabel(i.status),
       i.content,
       i.plan,
+      // A year is only said of results that exist: an initiative with none has no result year to state.
+      hasResults(i) ? i.resultsFiscalYear : null,
+      i.resultsText,
     ]),
   };
   const results: Table = {

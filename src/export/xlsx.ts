@@ -1,22 +1,28 @@
-// The edition (or one department's slice) as a workbook staff can fill in: key columns locked, status and
-// departments chosen from drop-downs fed by the master data, widths and wrapping for Japanese text, and a
-// 説明 sheet that explains every column.
+// The edition (or one department's slice, or a blank template of the plan) as a workbook staff can fill in:
+// key columns locked, status and departments chosen from drop-downs fed by the master data, widths and
+// wrapping for Japanese text, columns named in the plan's words, and a 説明 sheet that says which
+// organization, plan and year the workbook is for (checked when it is read back) and explains every column.
 import ExcelJS from 'exceljs';
-import { statusLabel, type EditionData } from '../domain/model.ts';
+import type { EditionData } from '../domain/model.ts';
 import {
-  INITIATIVE_COLUMNS,
+  identityRows,
+  initiativeCell,
+  resultCell,
+  initiativeColumns,
   INITIATIVE_SHEET,
-  KPI_FIXED_COLUMNS,
+  kpiFixedColumns,
   KPI_SHEET,
   LIST_SHEET,
+  PROSE_HEADER,
   README_SHEET,
-  RESULT_COLUMNS,
+  resultColumns,
   RESULT_SHEET,
   STATUS_CHOICES,
   kpiYearHeader,
   type SheetColumn,
 } from '../domain/sheets.ts';
 import { neutralizeFormula } from './opendata.ts';
+import { reportedResultsYear } from '../domain/results-year.ts';
 import { fiscalYearLabel } from '../domain/wareki.ts';
 
 export interface WorkbookOptions {
@@ -64,28 +70,43 @@ function styleRow(row: ExcelJS.Row, columns: SheetColumn[]) {
   });
 }
 
+/** The 使い方 line on which year a new initiative's results are for: only a year something says, never one made up. */
+function newResultsLine(thing: string, year: number | null): string {
+  return year === null
+    ? `・新しい${thing}の実績の年度は、${PROSE_HEADER}に「【令和5年度】」のように書いた年度になります。書かなければ年度の記載なしとして登録されます。`
+    : `・新しい${thing}の実績は、${fiscalYearLabel(year)}の実績として登録されます（${PROSE_HEADER}に「【令和5年度】」のように年度を書けば、その年度）。`;
+}
+
 export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = {}): Promise<Uint8Array> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'shisaku';
   wb.created = new Date(0);
   wb.modified = new Date(0);
+  const words = data.plan.settings;
+  const initiativeLayout = initiativeColumns(words);
+  const resultLayout = resultColumns(words);
+  const kpiLayout = kpiFixedColumns(words);
   const initiatives = opts.blank ? [] : data.initiatives.filter((i) => !opts.department || i.departments.includes(opts.department));
   const pillarName = new Map(data.pillars.map((p) => [p.key, p.name]));
-  const subAreaName = new Map(data.pillars.flatMap((p) => p.subAreas.map((s) => [s.key, s.name] as const)));
+  const fy = data.edition.fiscalYear;
 
   const readme = wb.addWorksheet(README_SHEET);
   readme.columns = [{ width: 18 }, { width: 18 }, { width: 90 }];
-  readme.addRow([`${data.edition.title}（${fiscalYearLabel(data.edition.fiscalYear)}）`]).font = { bold: true, size: 14 };
+  readme.addRow([`${data.edition.title}（${fiscalYearLabel(fy)}）`]).font = { bold: true, size: 14 };
   readme.addRow([`${data.organization.name}（${data.organization.code}）${opts.department ? ` ／ ${opts.department}` : ''}`]);
+  // Which organization, plan and year this workbook is for: the import refuses it for any other.
+  for (const [label, value] of identityRows({ organization: data.organization, plan: data.plan, fiscalYear: fy })) readme.addRow([label, value]);
   readme.addRow([
-    'この表の使い方: 白いセルを編集し、灰色のセル（キー）は変更しないでください。行の並べ替え・追加はできます。削除した行は、取り込み時に明示的に指定しない限り削除されません。',
+    'この表の使い方: 白いセルを編集し、灰色のセル（キー）は変更しないでください。行の並べ替え・追加はできます。削除した行は、取り込み時に明示的に指定しない限り削除されません。列は見出しで読み取ります（列の順番は変えてもかまいません）。上の自治体コード・計画・年度は変更しないでください。ほかの自治体・計画・年度のブックは取り込めません。',
   ]);
   for (const line of [
     '・取り込むと、まず変更点の一覧が表示されます。一覧にあることだけが書き込まれ、同じファイルをもう一度取り込んでも変更はありません。',
+    `・この計画にない${words.levels.join('・')}や未登録の担当課所を書くと、「新しく作成されるもの」として一覧に出ます。作成することを確かめたときだけ作成されます。`,
     '・実績値・目標値に「85%」のようにパーセント表示で入力した値は、見えている数値（85）として取り込みます。単位は単位列に書きます。',
-    '・実績値を変えると、その実績の印刷用の行（「・項目 値単位 (目標)」）も新しい値で書き直されます。文章だけの行はそのまま残ります。',
+    `・実績値を変えると、その実績の印刷用の行（「・項目 値単位 (目標)」）も新しい値で書き直されます。文章だけの行はそのまま残ります。${PROSE_HEADER}の列では、値の行を除いた文章を直せます。`,
+    newResultsLine(words.initiativeName, reportedResultsYear(data.initiatives)),
     '・同じ項目名の実績が複数ある場合、値がまったく同じ行どうしを対応づけ、残りは上からの順番で対応づけます。並べ替えただけなら変更になりません。',
-    '・番号は施策ごとに一つです。ほかの施策と同じ番号は取り込めません。施策キーが空の行でも、この版に同じ施策名の施策があれば、その施策として扱います。',
+    `・番号は${words.initiativeName}ごとに一つです。ほかの${words.initiativeName}と同じ番号は取り込めません。キーが空の行でも、この版に同じ名前の${words.initiativeName}があれば、その${words.initiativeName}として扱います。`,
     "・「=」「+」「-」「@」で始まる文字は、表計算ソフトが数式として実行しないよう先頭に「'」を付けて書き出しています。取り込むときに外します。",
     '・Shift_JIS の CSV で表せない文字（「?」になる文字）は、変更していない部分では保存済みの文字のまま扱います。',
   ])
@@ -93,13 +114,13 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   readme.addRow([]);
   readme.addRow(['シート', '列', '説明']).font = { bold: true };
   for (const [name, cols] of [
-    [INITIATIVE_SHEET, INITIATIVE_COLUMNS],
-    [RESULT_SHEET, RESULT_COLUMNS],
-    [KPI_SHEET, KPI_FIXED_COLUMNS],
+    [INITIATIVE_SHEET, initiativeLayout],
+    [RESULT_SHEET, resultLayout],
+    [KPI_SHEET, kpiLayout],
   ] as const) {
     for (const c of cols) readme.addRow([name, c.header, c.help]).alignment = { wrapText: true, vertical: 'top' };
   }
-  readme.addRow([KPI_SHEET, kpiYearHeader(data.edition.fiscalYear), '各年度の実績値（数値のみ）。']);
+  readme.addRow([KPI_SHEET, kpiYearHeader(fy), '各年度の実績値（数値のみ）。']);
 
   // Master data for the drop-downs, on a hidden sheet.
   const lists = wb.addWorksheet(LIST_SHEET, { state: 'hidden' });
@@ -107,25 +128,21 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   const departments = data.departments.map((d) => d.name);
   departments.forEach((d, k) => (lists.getCell(k + 1, 2).value = d));
 
-  const ws = sheet(wb, INITIATIVE_SHEET, INITIATIVE_COLUMNS);
+  const ws = sheet(wb, INITIATIVE_SHEET, initiativeLayout);
   for (const i of initiatives) {
-    const row = ws.addRow([
-      i.key,
-      i.number ?? '新',
-      text(pillarName.get(i.pillarKey) ?? ''),
-      text(i.subAreaKey ? (subAreaName.get(i.subAreaKey) ?? '') : ''),
-      text(i.title),
-      text(i.departments.join('、')),
-      statusLabel(i.status),
-      text(i.content),
-      text(i.plan),
-    ]);
-    styleRow(row, INITIATIVE_COLUMNS);
+    const row = ws.addRow(
+      initiativeLayout.map((c) =>
+        c.field === 'key' || c.field === 'number' || c.field === 'status' ? initiativeCell(data, i, c.field) : text(initiativeCell(data, i, c.field)),
+      ),
+    );
+    styleRow(row, initiativeLayout);
   }
   // Drop-downs on the data rows and on spare rows below, where staff add new initiatives.
+  const statusColumn = initiativeLayout.findIndex((c) => c.field === 'status') + 1;
+  const departmentColumn = initiativeLayout.findIndex((c) => c.field === 'departments') + 1;
   const spare = Math.max(initiatives.length + 50, 100);
   for (let r = 2; r <= spare + 1; r++) {
-    ws.getCell(r, 7).dataValidation = {
+    ws.getCell(r, statusColumn).dataValidation = {
       type: 'list',
       allowBlank: true,
       formulae: [`${LIST_SHEET}!$A$1:$A$${STATUS_CHOICES.length}`],
@@ -135,19 +152,35 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
     };
     if (departments.length) {
       // A list check would reject "課A、課B"; the drop-down offers names without enforcing them.
-      ws.getCell(r, 6).dataValidation = { type: 'list', allowBlank: true, formulae: [`${LIST_SHEET}!$B$1:$B$${departments.length}`], showErrorMessage: false };
+      ws.getCell(r, departmentColumn).dataValidation = {
+        type: 'list',
+        allowBlank: true,
+        formulae: [`${LIST_SHEET}!$B$1:$B$${departments.length}`],
+        showErrorMessage: false,
+      };
     }
     if (r > initiatives.length + 1)
       styleRow(
         ws.getRow(r),
-        INITIATIVE_COLUMNS.map((c) => ({ ...c, key: false })),
+        initiativeLayout.map((c) => ({ ...c, key: false })),
       );
   }
 
-  const rs = sheet(wb, RESULT_SHEET, RESULT_COLUMNS);
+  const rs = sheet(wb, RESULT_SHEET, resultLayout);
   for (const i of initiatives) {
     for (const r of i.results) {
-      styleRow(rs.addRow([i.key, i.number ?? '新', text(i.title), text(r.label), num(r.actual), num(r.target), text(r.unit), text(r.note)]), RESULT_COLUMNS);
+      styleRow(
+        rs.addRow(
+          resultLayout.map((c) =>
+            c.field === 'actual' || c.field === 'target'
+              ? num(resultCell(i, r, c.field))
+              : c.field === 'key' || c.field === 'number'
+                ? resultCell(i, r, c.field)
+                : text(resultCell(i, r, c.field)),
+          ),
+        ),
+        resultLayout,
+      );
     }
   }
   // Spare rows for added results; the bound is fixed first because styling a row grows rowCount.
@@ -155,12 +188,15 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   for (let r = lastResultRow + 1; r <= lastResultRow + 50; r++)
     styleRow(
       rs.getRow(r),
-      RESULT_COLUMNS.map((c) => ({ ...c, key: false, reference: false })),
+      resultLayout.map((c) => ({ ...c, key: false, reference: false })),
     );
 
   const years: number[] = [];
   for (let y = data.plan.startFiscalYear; y <= data.plan.endFiscalYear; y++) years.push(y);
-  const kpiColumns: SheetColumn[] = [...KPI_FIXED_COLUMNS, ...years.map((y) => ({ header: kpiYearHeader(y), kind: 'number' as const, width: 12, help: '' }))];
+  const kpiColumns: SheetColumn[] = [
+    ...kpiLayout,
+    ...years.map((y) => ({ field: 'year', header: kpiYearHeader(y), kind: 'number' as const, width: 12, help: '' })),
+  ];
   const ks = sheet(wb, KPI_SHEET, kpiColumns);
   if (!opts.department && !opts.blank) {
     for (const k of data.kpis) {

@@ -10,12 +10,23 @@
 // by plan-text/tables.ts, the values in a block by plan-text/values.ts.
 import { createHash } from 'node:crypto';
 import iconv from 'iconv-lite';
-import { DEFAULT_PLAN_SETTINGS, type EditionData, type Initiative, type Kpi, type Organization, type Pillar } from '../domain/model.ts';
+import {
+  DEFAULT_PLAN_SETTINGS,
+  initiativeLabel,
+  type EditionData,
+  type Initiative,
+  type Kpi,
+  type Organization,
+  type Pillar,
+  type PlanSettings,
+} from '../domain/model.ts';
+import { departmentMissing } from '../domain/plan-rules.ts';
 import type { InitiativeSource, NameOccurrence, ParsedPlanDocument, PrintedKpiRow, TocEntry } from '../domain/plan-document.ts';
 import { isBlank, sameCharacters, squash, toLines } from './plan-text/lines.ts';
 import { valuesOnLine } from './plan-text/values.ts';
 import { HEADER, parseBlock } from './plan-text/block.ts';
 import { readKpiTable, readSummaryTable, splitValue } from './plan-text/tables.ts';
+import { documentResultsYear, statedResultsYear } from '../domain/results-year.ts';
 
 export class PlanTextError extends Error {
   constructor(
@@ -32,6 +43,11 @@ export interface ParseOptions {
   organization: Organization;
   /** Overrides the year printed in the title. */
   fiscalYear?: number;
+  /**
+   * The edition's 出典 line as the person importing gives it. Without it, the document's own 出典 line
+   * where its cover prints one; otherwise none. It is never composed from the organization's name.
+   */
+  source?: string | null;
   filename?: string;
 }
 
@@ -162,8 +178,10 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
   const coverEnd = [summaryIdx, kpiIdx, contentsIdx, headerIdx[0]!].filter((i) => i >= 0).sort((a, b) => a - b)[0]!;
   const taglineLines: string[] = [];
   const leadParas: string[] = [];
+  let coverSource: string | null = null;
   for (let i = firstIdx + 1; i < coverEnd; i++) {
     const l = lines[i]!;
+    if (coverSource === null && /^出典\s*[:：]/.test(l.text)) coverSource = l.display;
     if (isBlank(l) || isCoverMeta(l.text, orgName)) continue;
     if (leadParas.length === 0 && !/。$/.test(l.text)) taglineLines.push(l.display);
     else leadParas.push(l.display);
@@ -261,18 +279,19 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
   const pages: InitiativeSource[] = [];
   const usedKeys = new Set<string>();
   const departmentsSeen: string[] = [];
-  const resultsFiscalYearDefault = fiscalYear - 1;
 
+  // Without title pages the whole document is one pillar that starts at its first initiative, which is
+  // read as an initiative, not as the pillar's title.
   const regions =
     titlePages.length > 0
-      ? titlePages.map((t, k) => ({ start: t.idx, end: titlePages[k + 1]?.idx ?? lines.length, printed: t.printed, summaryName: t.summaryName }))
-      : [{ start: headerIdx[0]!, end: lines.length, printed: pillarNames[0] ?? '施策', summaryName: pillarNames[0] ?? '施策' }];
+      ? titlePages.map((t, k) => ({ start: t.idx, end: titlePages[k + 1]?.idx ?? lines.length, printed: t.printed, summaryName: t.summaryName, titled: true }))
+      : [{ start: headerIdx[0]!, end: lines.length, printed: pillarNames[0] ?? '施策', summaryName: pillarNames[0] ?? '施策', titled: false }];
 
   for (const [pi, region] of regions.entries()) {
     const pillarKey = `p${pi + 1}`;
-    names.push({ kind: 'pillar', name: region.printed, line: lines[region.start]!.no, where: '扉ページ' });
+    if (region.titled) names.push({ kind: 'pillar', name: region.printed, line: lines[region.start]!.no, where: '扉ページ' });
     // Catch copy: lines up to the last consecutive one ending in 。.
-    let i = region.start + 1;
+    let i = region.titled ? region.start + 1 : region.start;
     const tagline: string[] = [];
     let sawStop = false;
     for (; i < region.end; i++) {
@@ -348,7 +367,7 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
         content: parsed.content,
         plan: parsed.plan,
         planTargets: parsed.planTargets,
-        resultsFiscalYear: parsed.resultsFiscalYear ?? resultsFiscalYearDefault,
+        resultsFiscalYear: parsed.resultsFiscalYear,
         results: parsed.results.results,
         resultsText: parsed.resultsText,
       });
@@ -367,6 +386,10 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
     }
     void pillarToc;
   }
+  // Results whose block names no year are those of the one year the document's other results name;
+  // where it names none, the year is unknown (null), never assumed, and lint says so (results-year).
+  const namedYear = documentResultsYear(initiatives);
+  if (namedYear !== null) for (const i of initiatives) if (statedResultsYear(i.resultsText) === null) i.resultsFiscalYear = namedYear;
   // KPIs, from the printed table; progress is recomputed, never copied.
   const kpis: Kpi[] = printedKpis.map((row, n) => {
     const target = splitValue(row.targetText);
@@ -415,7 +438,7 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
       title: editionTitle,
       tagline: taglineLines.join('') || null,
       lead: leadParas.join('\n\n') || null,
-      source: orgName ? `出典: ${orgName}「${editionTitle}」` : null,
+      source: (opts.source === undefined ? coverSource : opts.source)?.trim() || null,
       state: 'published',
     },
     pillars,
@@ -433,6 +456,22 @@ export function parsePlanText(text: string, opts: ParseOptions): ParsedPlanDocum
     lines: lines.map((l) => l.raw),
     warnings,
   };
+}
+
+/**
+ * Refuses a document whose initiatives lack the department their plan requires (its departmentRequired
+ * setting; the sample's plan requires one), naming each by its line. The workbook of such a plan would
+ * refuse the same rows, so they are refused here, where the document can still be corrected.
+ */
+export function refuseMissingDepartments(doc: ParsedPlanDocument, settings: Pick<PlanSettings, 'departmentRequired'>): void {
+  const lacking = doc.data.initiatives.filter((i) => departmentMissing(settings, i.departments));
+  if (!lacking.length) return;
+  const lineOf = new Map(doc.pages.map((p) => [p.key, p.line]));
+  const named = lacking.slice(0, 10).map((i) => `${lineOf.get(i.key) ?? '?'}行目「${initiativeLabel(i)}. ${i.title}」`);
+  throw new PlanTextError(
+    `担当課所のない施策が ${lacking.length} 件あります（この計画では担当課所が必須です）: ${named.join('、')}${lacking.length > 10 ? ' ほか' : ''}`,
+    `${lacking.length} initiative(s) without a department, which this plan requires`,
+  );
 }
 
 export { splitValue } from './plan-text/tables.ts';

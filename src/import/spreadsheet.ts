@@ -6,7 +6,7 @@ import { unzipSync } from 'fflate';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { Decimal } from 'decimal.js';
-import { INITIATIVE_SHEET, KPI_SHEET, RESULT_SHEET } from '../domain/sheets.ts';
+import { IDENTITY_LABELS, INITIATIVE_SHEET, KPI_SHEET, parseIdentity, README_SHEET, RESULT_SHEET, type WorkbookIdentity } from '../domain/sheets.ts';
 
 export class SpreadsheetError extends Error {
   constructor(
@@ -36,13 +36,19 @@ export interface SheetData {
   rows: { row: number; cells: Cell[] }[];
   /** Set when the file's encoding cannot hold every character (Shift_JIS); see SheetInput. */
   represent?: (s: string) => string;
+  /** What the workbook's 説明 sheet says it is for; a CSV says nothing. */
+  identity?: WorkbookIdentity | null;
 }
 
+/**
+ * Which table a header row is, by the headings every plan shares (the others are in the plan's own words
+ * and are found by the preview, which knows the plan): KPIキー, 項目 and 実績値, 状況.
+ */
 function kindOf(header: string[]): SheetData['kind'] | null {
   const h = new Set(header.map((x) => x.normalize('NFKC').trim()));
   if (h.has('KPIキー')) return 'kpis';
-  if (h.has('施策キー') && h.has('項目') && h.has('実績値')) return 'results';
-  if (h.has('施策キー') && h.has('施策名') && h.has('状況')) return 'initiatives';
+  if (h.has('項目') && h.has('実績値')) return 'results';
+  if (h.has('状況')) return 'initiatives';
   return null;
 }
 
@@ -155,6 +161,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetData[]> {
     throw unreadable(e);
   }
   const sheets: SheetData[] = [];
+  const identity = identityOf(wb);
   for (const ws of wb.worksheets) {
     let header: string[] | null = null;
     let kind: SheetData['kind'] | null = null;
@@ -170,7 +177,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetData[]> {
       if (values.every((v) => v === null || v === '')) return;
       rows.push({ row: row.number, cells: values });
     });
-    if (header && kind) sheets.push({ kind, name: SHEET_NAMES[kind], header, rows });
+    if (header && kind) sheets.push({ kind, name: SHEET_NAMES[kind], header, rows, ...(identity ? { identity } : {}) });
   }
   if (sheets.length === 0) {
     throw new SpreadsheetError(
@@ -179,6 +186,22 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetData[]> {
     );
   }
   return sheets;
+}
+
+/** The identity rows of the 説明 sheet (label in column A, value in column B), as the export writes them. */
+function identityOf(wb: ExcelJS.Workbook): WorkbookIdentity | null {
+  const ws = wb.getWorksheet(README_SHEET);
+  if (!ws) return null;
+  const labels = new Set<string>(Object.values(IDENTITY_LABELS));
+  const values = new Map<string, { text: string; row: number }>();
+  // The identity is near the top; the column explanations below are not read.
+  for (let r = 1; r <= Math.min(ws.rowCount, 20); r++) {
+    const a = cellValue(ws.getCell(r, 1).value);
+    const b = cellValue(ws.getCell(r, 2).value);
+    if (typeof a !== 'string' || !labels.has(a.trim()) || values.has(a.trim())) continue;
+    if (typeof b === 'string' || typeof b === 'number') values.set(a.trim(), { text: String(b), row: r });
+  }
+  return parseIdentity(values);
 }
 
 export type DetectedEncoding = 'utf-8' | 'utf-8-bom' | 'shift_jis';
@@ -206,17 +229,17 @@ export function readCsv(bytes: Uint8Array): { sheet: SheetData; encoding: Detect
   checkSize(bytes);
   if (bytes.includes(0)) throw new SpreadsheetError('CSV ではありません（バイナリデータです）', 'not a CSV file (binary data)');
   const { text, encoding } = decodeText(bytes);
-  let records: { record: string[]; info: { lines: number } }[];
+  let records: string[][];
   try {
     // Column counts are checked below, after the header says which table this is: a CSV that is not
-    // one of ours should be told so, not told about its columns.
+    // one of ours should be told so, not told about its columns. Empty lines are kept (and skipped
+    // below), so a record's number is the row a spreadsheet program shows it in, multi-line cells or not.
     records = parseCsv(text, {
       relax_column_count: true,
-      skip_empty_lines: true,
+      skip_empty_lines: false,
       bom: true,
-      info: true,
       to: LIMITS.maxRowsPerSheet + 2,
-    }) as unknown as typeof records;
+    }) as string[][];
   } catch (e) {
     const err = e as { lines?: number; message: string };
     throw new SpreadsheetError(`CSV ${err.lines ?? '?'}行目付近を読み取れません: ${err.message.slice(0, 120)}`, 'the CSV cannot be parsed');
@@ -224,19 +247,20 @@ export function readCsv(bytes: Uint8Array): { sheet: SheetData; encoding: Detect
   if (records.length > LIMITS.maxRowsPerSheet + 1) {
     throw new SpreadsheetError(`行が多すぎます（${LIMITS.maxRowsPerSheet.toLocaleString('ja-JP')} 行まで）`, 'too many rows');
   }
-  const [head, ...body] = records;
+  const numbered = records.map((record, k) => ({ record, row: k + 1 }));
   // A row of empty cells (",,,,,,,," as Excel writes it below a table) is no row, as in a workbook.
-  const rest = body.filter(({ record }) => record.some((c) => c.trim() !== ''));
+  const filled = numbered.filter(({ record }) => record.some((c) => c.trim() !== ''));
+  const [head, ...rest] = filled;
   const header = head?.record.map((h) => h.trim());
   const kind = header ? kindOf(header) : null;
   if (!header || !kind) {
     throw new SpreadsheetError('見出し行から表の種類（施策・実績・KPI）を判別できません', 'cannot tell which table this CSV is from its header row');
   }
-  for (const { record, info } of rest) {
+  for (const { record, row } of rest) {
     if (record.length !== header.length) {
       throw new SpreadsheetError(
-        `CSV ${info.lines}行目: 列の数が見出し行と違います（${record.length}列、見出しは${header.length}列）`,
-        `CSV line ${info.lines}: wrong number of columns`,
+        `CSV ${row}行目: 列の数が見出し行と違います（${record.length}列、見出しは${header.length}列）`,
+        `CSV row ${row}: wrong number of columns`,
       );
     }
   }
@@ -246,7 +270,7 @@ export function readCsv(bytes: Uint8Array): { sheet: SheetData; encoding: Detect
       kind,
       name: SHEET_NAMES[kind],
       header,
-      rows: rest.map(({ record, info }) => ({ row: info.lines, cells: record.map((c) => (c === '' ? null : c)) })),
+      rows: rest.map(({ record, row }) => ({ row, cells: record.map((c) => (c === '' ? null : c)) })),
       ...(encoding === 'shift_jis' ? { represent: cp932Representation } : {}),
     },
   };

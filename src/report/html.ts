@@ -206,7 +206,8 @@ function initiativeBlock(i: Initiative, fy: number): string {
 /** Results entered as values (not as printed text) are written the way the sample prints them (resultLine, as the import and the form print a changed row). */
 function synthesizedResults(i: Initiative): string {
   if (i.results.length === 0) return '—';
-  const lines = [`【${warekiFiscalYear(i.resultsFiscalYear)}】`];
+  // A year no source names is not printed: the heading is left out rather than made up.
+  const lines = i.resultsFiscalYear === null ? [] : [`【${warekiFiscalYear(i.resultsFiscalYear)}】`];
   for (const r of i.results) lines.push(resultLine(r));
   return lines.join('\n');
 }

@@ -15,6 +15,7 @@ import { renderDiffSection } from './diff-html.ts';
 
 export const reportRoutes = new Hono<AppEnv>();
 
+/** The edition as last published: a reopened edition's files stay those of its published copy. */
 async function view(c: Context<AppEnv>, fyParam = 'fy'): Promise<EditionView | null> {
   const org = c.req.param('org') ?? '';
   const fy = c.req.param(fyParam) ?? '';

@@ -33,6 +33,8 @@ const messages = {
   targets: { ja: '目標', en: 'Targets' },
   results: { ja: '実績', en: 'Results' },
   resultsOf: { ja: '実績', en: 'Results of' },
+  /** The heading of results whose year no source names (none is assumed). */
+  resultsYearUnknown: { ja: '実績（年度の記載なし）', en: 'Results (year not stated)' },
   label: { ja: '項目', en: 'Item' },
   actual: { ja: '実績値', en: 'Actual' },
   target: { ja: '目標値', en: 'Target' },
@@ -60,6 +62,7 @@ const messages = {
   badRequest: { ja: '入力が正しくありません', en: 'Bad request' },
   results_count: { ja: '件', en: 'results' },
   noResults: { ja: '該当する施策はありません。', en: 'No initiative matches.' },
+  noKpis: { ja: 'この計画にはまだ KPI がありません。', en: 'This plan has no KPIs yet.' },
   allPillars: { ja: 'すべての施策体系', en: 'All pillars' },
   allStatuses: { ja: 'すべての状況', en: 'All statuses' },
   allDepartments: { ja: 'すべての担当課所', en: 'All departments' },

@@ -272,6 +272,7 @@ export class Resolver {
         this.set(g, row, '状況', this.statusCell({ ...m, wrong: false }));
         this.set(g, row, '施策内容', this.textCell({ ...m.text, core: Array.from(m.text.core).reverse().join('') }, m));
         this.set(g, row, '今年度の取組', this.textCell({ ...m.text, multiline: !m.text.multiline }, m));
+        if (g.header.includes('実績（文章）')) this.set(g, row, '実績（文章）', m.c % 2 ? this.textCell({ ...m.text, multiline: true }, m) : { v: null });
         return;
       }
       const row = pick(m.a);
@@ -298,6 +299,14 @@ export class Resolver {
         case '施策内容':
         case '今年度の取組':
           return this.set(g, row, field, this.textCell(m.text, m));
+        case '実績（文章）': {
+          // Prose rewritten, emptied, or (as a person mostly does) a line added to what is there.
+          if (m.wrong) return this.set(g, row, field, { v: null });
+          const typed = this.textCell(m.text, m);
+          const was = row.cells[this.col(g, field)]!.v;
+          const appended = m.c % 3 === 0 && typeof was === 'string' && was !== '' && typeof typed.v === 'string' ? { v: `${was}\n${typed.v}` } : typed;
+          return this.set(g, row, field, appended);
+        }
       }
     }
 

@@ -201,7 +201,7 @@ export function renderNum(n: NumSpec, target: Target): { v: string | number | nu
 
 export type Sheet = 'initiatives' | 'results' | 'kpis';
 
-export const INITIATIVE_FIELDS = ['番号', '施策体系', '分野', '施策名', '担当課所', '状況', '施策内容', '今年度の取組'] as const;
+export const INITIATIVE_FIELDS = ['番号', '施策体系', '分野', '施策名', '担当課所', '状況', '施策内容', '今年度の取組', '実績（文章）'] as const;
 export const RESULT_FIELDS = ['項目', '実績値', '目標値', '単位', '備考'] as const;
 /** KPI editable columns: 目標値 and every 実績 column of the header (picked by index at resolution). */
 export const KPI_FIELDS = ['目標値', 'year'] as const;

@@ -3,6 +3,8 @@
 // would be told are wrong, and otherwise the edition the import should produce.
 import { Decimal } from 'decimal.js';
 import { STATUS_LABELS, type EditionData, type Initiative, type Kpi, type Result, type Status } from '../../src/domain/model.ts';
+import { resultLine } from '../../src/domain/results.ts';
+import { statedResultsYear } from '../../src/domain/results-year.ts';
 import { cp932, type GCell, type Grid } from './cells.ts';
 
 /** One leading apostrophe that the export put before = + - @ tab CR or another apostrophe is not part of the text. */
@@ -62,7 +64,39 @@ export interface ModelResult {
   /** Initiatives as the import should leave them; new ones have keys "new#0", "new#1", … */
   initiatives: Initiative[];
   kpis: Kpi[];
+  /** The prose of each initiative's printed 実績 text after the import (by the keys of `initiatives`). */
+  prose: Map<string, string>;
 }
+
+/**
+ * The prose of a printed 実績 text: its lines that are not a result's line. Each result, in order, claims
+ * the first line not yet claimed that prints it (its raw text without a leading dash, or the sample's form).
+ */
+export function proseLines(resultsText: string, results: readonly Result[]): string {
+  if (resultsText === '') return '';
+  const lines = resultsText.split('\n');
+  const claimed = new Set<number>();
+  for (const r of results) {
+    // A printed form may span lines (a label typed with a line break): it claims them all.
+    const forms = [r.raw.replace(/^[-‐]\s*/, '').trim(), resultLine(r)].filter(Boolean).map((f) => f.split('\n').map((l) => l.trim()));
+    search: for (let at = 0; at < lines.length; at++) {
+      for (const f of forms) {
+        if (f.every((l, j) => at + j < lines.length && !claimed.has(at + j) && lines[at + j]!.trim() === l)) {
+          f.forEach((_, j) => claimed.add(at + j));
+          break search;
+        }
+      }
+    }
+  }
+  return lines.filter((_, k) => !claimed.has(k)).join('\n');
+}
+
+/** A text as a cell gives it back (line ends, blanks at line ends and around the whole). */
+const asCell = (s: string) =>
+  s
+    .replace(/\r\n?/g, '\n')
+    .replace(/[ \t\u3000]+$/gm, '')
+    .trim();
 
 /** Without raw texts (the printed form of a result; rebuilt by whoever writes it) and resultsText. */
 export function comparable(i: Initiative) {
@@ -82,6 +116,8 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
   const byKey = new Map(initiatives.map((i) => [i.key, i]));
   const blank = (cells: GCell[]) => cells.every((c) => c.v === null || c.v === '');
   let created = 0;
+  // Prose is the person's: the 実績（文章） cell when the file has the column, else what is stored; value lines are the 実績 sheet's.
+  const prose = new Map(current.initiatives.map((i) => [i.key, proseLines(i.resultsText, i.results)]));
 
   for (const g of grids.filter((x) => x.sheet === 'initiatives')) {
     const col = (name: string) => g.header.indexOf(name);
@@ -117,6 +153,7 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
       const departments = [...new Set(typedDepartments.map((d) => canonical.get(d) ?? d))];
       const content = cellText(get('施策内容')) ?? '';
       const plan = cellText(get('今年度の取組')) ?? '';
+      const typedProse = col('実績（文章）') >= 0 ? (cellText(get('実績（文章）')) ?? '') : null;
       let existing = key ? byKey.get(key) : undefined;
       if (key && !existing) return err('unknown key');
       if (!key) {
@@ -139,7 +176,14 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
           content: keep(i.content, content),
           plan: keep(i.plan, plan),
         });
+        if (typedProse !== null) {
+          const stored = prose.get(i.key)!;
+          const shown = asCell(stored);
+          const typed = keep(shown, typedProse);
+          prose.set(i.key, typed === shown ? stored : typed);
+        }
       } else {
+        prose.set(`new#${created}`, typedProse ?? '');
         fresh.push({
           key: `new#${created++}`,
           number,
@@ -151,7 +195,7 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
           content,
           plan,
           planTargets: [],
-          resultsFiscalYear: current.edition.fiscalYear - 1,
+          resultsFiscalYear: null,
           results: [],
           resultsText: '',
         });
@@ -285,6 +329,16 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
       }
     });
   }
+  // A new initiative's results are for the year its prose names, else the one year the stored initiatives
+  // report for; without results, or where nothing says, the year is unknown (null), never assumed.
+  const years = new Set(current.initiatives.map((i) => i.resultsFiscalYear).filter((y) => y !== null));
+  const editionYear = years.size === 1 ? [...years][0]! : null;
+  for (const i of initiatives) {
+    if (!i.key.startsWith('new#')) continue;
+    const text = prose.get(i.key) ?? '';
+    const some = i.results.length > 0 || text.split('\n').some((l) => !/^\s*(【[^】]*】|[—―－‐-])?\s*$/.test(l));
+    i.resultsFiscalYear = some ? (statedResultsYear(text) ?? editionYear) : null;
+  }
   // Stored in print order: by pillar, then without a sub-area, then by sub-area, then as they were.
   const pillarRank = new Map(current.pillars.map((p, n) => [p.key, n]));
   const subRank = new Map(current.pillars.flatMap((p) => p.subAreas.map((s, n) => [`${p.key}/${s.key}`, n + 1] as const)));
@@ -294,5 +348,5 @@ export function expectedImport(current: EditionData, grids: Grid[], opts: { allo
     .map((i, position) => ({ i, position, r: rank(i) }))
     .sort((a, b) => a.r[0] - b.r[0] || a.r[1] - b.r[1] || a.position - b.position)
     .map((x) => x.i);
-  return { errors, initiatives: ordered, kpis };
+  return { errors, initiatives: ordered, kpis, prose };
 }

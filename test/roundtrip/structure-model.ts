@@ -336,7 +336,8 @@ export function applyModel(m0: Model, c: Cmd): Outcome {
         content: c.content,
         plan: c.plan,
         planTargets: [],
-        resultsFiscalYear: FY - 1,
+        // No results yet, so no year they are for: none is assumed.
+        resultsFiscalYear: null,
         results: [],
         resultsText: '',
       };

@@ -5,6 +5,7 @@ import { sampleDocument } from '../../src/db/sample.ts';
 import { exportWorkbook } from '../../src/export/xlsx.ts';
 import { readCsv, readXlsx } from '../../src/import/spreadsheet.ts';
 import { isEmptyPreview, previewSpreadsheet } from '../../src/domain/changes.ts';
+import { proseOf } from '../../src/domain/results.ts';
 import { csvBytes, csvRows } from './helpers.ts';
 
 const sample = () => sampleDocument().doc.data;
@@ -73,4 +74,24 @@ test('a multi-line cell is quoted in every CSV, so readers that end a record at 
     }
     assert.equal(records, d.initiatives.length + 1);
   }
+});
+
+test('a result label typed over two lines prints over two lines: its value line is not prose, and is rewritten whole (seed 20240401, csv-initiatives-utf8)', () => {
+  const d = sample();
+  const i = d.initiatives.find((x) => x.number === '08')!;
+  let rows = csvRows(d, 'results');
+  const r = rows.find((x) => x[0] === i.key && x[3] === i.results[0]!.label)!;
+  // A new 項目 (rows are matched by 項目): its line is appended, over two lines.
+  r[3] = '交付率\n二行目';
+  const first = previewSpreadsheet(d, [readCsv(csvBytes(rows)).sheet]);
+  const once = first.next.initiatives.find((x) => x.key === i.key)!;
+  assert.match(once.resultsText, /^・交付率\n二行目 73\.6% \(70%\)$/m);
+  // The prose column does not show the two lines of the value as prose, so the initiatives file changes nothing.
+  assert.equal(proseOf(once), proseOf(i));
+  assert.ok(isEmptyPreview(previewSpreadsheet(first.next, [readCsv(csvBytes(csvRows(first.next, 'initiatives'))).sheet])));
+  // Its value changed again: both lines are replaced by the new one, nothing is appended.
+  rows = csvRows(first.next, 'results');
+  rows.find((x) => x[0] === i.key && x[3] === '交付率\n二行目')![4] = '80';
+  const twice = previewSpreadsheet(first.next, [readCsv(csvBytes(rows)).sheet]).next.initiatives.find((x) => x.key === i.key)!;
+  assert.equal(twice.resultsText, once.resultsText.replace('二行目 73.6%', '二行目 80%'));
 });

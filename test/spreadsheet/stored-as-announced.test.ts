@@ -115,7 +115,7 @@ for (const backend of backends) {
         await reviewInitiative(db, admin, 2024, i01.key, 'approve', '');
         const rows = csvRows(cur, 'initiatives');
         rows.find((r) => r[0] === i01.key)![8] = '承認後に変えた取組。';
-        rows.push(['', '新', rows[1]![2]!, '', 'ラウンド中に追加した施策', 'デジタル推進課', '新規', '内容', '取組']);
+        rows.push(['', '新', rows[1]![2]!, '', 'ラウンド中に追加した施策', 'デジタル推進課', '新規', '内容', '取組', '']);
         const preview = previewCsv(cur, rows);
         const { stored, result } = await roundTrip(2024, preview, (st) => previewCsv(st, rows));
         assert.deepEqual(result.reopened, [`01 ${i01.title}`]);
@@ -211,7 +211,7 @@ for (const backend of backends) {
         const last = cur.pillars.at(-1)!.name;
         rows.find((x) => x[1] === '01')![2] = last; // 01 moves to the last pillar
         rows.find((x) => x[1] === '01')![3] = '';
-        rows.push(['', '新', cur.pillars[0]!.name, '', '最初の施策体系に追加', 'デジタル推進課', '新規', '', '']);
+        rows.push(['', '新', cur.pillars[0]!.name, '', '最初の施策体系に追加', 'デジタル推進課', '新規', '', '', '']);
         const { stored } = await roundTrip(2023, previewCsv(cur, rows), (st) => previewCsv(st, rows));
         const order = displayOrder(
           stored.initiatives.map((initiative, position) => ({ initiative, position })),
@@ -262,7 +262,7 @@ for (const backend of backends) {
       await t.test('finding 14: re-uploading a file with a new initiative does not add it twice; adds and deletes are audited whole', async () => {
         const cur = await load(2023);
         const rows = csvRows(cur, 'initiatives');
-        rows.push(['', '新', cur.pillars[1]!.name, '', '二度取り込まれる施策', 'デジタル推進課', '新規', '内容です', '']);
+        rows.push(['', '新', cur.pillars[1]!.name, '', '二度取り込まれる施策', 'デジタル推進課', '新規', '内容です', '', '']);
         const { stored, result } = await roundTrip(2023, previewCsv(cur, rows), (st) => previewCsv(st, rows));
         assert.equal(stored.initiatives.filter((i) => i.title === '二度取り込まれる施策').length, 1);
         const added = stored.initiatives.find((i) => i.title === '二度取り込まれる施策')!;

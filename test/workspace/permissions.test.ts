@@ -1,13 +1,17 @@
 // Every role × every write route, and the read routes of unpublished data: allowed, or 403 (401 for
-// nobody) — and a refusal changes nothing: no change set, the same edition stamp, the same outbox. The
-// matrix lists every POST route the app registers under /admin (checked against the app's own routes).
+// nobody) — and a refusal changes nothing: no change set, the same edition stamp, the same outbox, the
+// same organizations. The roles are the organization's five and the platform administrator, who may
+// post only its own routes (organizations and their first admins) and its session's, and is refused
+// every organization route. The matrix lists every POST route the app registers under /admin (checked
+// against the app's own routes).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sql } from 'drizzle-orm';
 import { backends } from '../helpers/db.ts';
 import { sampleDocument } from '../../src/db/sample.ts';
 import { editionStamp } from '../../src/db/repository.ts';
-import { formOf, signIn, workspaceApp, type Staff } from './helpers.ts';
+import { formOf, PASSWORD, signIn, workspaceApp, type Staff } from './helpers.ts';
+import { createPlatformAdmin } from '../../src/db/accounts.ts';
 import { createApp } from '../../src/web/app.tsx';
 import type { Database, Db } from '../../src/db/client.ts';
 
@@ -41,8 +45,12 @@ const HOSTILE_FIELDS = new Set([
   'login',
 ]);
 
-type Who = 'nobody' | 'admin' | 'digital' | 'shoko' | 'exec' | 'expert';
-const EVERYONE: Who[] = ['admin', 'digital', 'shoko', 'exec', 'expert'];
+type Who = 'nobody' | 'admin' | 'digital' | 'shoko' | 'exec' | 'expert' | 'platform';
+type Someone = Exclude<Who, 'nobody'>;
+/** The organization's staff. */
+const STAFF: Someone[] = ['admin', 'digital', 'shoko', 'exec', 'expert'];
+/** Everyone who signs in: the staff and the platform administrator. */
+const EVERYONE: Someone[] = [...STAFF, 'platform'];
 
 interface Route {
   path: string;
@@ -56,6 +64,17 @@ interface Route {
 const OUTSIDE_THE_MATRIX = new Map([['/admin/login', 'posted without a session; tested in workspace.test.ts']]);
 
 const p1 = doc.data.pillars[0]!.key;
+
+/** The fields a plan's form (new or existing) shares. */
+const PLAN_FORM = {
+  level1: '施策体系',
+  level2: '分野',
+  initiative: '施策',
+  departmentRequired: 'yes',
+  rounding: 'truncate',
+  decimals: '1',
+  bands: 'A 100\nB 80\nC 50\nD 0',
+};
 
 /** Every write route with a form that reaches its command; `form` is K01's edit form, `k03Version` K03's version. */
 function writeRoutes({ form, k03Version }: { form: Record<string, string | string[]>; k03Version: string }): Route[] {
@@ -138,9 +157,35 @@ function writeRoutes({ form, k03Version }: { form: Record<string, string | strin
     { path: '/admin/users/newbie/password', form: { password: 'another long password' }, allowed: ['admin'] },
     { path: '/admin/e/2024/import', form: {}, allowed: ['admin'] },
     { path: '/admin/e/2024/import/apply', form: { id: 'nothing' }, allowed: ['admin'] },
+    { path: '/admin/editions/2024/display', form: { basis: '', title: '版の題名', tagline: '', lead: '', source: '' }, allowed: ['admin'] },
+    { path: '/admin/departments/parent', form: { name: '市民課', parent: '' }, allowed: ['admin'] },
+    { path: '/admin/plan/editions', form: { fiscalYear: '2026' }, allowed: ['admin'] },
+    {
+      path: '/admin/plan',
+      form: { plan: '1', ...PLAN_FORM, title: '日立市デジタル化推進計画', from: '2022', to: '2026' },
+      allowed: ['admin'],
+    },
+    { path: '/admin/plan/new', form: { ...PLAN_FORM, title: '次の計画', from: '2027', to: '2030', firstEdition: '' }, allowed: ['admin'] },
+    { path: '/admin/platform/organizations', form: { code: '131016', name: '千代田区' }, allowed: ['platform'] },
+    {
+      path: '/admin/platform/admins',
+      form: { organization: '131016', login: 'chiyoda', displayName: '千代田区管理者', email: '', password: 'a long enough password' },
+      allowed: ['platform'],
+    },
     { path: '/admin/password', form: { current: 'not the password', next: 'a new long password' }, allowed: EVERYONE },
     { path: '/admin/logout', form: {}, allowed: EVERYONE, fresh: true },
   ];
+}
+
+/**
+ * A signed-in session of `who`. The platform administrator's pages are not the dashboard the helper reads
+ * the CSRF token from (the dashboard sends it to /admin/platform), so its token is read from its own page.
+ */
+async function login(app: ReturnType<typeof createApp>, who: Someone): Promise<Staff> {
+  const s = await signIn(app, who);
+  if (who !== 'platform') return s;
+  const token = /name="_csrf" value="([^"]+)"/.exec((await s.get('/admin/platform')).html)![1]!;
+  return { ...s, csrf: async () => token, post: (path, form, opts = {}) => s.post(path, form, { csrf: opts.csrf === undefined ? token : opts.csrf }) };
 }
 
 async function fingerprint(db: Db): Promise<string> {
@@ -150,6 +195,8 @@ async function fingerprint(db: Db): Promise<string> {
     await n('SELECT count(*)::int AS n FROM outbox'),
     await n('SELECT count(*)::int AS n FROM assessments'),
     await n(`SELECT count(*)::int AS n FROM submissions WHERE state <> 'not_started'`),
+    await n('SELECT count(*)::int AS n FROM organizations'),
+    await n('SELECT count(*)::int AS n FROM users'),
     await editionStamp(db, '082023', 2024),
     await editionStamp(db, '082023', 2023),
   ].join('|');
@@ -159,8 +206,9 @@ for (const backend of backends) {
   test(`${backend.name}: every role × every write route, and unpublished reads`, async (t) => {
     const { database, app } = await workspaceApp(backend);
     try {
-      const staff = {} as Record<Exclude<Who, 'nobody'>, Staff>;
-      for (const who of EVERYONE) staff[who as Exclude<Who, 'nobody'>] = await signIn(app, who);
+      await createPlatformAdmin(database.db, { login: 'platform', displayName: '運用担当', password: PASSWORD });
+      const staff = {} as Record<Someone, Staff>;
+      for (const who of EVERYONE) staff[who] = await login(app, who);
       assert.equal((await staff.admin.post('/admin/rounds', { fromFiscalYear: '2023', dueDate: '2024-05-31', dropCompleted: 'carry' })).status, 303);
       const form = formOf((await staff.admin.get(`/admin/e/2024/i/${K01}`)).html);
       const k03 = (await staff.admin.get(`/admin/e/2024/i/${K03}`)).html;
@@ -179,24 +227,26 @@ for (const backend of backends) {
             assert.equal(r.status, who === 'nobody' ? 401 : 403, `${who} ${route.path}`);
             assert.equal(await fingerprint(database.db), before, `${who}'s refused ${route.path} changed nothing`);
           }
-          // CSRF: even the admin's session cannot write without this session's token.
+          // The probes below are posted by someone the route allows: the organization's admin, or the platform administrator.
+          const prober: Someone = route.allowed.includes('admin') ? 'admin' : (route.allowed[0] as Someone);
+          // CSRF: even a session that may write cannot without this session's token.
           for (const csrf of [null, 'forged-token']) {
             const before = await fingerprint(database.db);
-            const r = await staff.admin.post(route.path, route.form, { csrf });
-            assert.equal(r.status, 403, `admin without a valid CSRF token ${route.path}`);
+            const r = await staff[prober].post(route.path, route.form, { csrf });
+            assert.equal(r.status, 403, `${prober} without a valid CSRF token ${route.path}`);
             assert.equal(await fingerprint(database.db), before, `a forged ${route.path} changed nothing`);
           }
           // A route that ends its session is posted from a session of its own, so the others stay signed in.
-          const as = async (who: Exclude<Who, 'nobody'>) => (route.fresh ? signIn(app, who) : staff[who]);
+          const as = async (who: Someone) => (route.fresh ? login(app, who) : staff[who]);
           // XSS and SQL injection: every text value hostile; the app answers without a server error.
           const hostile = Object.fromEntries(
             Object.entries(route.form).map(([k, v]) => [k, HOSTILE_FIELDS.has(k) ? `${HOSTILE}${Array.isArray(v) ? v[0] : v}` : v]),
           );
-          const probe = await (await as('admin')).post(route.path, hostile);
+          const probe = await (await as(prober)).post(route.path, hostile);
           assert.ok(probe.status < 500, `hostile ${route.path}: ${probe.status}`);
           assert.doesNotMatch(probe.html, /<script>alert/, `hostile ${route.path} echoed as markup`);
           for (const who of route.allowed) {
-            const r = await (await as(who as Exclude<Who, 'nobody'>)).post(route.path, route.form);
+            const r = await (await as(who as Someone)).post(route.path, route.form);
             assert.notEqual(r.status, 403, `${who} may ${route.path}`);
             assert.ok(r.status < 500, `${who} ${route.path}: ${r.status}`);
           }
@@ -221,10 +271,10 @@ for (const backend of backends) {
       });
 
       const reads: { path: string; allowed: Who[] }[] = [
-        { path: '/admin', allowed: EVERYONE },
-        { path: '/admin/e/2024', allowed: EVERYONE },
-        { path: `/admin/e/2024/i/${K01}`, allowed: EVERYONE },
-        { path: `/admin/i/${K01}/history`, allowed: EVERYONE },
+        { path: '/admin', allowed: STAFF },
+        { path: '/admin/e/2024', allowed: STAFF },
+        { path: `/admin/e/2024/i/${K01}`, allowed: STAFF },
+        { path: `/admin/i/${K01}/history`, allowed: STAFF },
         { path: '/admin/outbox', allowed: ['admin'] },
         { path: '/admin/e/2024/import', allowed: ['admin'] },
         { path: '/admin/e/2024/structure', allowed: ['admin'] },
@@ -232,17 +282,19 @@ for (const backend of backends) {
         { path: '/admin/departments', allowed: ['admin'] },
         { path: '/admin/users', allowed: ['admin'] },
         { path: '/admin/users/digital', allowed: ['admin'] },
+        { path: '/admin/platform', allowed: ['platform'] },
+        { path: '/admin/password', allowed: EVERYONE },
       ];
       await t.test('what the hostile probes stored is printed as text on every page', async () => {
         for (const route of reads) {
-          const r = await staff.admin.get(route.path);
+          const r = await staff[route.allowed.includes('admin') ? 'admin' : 'platform'].get(route.path);
           assert.doesNotMatch(r.html, /<script>alert/, route.path);
         }
         const users = await database.db.execute(sql`SELECT count(*)::int AS n FROM users`);
         assert.equal(
           (users as unknown as { rows: { n: number }[] }).rows[0]!.n,
-          6,
-          'the users table is still there: the five staff and the one the matrix added',
+          8,
+          'the users table is still there: the five staff, the platform administrator, and the two accounts the matrix added',
         );
       });
       await t.test('reads of unpublished data', async () => {
@@ -250,8 +302,11 @@ for (const backend of backends) {
           const anon = await app.request(route.path);
           assert.equal(anon.status, 303, `nobody ${route.path}`);
           for (const who of EVERYONE) {
-            const r = await staff[who as Exclude<Who, 'nobody'>].get(route.path);
-            assert.equal(r.status, route.allowed.includes(who) ? 200 : 403, `${who} GET ${route.path}`);
+            const r = await staff[who].get(route.path);
+            // The platform administrator asking for the dashboard is sent to its own page instead.
+            const expected = route.allowed.includes(who) ? 200 : who === 'platform' && route.path === '/admin' ? 303 : 403;
+            assert.equal(r.status, expected, `${who} GET ${route.path}`);
+            if (expected === 303) assert.equal(r.location, '/admin/platform');
           }
         }
       });

@@ -238,7 +238,11 @@ test('probes: CSRF, XSS, SQL injection, bad form values, login rate limiting', a
       const e = (await loadEdition(database.db, '082023', 2023))!;
       assert.equal(e.plan.settings.progress.rounding, 'half-up');
       clearEditionCache();
-      // 11.2 / 23 = 48.69…: truncated it prints 48.6, rounded half-up 48.7.
+      // 11.2 / 23 = 48.69…: truncated it prints 48.6, rounded half-up 48.7. The portal shows 2023 as it was
+      // published, rule included, until 2023 is published again.
+      assert.match(await (await app.request('/o/082023/2023')).text(), /11\.2%（48\.6%）/);
+      assert.equal((await admin.post('/admin/e/2023/reopen', { reason: '計算規則の変更' })).status, 303);
+      assert.equal((await admin.post('/admin/e/2023/publish', {})).status, 303);
       assert.match(await (await app.request('/o/082023/2023')).text(), /11\.2%（48\.7%）/);
     });
 

@@ -2,7 +2,7 @@
 // read into its parts, with the header and department helpers it needs. Apart from the document-level
 // parser in plan-text.ts, which finds the blocks and assembles the edition.
 import { parseStatus, type Status } from '../../domain/model.ts';
-import { parseWarekiYear } from '../../domain/wareki.ts';
+import { statedResultsYear } from '../../domain/results-year.ts';
 import { isBlank, type Line } from './lines.ts';
 import { parsePlanTargets, parseResults } from './values.ts';
 
@@ -69,7 +69,6 @@ export function parseBlock(lines: Line[], start: number, end: number) {
   const content: Line[] = [];
   const plan: Line[] = [];
   const results: Line[] = [];
-  let resultsFiscalYear: number | null = null;
   for (let i = start + 1; i < end; i++) {
     const l = lines[i]!;
     const t = l.text;
@@ -111,13 +110,13 @@ export function parseBlock(lines: Line[], start: number, end: number) {
     }
     if (phase === 'content') content.push(l);
     else if (phase === 'plan') plan.push(l);
-    else {
-      const y = /【(.+?)】/.exec(t);
-      if (y && resultsFiscalYear === null) resultsFiscalYear = parseWarekiYear(y[1]!);
-      results.push(l);
-    }
+    else results.push(l);
   }
   const departments = deptParts.flatMap(splitDepartments);
+  const resultsText = results
+    .filter((l) => !isBlank(l))
+    .map((l) => (l.bullet ? '・' : '') + l.display)
+    .join('\n');
   return {
     number,
     title: tail.title,
@@ -128,11 +127,9 @@ export function parseBlock(lines: Line[], start: number, end: number) {
     content: joinParagraphs(content),
     plan: joinParagraphs(plan),
     planTargets: parsePlanTargets(plan),
-    resultsFiscalYear,
+    /** The year the block's 実績 names (「【令和4年度】」), null when it names none. */
+    resultsFiscalYear: statedResultsYear(resultsText),
     results: parseResults(results),
-    resultsText: results
-      .filter((l) => !isBlank(l))
-      .map((l) => (l.bullet ? '・' : '') + l.display)
-      .join('\n'),
+    resultsText,
   };
 }

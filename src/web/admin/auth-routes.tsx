@@ -1,12 +1,13 @@
 // Signing in and out, and changing one's own password. The login form is the one POST of the workspace
 // without a session (and so without a CSRF token): it checks where it was posted from instead, and limits
-// failed attempts per address and per login name.
+// failed attempts per address and per login name. The platform administrator signs in here too and lands
+// on its own pages (/admin/platform); a member of an organization lands on that organization's dashboard.
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { authenticate, changePassword, clearLoginFailures, createSession, endSession, loginBlocked, recordLoginFailure } from '../../db/accounts.ts';
+import { changePassword, clearLoginFailures, createSession, endSession, loginBlocked, recordLoginFailure, verifyLogin } from '../../db/accounts.ts';
 import { adminPost, page } from './respond.tsx';
 import { AdminLayout, Csrf, FieldError } from './views.tsx';
-import { clearSessionCookie, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
+import { clearSessionCookie, landingFor, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
 import { one, type Body, type FieldErrors } from './forms.ts';
 
 /** GET and POST /login: mounted before the session guard. */
@@ -42,7 +43,7 @@ function loginPage(c: Context, opts: { error?: string; next?: string; login?: st
         </p>
       </form>
       <p>
-        アカウントは管理者が作成します（<code>shisaku user add</code>）。
+        アカウントは自治体の管理者が作成します（最初の管理者はプラットフォーム管理者が作成します。<code>shisaku user add</code>）。
       </p>
     </AdminLayout>,
   );
@@ -65,7 +66,7 @@ loginRoutes.post('/login', async (c) => {
   const keys = [`ip:${ip}`, `login:${login.toLowerCase()}`];
   const db = c.get('database').db;
   if (await loginBlocked(db, keys)) return loginPage(c, { error: 'ログインの失敗が続いたため、15分間ログインできません。', login, next }, 429);
-  const actor = login && password ? await authenticate(c.get('database').db, login, password) : null;
+  const actor = login && password ? await verifyLogin(c.get('database').db, login, password) : null;
   if (!actor) {
     await recordLoginFailure(db, keys);
     return loginPage(c, { error: 'ログイン名またはパスワードが違います。', login, next }, 401);
@@ -73,7 +74,7 @@ loginRoutes.post('/login', async (c) => {
   await clearLoginFailures(db, keys);
   const { token } = await createSession(c.get('database').db, actor.id);
   setSessionCookie(c, token);
-  return c.redirect(safeNext(next), 303);
+  return c.redirect(landingFor(actor, safeNext(next)), 303);
 });
 
 // Anyone signed in may sign out and change their own password.
@@ -112,7 +113,7 @@ function PasswordForm({ csrf, errors }: { csrf: string; errors?: FieldErrors }) 
 }
 
 adminPost(sessionRoutes, '/password', { may: null }, async (c, b) => {
-  const problem = await changePassword(c.get('database').db, c.get('actor').id, one(b, 'current'), one(b, 'next'));
+  const problem = await changePassword(c.get('database').db, c.get('signedIn').id, one(b, 'current'), one(b, 'next'));
   if (problem) return page(c, 'パスワード変更', <PasswordForm csrf={c.get('csrf')} errors={{ next: problem }} />, { error: problem, status: 400 });
   clearSessionCookie(c);
   return c.redirect('/admin/login?next=/admin', 303);

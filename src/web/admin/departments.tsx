@@ -1,5 +1,6 @@
 // The admin's page of the department master: add, rename (the old spelling stays as an alias), aliases,
-// delete an unused one, merge two. Initiatives and editors name departments from this list.
+// delete an unused one, merge two, and which department each is part of (部 → 課 → 係), shown as a tree.
+// Initiatives and editors name departments of any level from this list.
 import { Hono, type Context } from 'hono';
 import type { z } from 'zod';
 import {
@@ -10,12 +11,23 @@ import {
   mergeDepartments,
   removeDepartmentAlias,
   renameDepartment,
+  setDepartmentParent,
   type DepartmentUse,
 } from '../../db/departments.ts';
 import { Csrf, ERROR_LEAD, Field, Select, type FormState } from './views.tsx';
 import { back, manageWrite, mustManage, orgCode, page, parseForm, refusal, shownAgain } from './respond.tsx';
 import type { AdminEnv } from './auth.ts';
-import { aliasSchema, departmentNameSchema, mergeSchema, one, removeAliasSchema, renameDepartmentSchema, typedOf, type Body } from './forms.ts';
+import {
+  aliasSchema,
+  departmentNameSchema,
+  departmentParentSchema,
+  mergeSchema,
+  one,
+  removeAliasSchema,
+  renameDepartmentSchema,
+  typedOf,
+  type Body,
+} from './forms.ts';
 
 export const departmentRoutes = new Hono<AdminEnv>();
 
@@ -34,7 +46,9 @@ async function departmentsPage(c: Context<AdminEnv>, state?: FormState, status =
         <li>表記の誤りは「改称」で直します。過去の版も新しい表記になり、古い表記は別表記として残ります。</li>
         <li>同じ課所が二つの名前で登録されていれば「統合」します。</li>
         <li>組織改編で課所が変わるときは、新しい課所を追加して、今年度の版の施策の担当課所を付け替えます（過去の版はそのまま）。</li>
+        <li>「上位の課所」で、課所をほかの課所の下に置けます（部 → 課 → 係）。施策の担当課所にはどの階層の課所も選べます。</li>
       </ul>
+      {rows.some((d) => d.parent !== null) ? <DepartmentTree rows={rows} /> : null}
       <div class="table-wrap">
         <table>
           <thead>
@@ -43,12 +57,13 @@ async function departmentsPage(c: Context<AdminEnv>, state?: FormState, status =
               <th scope="col">別表記</th>
               <th scope="col">施策</th>
               <th scope="col">編集者</th>
+              <th scope="col">上位の課所</th>
               <th scope="col">改称・別表記の追加・削除</th>
             </tr>
           </thead>
           <tbody>
             {rows.map((d, n) => (
-              <DepartmentRow d={d} n={n} csrf={csrf} state={state} />
+              <DepartmentRow d={d} n={n} csrf={csrf} state={state} names={names} />
             ))}
           </tbody>
         </table>
@@ -71,10 +86,37 @@ async function departmentsPage(c: Context<AdminEnv>, state?: FormState, status =
   );
 }
 
-function DepartmentRow({ d, n, csrf, state }: { d: DepartmentUse; n: number; csrf: string; state?: FormState }) {
+/** The master as nested lists: each department with the ones inside it. */
+function DepartmentTree({ rows }: { rows: DepartmentUse[] }) {
+  const branch = (parent: string | null) => {
+    const kids = rows.filter((d) => d.parent === parent);
+    return kids.length ? (
+      <ul>
+        {kids.map((d) => (
+          <li>
+            {d.name}
+            {branch(d.name)}
+          </li>
+        ))}
+      </ul>
+    ) : null;
+  };
+  return (
+    <section class="panel" aria-labelledby="tree-h">
+      <h2 id="tree-h">課所の構成</h2>
+      {branch(null)}
+    </section>
+  );
+}
+
+function DepartmentRow({ d, n, csrf, state, names }: { d: DepartmentUse; n: number; csrf: string; state?: FormState; names: [string, string][] }) {
   return (
     <tr>
-      <th scope="row">{d.name}</th>
+      <th scope="row">
+        {/* Indented by its depth in the tree; the parent column says the same in words. */}
+        {'\u3000'.repeat(d.depth)}
+        {d.name}
+      </th>
       <td>
         {d.aliases.map((a) => (
           <form method="post" action="/admin/departments/alias/delete" class="inline">
@@ -89,6 +131,23 @@ function DepartmentRow({ d, n, csrf, state }: { d: DepartmentUse; n: number; csr
       </td>
       <td class="num">{d.initiatives}</td>
       <td class="num">{d.editors}</td>
+      <td>
+        <form method="post" action="/admin/departments/parent" class="inline">
+          <Csrf token={csrf} />
+          <input type="hidden" name="name" value={d.name} />
+          <Select
+            form={`parent-${n}`}
+            name="parent"
+            label={`「${d.name}」の上位`}
+            value={d.parent ?? ''}
+            options={[['', 'なし（最上位）'], ...names.filter(([v]) => v !== d.name)]}
+            state={state}
+          />{' '}
+          <button type="submit" class="small secondary" aria-label={`「${d.name}」の上位の課所を変更`}>
+            変更
+          </button>
+        </form>
+      </td>
       <td>
         <form method="post" action="/admin/departments/rename" class="inline">
           <Csrf token={csrf} />
@@ -212,5 +271,15 @@ departmentWrite(
   async (c, v) => {
     const r = await mergeDepartments(db(c), await orgCode(c), v.from, v.into, c.get('actor'));
     return `「${v.from}」を「${v.into}」に統合しました（施策 ${r.moved} 件を付け替え）`;
+  },
+);
+
+departmentWrite(
+  '/departments/parent',
+  (b, rows) => rowOf('parent', one(b, 'name'), rows),
+  departmentParentSchema,
+  async (c, v) => {
+    await setDepartmentParent(db(c), c.get('actor'), v.name, v.parent);
+    return v.parent === null ? `「${v.name}」を最上位にしました` : `「${v.name}」を「${v.parent}」の下に置きました`;
   },
 );

@@ -5,9 +5,11 @@ import { loadEdition } from '../../db/repository.ts';
 import { loadWorkspace, publishEdition, reopenEdition, SUBMISSION_LABELS, WorkspaceError, type SubmissionState } from '../../db/workspace.ts';
 import { departmentProgress, queueReminders } from '../../db/reminders.ts';
 import { updatePlanSettings } from '../../db/kpis.ts';
+import { publicationOf, type Publication } from '../../db/publication.ts';
 import { can, owns } from '../../domain/roles.ts';
 import { statusLabel } from '../../domain/model.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
+import { planTerms } from '../../domain/plan-rules.ts';
 import { adminPost, back, fyParam, mustManage, orgCode, page, refusal } from './respond.tsx';
 import { Csrf, SubmissionBadge } from './views.tsx';
 import { NewInitiativeForm } from './initiative-forms.tsx';
@@ -27,6 +29,8 @@ editionRoutes.get('/e/:fy', async (c) => {
     const progress = departmentProgress(ws);
     // Pillars, departments, KPIs and settings feed only the admin's forms.
     const edition = can(actor, 'manage') ? await loadEdition(c.get('database').db, await orgCode(c), fy) : null;
+    // What the portal shows of this edition: its copy as last published, whatever the draft says now.
+    const published = await publicationOf(c.get('database').db, ws.editionId);
     const states: readonly SubmissionState[] = SUBMISSION_STATES;
     return page(
       c,
@@ -36,7 +40,10 @@ editionRoutes.get('/e/:fy', async (c) => {
           {ws.title}（{fiscalYearLabel(fy)}）
         </h1>
         <p>
-          状態: <strong>{ws.state === 'published' ? '公開中（編集できません）' : '作成中（非公開）'}</strong>
+          状態:{' '}
+          <strong>
+            {ws.state === 'published' ? '公開中（編集できません）' : published ? '作成中（再開中。公開サイトには公開済みの版）' : '作成中（非公開）'}
+          </strong>
           {ws.round ? ` ／ 更新ラウンド: 提出期限 ${ws.round.dueDate}（${ws.round.state === 'open' ? '受付中' : '終了'}）` : ''}
         </p>
         <h2>{mine ? '担当の施策（やること）' : '施策'}</h2>
@@ -108,8 +115,13 @@ editionRoutes.get('/e/:fy', async (c) => {
               <>
                 <form method="post" action={`/admin/e/${fy}/publish`} class="panel">
                   <Csrf token={c.get('csrf')} />
-                  <p>すべての施策が承認されると公開できます。公開すると公開サイトに掲載され、編集できなくなります。</p>
-                  <button type="submit">この版を公開する</button>
+                  {published ? <PublishedNote publication={published} /> : null}
+                  <p>
+                    {ws.round ? 'すべての施策が承認されると公開できます。' : ''}
+                    {published ? 'もう一度公開すると、公開サイトがこの版の今の内容に替わり、' : '公開すると公開サイトに掲載され、'}
+                    編集できなくなります。
+                  </p>
+                  <button type="submit">{published ? 'この版をもう一度公開する' : 'この版を公開する'}</button>
                 </form>
                 {ws.round?.state === 'open' ? (
                   <form method="post" action={`/admin/e/${fy}/remind`} class="panel">
@@ -123,6 +135,7 @@ editionRoutes.get('/e/:fy', async (c) => {
             ) : (
               <form method="post" action={`/admin/e/${fy}/reopen`} class="panel">
                 <Csrf token={c.get('csrf')} />
+                <p>再開しても、もう一度公開するまで公開サイトには今の公開版が表示されたままです。</p>
                 <p>
                   <label for="reason">再開する理由（記録されます）</label>
                   <br />
@@ -148,6 +161,10 @@ editionRoutes.get('/e/:fy', async (c) => {
             {edition ? (
               <form method="post" action={`/admin/e/${fy}/settings`} class="panel">
                 <h3>進捗率の計算規則（計画全体）</h3>
+                <p>
+                  題名・計画期間・階層と{planTerms(edition.plan.settings).initiative}の呼び名・担当課所の要否は<a href="/admin/plan">計画の設定</a>
+                  で変更します。
+                </p>
                 <Csrf token={c.get('csrf')} />
                 <fieldset>
                   <legend>端数の扱い</legend>
@@ -188,6 +205,16 @@ editionRoutes.get('/e/:fy', async (c) => {
   }
 });
 
+/** A reopened edition: the portal still shows the copy published last, until the edition is published again. */
+function PublishedNote({ publication }: { publication: Publication }) {
+  return (
+    <p>
+      <strong>公開サイトには、{publication.publishedAt.toLocaleString('ja-JP', { timeZone: 'Asia/Tokyo' })} に公開した版が表示されています。</strong>
+      この版をもう一度公開するまで、ここでの変更は公開サイトに出ません。
+    </p>
+  );
+}
+
 // Publish, reopen and remind: the commands check the permission (before the reason is looked at).
 adminPost(editionRoutes, '/e/:fy/publish', { may: null }, async (c) => {
   const fy = fyParam(c);
@@ -198,7 +225,7 @@ adminPost(editionRoutes, '/e/:fy/publish', { may: null }, async (c) => {
 adminPost(editionRoutes, '/e/:fy/reopen', { may: null }, async (c, b) => {
   const fy = fyParam(c);
   await reopenEdition(c.get('database').db, c.get('actor'), fy, one(b, 'reason').slice(0, 1000));
-  return back(c, `/admin/e/${fy}`, '編集を再開しました（公開サイトからは外れています）');
+  return back(c, `/admin/e/${fy}`, '編集を再開しました（もう一度公開するまで、公開サイトには公開済みの版が表示されます）');
 });
 
 adminPost(editionRoutes, '/e/:fy/remind', { may: null }, async (c) => {

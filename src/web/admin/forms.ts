@@ -2,7 +2,8 @@
 // keyed by field name so the page can show each one next to its field, in Japanese.
 import { z } from 'zod';
 import { normalizeNumber } from '../../domain/decimal.ts';
-import type { GradeBand, PlanSettings } from '../../domain/model.ts';
+import { DEFAULT_PLAN_SETTINGS, type GradeBand, type PlanSettings } from '../../domain/model.ts';
+import { departmentMissing } from '../../domain/plan-rules.ts';
 import type { InitiativeEdit } from '../../db/workspace.ts';
 import { DIRECTIONS, ROLES, STATUSES } from '../../domain/enums.ts';
 
@@ -36,6 +37,8 @@ const editSchema = z.object({
   status: z.enum(STATUSES, { error: '状況を選んでください' }),
   content: text('施策内容'),
   plan: text('今年度の取組'),
+  // Absent (a form without the field) is not "emptied": the printed text is then left as it is.
+  resultsText: text('実績（本文）').optional(),
 });
 
 export interface ParsedEdit {
@@ -46,7 +49,13 @@ export interface ParsedEdit {
 /** Parses the initiative form; number cells accept full-width digits and commas, as people type them. */
 export function parseInitiativeForm(body: Body): { ok: true; value: ParsedEdit } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
-  const base = editSchema.safeParse({ version: one(body, 'version'), status: one(body, 'status'), content: one(body, 'content'), plan: one(body, 'plan') });
+  const base = editSchema.safeParse({
+    version: one(body, 'version'),
+    status: one(body, 'status'),
+    content: one(body, 'content'),
+    plan: one(body, 'plan'),
+    resultsText: 'resultsText' in body ? one(body, 'resultsText') : undefined,
+  });
   if (!base.success) for (const i of base.error.issues) errors[String(i.path[0])] ??= i.message;
   const num = (v: string, field: string): string | null => {
     const t = v.trim();
@@ -87,7 +96,17 @@ export function parseInitiativeForm(body: Body): { ok: true; value: ParsedEdit }
   if (Object.keys(errors).length || !base.success) return { ok: false, errors };
   return {
     ok: true,
-    value: { version: base.data.version, edit: { status: base.data.status, content: base.data.content, plan: base.data.plan, planTargets, results } },
+    value: {
+      version: base.data.version,
+      edit: {
+        status: base.data.status,
+        content: base.data.content,
+        plan: base.data.plan,
+        planTargets,
+        results,
+        ...(base.data.resultsText === undefined ? {} : { resultsText: base.data.resultsText }),
+      },
+    },
   };
 }
 
@@ -97,24 +116,18 @@ export const roundSchema = z.object({
   dropCompleted: z.enum(['carry', 'drop'], { error: '完了した施策の扱いを選んでください' }),
 });
 
-export const newInitiativeSchema = z.object({
-  title: text('施策名', 200).refine((s) => s.length > 0, '施策名を入力してください'),
-  pillar: z.string().min(1, '施策体系を選んでください'),
-  subArea: z.string(),
-  departments: z
-    .string()
-    .transform((s) => [
-      ...new Set(
-        s
-          .split(/[、,，\n]/)
-          .map((d) => d.trim())
-          .filter(Boolean),
-      ),
-    ])
-    .refine((d) => d.length > 0, '担当課所を入力してください'),
-  content: text('施策内容'),
-  plan: text('今年度の取組'),
-});
+/** The add-initiative form; a department is required where the plan says so (its departmentRequired). */
+export const newInitiativeSchemaFor = (settings: Pick<PlanSettings, 'departmentRequired'>) =>
+  z.object({
+    title: text('施策名', 200).refine((s) => s.length > 0, '施策名を入力してください'),
+    pillar: z.string().min(1, '施策体系を選んでください'),
+    subArea: z.string(),
+    departments: departmentList(settings),
+    content: text('施策内容'),
+    plan: text('今年度の取組'),
+  });
+
+export const newInitiativeSchema = newInitiativeSchemaFor(DEFAULT_PLAN_SETTINGS);
 
 export function zodErrors(e: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
@@ -122,15 +135,10 @@ export function zodErrors(e: z.ZodError): FieldErrors {
   return out;
 }
 
-/** The progress rule form: rounding, decimals, cap, and one grading band per line ("A 100"). */
-export function parseSettingsForm(body: Body): { ok: true; value: Pick<PlanSettings, 'progress'> } | { ok: false; errors: FieldErrors } {
-  const errors: FieldErrors = {};
-  const rounding = one(body, 'rounding');
-  if (rounding !== 'truncate' && rounding !== 'half-up') errors.rounding = '端数の扱いを選んでください';
-  const decimals = Number(one(body, 'decimals'));
-  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 4) errors.decimals = '小数点以下の桁数は0〜4です';
+/** Grading bands, one per line ("A 100", "B 80%"), as the settings forms take them; a line that is not one is an error under `bands`. */
+export function parseBands(text: string, errors: FieldErrors): GradeBand[] {
   const bands: GradeBand[] = [];
-  one(body, 'bands')
+  text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter(Boolean)
@@ -141,6 +149,17 @@ export function parseSettingsForm(body: Body): { ok: true; value: Pick<PlanSetti
       else bands.push({ grade: m[1]!, min });
     });
   if (bands.length > 10) errors.bands = '評価の段階は10までです';
+  return bands;
+}
+
+/** The progress rule form: rounding, decimals, cap, and one grading band per line ("A 100"). */
+export function parseSettingsForm(body: Body): { ok: true; value: Pick<PlanSettings, 'progress'> } | { ok: false; errors: FieldErrors } {
+  const errors: FieldErrors = {};
+  const rounding = one(body, 'rounding');
+  if (rounding !== 'truncate' && rounding !== 'half-up') errors.rounding = '端数の扱いを選んでください';
+  const decimals = Number(one(body, 'decimals'));
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 4) errors.decimals = '小数点以下の桁数は0〜4です';
+  const bands = parseBands(one(body, 'bands'), errors);
   if (Object.keys(errors).length) return { ok: false, errors };
   return { ok: true, value: { progress: { rounding: rounding as 'truncate' | 'half-up', decimals, cap: one(body, 'cap') === 'on', bands } } };
 }
@@ -163,18 +182,21 @@ const optionalDecimal = (label: string) =>
     if (n === null) ctx.addIssue({ code: 'custom', message: `${label}は数値で入力してください「${s.trim().slice(0, 40)}」` });
     return n;
   });
-const departmentList = z
-  .string()
-  .transform((s) => [
-    ...new Set(
-      s
-        .split(/[、,，\n]/)
-        .map((d) => d.trim())
-        .filter(Boolean),
-    ),
-  ])
-  .refine((d) => d.length > 0, '担当課所を入力してください')
-  .refine((d) => d.length <= 30 && d.every((x) => x.length <= 100), '担当課所が多すぎるか長すぎます');
+/** Departments as typed, one list; required unless the plan says an initiative may have none. */
+function departmentList(settings: Pick<PlanSettings, 'departmentRequired'>) {
+  return z
+    .string()
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(/[、,，\n]/)
+          .map((d) => d.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .refine((d) => !departmentMissing(settings, d), '担当課所を入力してください')
+    .refine((d) => d.length <= 30 && d.every((x) => x.length <= 100), '担当課所が多すぎるか長すぎます');
+}
 
 export const moveSchema = z.object({ direction: z.enum(['up', 'down'], { error: '上へ・下へのどちらかを選んでください' }) });
 
@@ -185,19 +207,22 @@ export const pillarSchema = z.object({
 
 export const subAreaSchema = z.object({ name: name('分野の名前') });
 
-export const identitySchema = z.object({
-  version: z.coerce.number({ error: '版数がありません' }).int().min(1),
-  // 新 (or nothing) is an initiative without a number yet; full-width digits are accepted as typed.
-  number: z
-    .string()
-    .transform((s) => s.normalize('NFKC').trim())
-    .refine((s) => s === '' || s === '新' || /^\d{1,4}$/.test(s), '番号は数字（例: 05）か「新」で入力してください')
-    .transform((s) => (s === '' || s === '新' ? null : s)),
-  title: name('施策名', 200),
-  pillar: z.string().min(1, '施策体系を選んでください'),
-  subArea: z.string(),
-  departments: departmentList,
-});
+export const identitySchemaFor = (settings: Pick<PlanSettings, 'departmentRequired'>) =>
+  z.object({
+    version: z.coerce.number({ error: '版数がありません' }).int().min(1),
+    // 新 (or nothing) is an initiative without a number yet; full-width digits are accepted as typed.
+    number: z
+      .string()
+      .transform((s) => s.normalize('NFKC').trim())
+      .refine((s) => s === '' || s === '新' || /^\d{1,4}$/.test(s), '番号は数字（例: 05）か「新」で入力してください')
+      .transform((s) => (s === '' || s === '新' ? null : s)),
+    title: name('施策名', 200),
+    pillar: z.string().min(1, '施策体系を選んでください'),
+    subArea: z.string(),
+    departments: departmentList(settings),
+  });
+
+export const identitySchema = identitySchemaFor(DEFAULT_PLAN_SETTINGS);
 
 export const removeSchema = z.object({ reason: required('削除する理由', 1000) });
 
@@ -222,6 +247,8 @@ export const renameDepartmentSchema = z.object({ from: name('今の課所名'), 
 export const aliasSchema = z.object({ name: name('課所名'), alias: name('別表記') });
 export const removeAliasSchema = z.object({ alias: name('別表記') });
 export const mergeSchema = z.object({ from: name('旧表記'), into: name('正式名') });
+/** The department a department is part of; empty puts it at the top. */
+export const departmentParentSchema = z.object({ name: name('課所名'), parent: z.string().transform((s) => s.trim() || null) });
 
 /** Parses a form body with a schema; the errors are keyed by field, in Japanese. */
 export function parseWith<S extends z.ZodType>(schema: S, body: Body): { ok: true; value: z.output<S> } | { ok: false; errors: FieldErrors } {

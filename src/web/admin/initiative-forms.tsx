@@ -3,6 +3,7 @@
 // posts are handled in initiative.tsx.
 import type { EditionData, Initiative } from '../../domain/model.ts';
 import { initiativeLabel } from '../../domain/model.ts';
+import { planTerms } from '../../domain/plan-rules.ts';
 import { Csrf, Field, Select, type FormState } from './views.tsx';
 import { DepartmentList, MoveButtons, subAreaOptions } from './plan-parts.tsx';
 
@@ -26,6 +27,8 @@ export function IdentityPanel({
   const form = 'identity';
   const siblings = data.initiatives.filter((i) => i.pillarKey === initiative.pillarKey && i.subAreaKey === initiative.subAreaKey);
   const at = siblings.findIndex((i) => i.key === initiative.key);
+  const terms = planTerms(data.plan.settings);
+  const required = data.plan.settings.departmentRequired;
   return (
     <section class="panel" aria-labelledby="identity-h">
       <h2 id="identity-h">基本情報（管理者）</h2>
@@ -36,23 +39,37 @@ export function IdentityPanel({
           <Field form={form} name="number" label="番号（番号がなければ「新」）" value={initiativeLabel(initiative)} state={state} size={6} />
         </p>
         <p>
-          <Field form={form} name="title" label="施策名" value={initiative.title} state={state} size={50} required />
+          <Field form={form} name="title" label={`${terms.initiative}名`} value={initiative.title} state={state} size={50} required />
         </p>
         <p>
-          <Select form={form} name="pillar" label="施策体系" value={initiative.pillarKey} options={data.pillars.map((p) => [p.key, p.name])} state={state} />
+          <Select
+            form={form}
+            name="pillar"
+            label={terms.pillar}
+            value={initiative.pillarKey}
+            options={data.pillars.map((p) => [p.key, p.name])}
+            state={state}
+          />
         </p>
         <p>
-          <Select form={form} name="subArea" label="分野" value={initiative.subAreaKey ?? ''} options={subAreaOptions(data)} state={state} />
+          <Select
+            form={form}
+            name="subArea"
+            label={terms.subArea ?? '下位の階層'}
+            value={initiative.subAreaKey ?? ''}
+            options={subAreaOptions(data)}
+            state={state}
+          />
         </p>
         <p>
           <Field
             form={form}
             name="departments"
-            label="担当課所（複数は「、」で区切る）"
+            label={`担当課所（${required ? '' : '任意。'}複数は「、」で区切る）`}
             value={initiative.departments.join('、')}
             state={state}
             size={50}
-            required
+            required={required}
             list="department-list"
           />
           <DepartmentList data={data} />
@@ -84,19 +101,35 @@ export function IdentityPanel({
   );
 }
 
-/** The add-initiative form of the edition page. */
+/**
+ * The add-initiative form of the edition page, in the plan's words. An edition with no group yet has
+ * nowhere to put one: the form says to add a group first.
+ */
 export function NewInitiativeForm({ fy, data, csrf }: { fy: number; data: EditionData; csrf: string }) {
+  const terms = planTerms(data.plan.settings);
+  const required = data.plan.settings.departmentRequired;
+  if (!data.pillars.length)
+    return (
+      <section class="panel" aria-labelledby="new-initiative-h">
+        <h3 id="new-initiative-h">新しい{terms.initiative}（新）を追加</h3>
+        <p>
+          {terms.initiative}は{terms.pillar}に属します。この版にはまだ{terms.pillar}がないため、先に
+          <a href={`/admin/e/${fy}/structure`}>{terms.pillar}を追加</a>してください。
+        </p>
+      </section>
+    );
+  const options = subAreaOptions(data);
   return (
     <form method="post" action={`/admin/e/${fy}/initiatives`} class="panel">
-      <h3>新しい施策（新）を追加</h3>
+      <h3>新しい{terms.initiative}（新）を追加</h3>
       <Csrf token={csrf} />
       <p>
-        <label for="title">施策名</label>
+        <label for="title">{terms.initiative}名</label>
         <br />
         <input id="title" name="title" required size={40} />
       </p>
       <p>
-        <label for="pillar">施策体系</label>
+        <label for="pillar">{terms.pillar}</label>
         <br />
         <select id="pillar" name="pillar">
           {data.pillars.map((p) => (
@@ -104,23 +137,27 @@ export function NewInitiativeForm({ fy, data, csrf }: { fy: number; data: Editio
           ))}
         </select>
       </p>
+      {terms.subArea || options.length > 1 ? (
+        <p>
+          <label for="subArea">{terms.subArea ?? '下位の階層'}（任意）</label>
+          <br />
+          <select id="subArea" name="subArea">
+            {options.map(([v, text]) => (
+              <option value={v}>{text}</option>
+            ))}
+          </select>
+        </p>
+      ) : (
+        <input type="hidden" name="subArea" value="" />
+      )}
       <p>
-        <label for="subArea">分野（任意）</label>
+        <label for="departments">担当課所（{required ? '' : '任意。'}複数は「、」で区切る。登録済みの課所から）</label>
         <br />
-        <select id="subArea" name="subArea">
-          {subAreaOptions(data).map(([v, text]) => (
-            <option value={v}>{text}</option>
-          ))}
-        </select>
-      </p>
-      <p>
-        <label for="departments">担当課所（複数は「、」で区切る。登録済みの課所から）</label>
-        <br />
-        <input id="departments" name="departments" required list="department-list" />
+        <input id="departments" name="departments" required={required} list="department-list" />
         <DepartmentList data={data} />
       </p>
       <p>
-        <label for="new-content">施策内容</label>
+        <label for="new-content">内容</label>
         <br />
         <textarea id="new-content" name="content" rows={3}></textarea>
       </p>

@@ -16,17 +16,30 @@ import {
   submitInitiative,
 } from '../../db/workspace.ts';
 import { addInitiative, moveInitiative, removeInitiative, updateIdentity } from '../../db/initiatives.ts';
+import { planSettingsFor } from '../../db/plans.ts';
 import { can } from '../../domain/roles.ts';
 import { diffInitiative } from '../../domain/edition-diff.ts';
 import { renderInitiativeChange } from '../../report/diff-html.ts';
 import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
+import { resultsHeading } from '../../domain/results-year.ts';
 import { adminPost, back, fyParam, manageWrite, orgCode, page, parseForm, refusal, shownAgain, type WriteAgain } from './respond.tsx';
 import { type FormState, Csrf, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
 import { IdentityPanel } from './initiative-forms.tsx';
 import { direction, planWrite, structureUrl } from './plan-parts.tsx';
 import type { AdminEnv } from './auth.ts';
-import { identitySchema, list, newInitiativeSchema, one, parseInitiativeForm, parseWith, removeSchema, typedOf, type Body, type FieldErrors } from './forms.ts';
+import {
+  identitySchemaFor,
+  list,
+  newInitiativeSchemaFor,
+  one,
+  parseInitiativeForm,
+  parseWith,
+  removeSchema,
+  typedOf,
+  type Body,
+  type FieldErrors,
+} from './forms.ts';
 import { GRADES } from '../../domain/enums.ts';
 
 export const initiativeRoutes = new Hono<AdminEnv>();
@@ -44,7 +57,14 @@ function Diff({ from, to, heading }: { from: Initiative | null; to: Initiative; 
   return (
     <section class="panel">
       <h2>{heading}</h2>
-      {d ? <TrustedHtml html={renderInitiativeChange(d, 'h3')} /> : <p>変更はありません。</p>}
+      {/* pre-wrap: a change of the printed 実績 text is shown line by line, as it is printed. */}
+      {d ? (
+        <div class="pre">
+          <TrustedHtml html={renderInitiativeChange(d, 'h3')} />
+        </div>
+      ) : (
+        <p>変更はありません。</p>
+      )}
     </section>
   );
 }
@@ -104,6 +124,8 @@ async function itemPage(
             <dd class="pre">{opts.conflict.current.content}</dd>
             <dt>今年度の取組</dt>
             <dd class="pre">{opts.conflict.current.plan}</dd>
+            <dt>実績（本文）</dt>
+            <dd class="pre">{opts.conflict.current.resultsText || '（なし）'}</dd>
           </dl>
         </section>
       ) : null}
@@ -124,7 +146,7 @@ async function itemPage(
           <p class="pre">{i.content}</p>
           <h2>今年度の取組</h2>
           <p class="pre">{i.plan}</p>
-          <h2>実績【{i.resultsFiscalYear}年度】</h2>
+          <h2>{resultsHeading(i.resultsFiscalYear)}</h2>
           <ul>
             {i.results.map((r) => (
               <li>
@@ -134,6 +156,12 @@ async function itemPage(
               </li>
             ))}
           </ul>
+          {i.resultsText ? (
+            <>
+              <h3>実績（本文）</h3>
+              <p class="pre">{i.resultsText}</p>
+            </>
+          ) : null}
         </section>
       )}
       {workspace.state === 'draft' && workspace.round && sub && can(actor, 'submit', i) && ['not_started', 'draft', 'returned'].includes(sub.state) ? (
@@ -258,6 +286,7 @@ function typedBack(current: Initiative, b: Body): Initiative {
     status: STATUS_ORDER.includes(status) ? status : current.status,
     content: one(b, 'content'),
     plan: one(b, 'plan'),
+    resultsText: 'resultsText' in b ? one(b, 'resultsText') : current.resultsText,
     planTargets: list(b, 't_label')
       .map((label, k) => ({ label, value: r('t_value', k), unit: r('t_unit', k), raw: '' }))
       .filter((p) => p.label || p.value || p.unit),
@@ -305,7 +334,7 @@ manageWrite(
   '/e/:fy/i/:key/identity',
   async (c, b) => {
     const [fy, key] = [fyParam(c), c.req.param('key')];
-    const v = parseForm(identitySchema, b);
+    const v = parseForm(identitySchemaFor(await planSettingsFor(c.get('database').db, c.get('actor').organizationId, fy)), b);
     await updateIdentity(c.get('database').db, c.get('actor'), fy, key, v.version, {
       number: v.number,
       title: v.title,
@@ -339,7 +368,7 @@ manageWrite(
 
 // The add-initiative form of the edition page (NewInitiativeForm).
 planWrite(initiativeRoutes, '/e/:fy/initiatives', async (c, fy, b) => {
-  const r = parseWith(newInitiativeSchema, b);
+  const r = parseWith(newInitiativeSchemaFor(await planSettingsFor(c.get('database').db, c.get('actor').organizationId, fy)), b);
   if (!r.ok) throw new WorkspaceError(Object.values(r.errors).join('\n'));
   const v = r.value;
   const key = await addInitiative(c.get('database').db, c.get('actor'), fy, {

@@ -112,7 +112,7 @@ async function kpiPage(c: Context<AdminEnv>, fy: number, state?: FormState, stat
       <h1>KPI（{data.plan.title}）</h1>
       <p>
         KPI は計画（{fiscalYearLabel(data.plan.startFiscalYear)}〜{fiscalYearLabel(data.plan.endFiscalYear)}
-        ）全体の指標です。定義や実績値の変更は、公開済みの版の KPI 表にも反映されます。進捗率は計画の計算規則（版の画面で設定）で計算します。
+        ）全体の指標です。定義や実績値の変更は計画のすべての版に及びます。公開サイトには、それぞれの版をもう一度公開したときに反映されます。進捗率は計画の計算規則（版の画面で設定）で計算します。
       </p>
       {data.kpis.map((k, n) => (
         <section class="panel" aria-labelledby={`kpi-h-${k.key}`}>

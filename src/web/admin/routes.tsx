@@ -12,12 +12,15 @@ import { structureRoutes } from './structure.tsx';
 import { kpiRoutes } from './kpis.tsx';
 import { departmentRoutes } from './departments.tsx';
 import { userRoutes } from './users.tsx';
+import { platformRoutes } from './platform.tsx';
 import { dashboardRoutes } from './dashboard.tsx';
+import { planRoutes } from './plan-setup.tsx';
 import { editionRoutes } from './edition.tsx';
 import { outboxRoutes } from './outbox.tsx';
 import { initiativeRoutes } from './initiative.tsx';
 import { historyRoutes } from './history.tsx';
 import { uploadRoutes } from './upload.tsx';
+import { editionDisplayRoutes } from './edition-display.tsx';
 
 export const adminRoutes = new Hono<AdminEnv>();
 
@@ -41,10 +44,13 @@ adminRoutes.route('/', structureRoutes); // pillars, sub-areas, order and number
 adminRoutes.route('/', kpiRoutes); // the plan's KPIs
 adminRoutes.route('/', departmentRoutes); // the department master
 adminRoutes.route('/', userRoutes); // staff accounts
+adminRoutes.route('/', platformRoutes); // the platform administrator's organizations (no organization's routes reach it)
 adminRoutes.route('/', sessionRoutes); // logout, password
 adminRoutes.route('/', dashboardRoutes); // the dashboard, opening a round
+adminRoutes.route('/', planRoutes); // the organization's plans: a new plan, its settings, a year's empty draft edition
 adminRoutes.route('/', editionRoutes); // one edition: to-do list, progress, publish, reopen, remind, settings
 adminRoutes.route('/', outboxRoutes); // notices sent
 adminRoutes.route('/', initiativeRoutes); // one initiative: page, save, submit, review, assess, identity, order, removal, add
 adminRoutes.route('/', historyRoutes); // an initiative's change history
 adminRoutes.route('/', uploadRoutes); // Excel / CSV upload
+adminRoutes.route('/', editionDisplayRoutes); // an edition's title, catch copy, lead and 出典 as shown

@@ -1,10 +1,12 @@
 // The admin's page of an edition's structure: pillars, their sub-areas, the order of initiatives and their
-// numbers. Each form posts to one command of db/structure.ts; a form with errors is shown again with what
+// numbers, in the plan's own words for them (its level names and what it calls an initiative). Each form posts to one command of db/structure.ts; a form with errors is shown again with what
 // was typed and each message next to its field.
 import { Hono, type Context } from 'hono';
 import { deletePillar, deleteSubArea, movePillar, moveSubArea, savePillar, saveSubArea } from '../../db/structure.ts';
 import { renumberEdition } from '../../db/initiatives.ts';
 import { initiativeLabel } from '../../domain/model.ts';
+import { planTerms } from '../../domain/plan-rules.ts';
+import { planSettingsFor } from '../../db/plans.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { Csrf, ERROR_LEAD, Field, type FormState } from './views.tsx';
 import { back, fyParam, mustManage, page, parseForm, refusal } from './respond.tsx';
@@ -20,26 +22,48 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
   const csrf = c.get('csrf');
   const locked = data.edition.state === 'published';
   const base = `/admin/e/${fy}`;
+  const terms = planTerms(data.plan.settings);
+  const [P, S, I] = [terms.pillar, terms.subArea ?? '下位の階層', terms.initiative];
+  // A plan of one level offers no second one; sub-areas an edition already has are still shown and kept.
+  const twoLevels = terms.subArea !== null;
   const count = (pillarKey: string, subAreaKey?: string | null) =>
     data.initiatives.filter((i) => i.pillarKey === pillarKey && (subAreaKey === undefined || i.subAreaKey === subAreaKey)).length;
   return page(
     c,
-    `施策体系と並び順（${fiscalYearLabel(fy)}）`,
+    `${P}と並び順（${fiscalYearLabel(fy)}）`,
     <>
       <p>
         <a href={base}>
           {data.edition.title}（{fiscalYearLabel(fy)}）
         </a>
       </p>
-      <h1>施策体系・分野・施策の並び順</h1>
-      <p>この版（{fiscalYearLabel(fy)}）の構成です。公開サイトと報告書は、ここでの順に施策を載せます。変更はすべて変更履歴に残ります。</p>
+      <h1>{[P, terms.subArea, I].filter(Boolean).join('・')}の並び順</h1>
+      <p>
+        この版（{fiscalYearLabel(fy)}）の構成です。公開サイトと報告書は、ここでの順に{I}を載せます。変更はすべて変更履歴に残ります。
+      </p>
+      {data.pillars.length === 0 ? (
+        <section class="panel" aria-labelledby="empty-h">
+          <h2 id="empty-h">まだ{P}がありません</h2>
+          <ol>
+            <li>
+              下の「{P}を追加」で、{I}をまとめる{P}を追加します{twoLevels ? `（${S}は${P}の中に追加します）` : ''}。
+            </li>
+            <li>
+              <a href="/admin/departments">担当課所</a>を登録します。
+            </li>
+            <li>
+              <a href={base}>版の画面</a>の「新しい{I}（新）を追加」で{I}を追加します（Excel・CSV からも取り込めます）。
+            </li>
+          </ol>
+        </section>
+      ) : null}
       {locked ? <p class="panel">この版は公開済みのため変更できません。変えるには版の画面で理由を記録して再開します。</p> : null}
       {data.pillars.map((p, pi) => {
-        const groups = [{ key: null as string | null, name: '分野なし' }, ...p.subAreas.map((s) => ({ key: s.key as string | null, name: s.name }))];
+        const groups = [{ key: null as string | null, name: `${S}なし` }, ...p.subAreas.map((s) => ({ key: s.key as string | null, name: s.name }))];
         return (
           <section class="panel" aria-labelledby={`h-${p.key}`}>
             <h2 id={`h-${p.key}`}>
-              {pi + 1}. {p.name}（施策 {count(p.key)} 件）
+              {pi + 1}. {p.name}（{I} {count(p.key)} 件）
             </h2>
             <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}`}>
               <Csrf token={csrf} />
@@ -60,20 +84,20 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
               />{' '}
               <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}/delete`} class="inline">
                 <Csrf token={csrf} />
-                <button type="submit" class="small secondary" disabled={locked || count(p.key) > 0} aria-label={`施策体系「${p.name}」を削除`}>
+                <button type="submit" class="small secondary" disabled={locked || count(p.key) > 0} aria-label={`${P}「${p.name}」を削除`}>
                   削除
                 </button>
               </form>
-              {count(p.key) > 0 ? ' 施策がある施策体系は削除できません。' : null}
+              {count(p.key) > 0 ? ` ${I}がある${P}は削除できません。` : null}
             </div>
-            <h3>分野</h3>
+            {twoLevels || p.subAreas.length ? <h3>{S}</h3> : null}
             {p.subAreas.length ? (
               <ul class="plain">
                 {p.subAreas.map((s, si) => (
                   <li>
                     <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}/subareas/${encodeURIComponent(s.key)}`} class="inline">
                       <Csrf token={csrf} />
-                      <Field form={`sub-${s.key}`} name="name" label={`分野${si + 1}`} value={s.name} state={state} size={30} required inline />{' '}
+                      <Field form={`sub-${s.key}`} name="name" label={`${S}${si + 1}`} value={s.name} state={state} size={30} required inline />{' '}
                       <button type="submit" class="small" disabled={locked}>
                         保存
                       </button>
@@ -88,25 +112,32 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
                     />{' '}
                     <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}/subareas/${encodeURIComponent(s.key)}/delete`} class="inline">
                       <Csrf token={csrf} />
-                      <button type="submit" class="small secondary" disabled={locked} aria-label={`分野「${s.name}」を削除`}>
+                      <button type="submit" class="small secondary" disabled={locked} aria-label={`${S}「${s.name}」を削除`}>
                         削除
                       </button>
                     </form>{' '}
-                    （施策 {count(p.key, s.key)} 件{count(p.key, s.key) ? '。削除すると分野なしになります' : ''}）
+                    （{I} {count(p.key, s.key)} 件{count(p.key, s.key) ? `。削除すると${S}なしになります` : ''}）
                   </li>
                 ))}
               </ul>
-            ) : (
-              <p>分野はありません。</p>
-            )}
-            <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}/subareas`}>
-              <Csrf token={csrf} />
-              <Field form={`sub-new-${p.key}`} name="name" label="分野を追加" value="" state={state} size={30} required inline />{' '}
-              <button type="submit" class="small" disabled={locked}>
-                追加
-              </button>
-            </form>
-            <h3>施策の並び順</h3>
+            ) : twoLevels ? (
+              <p>{S}はありません。</p>
+            ) : null}
+            {twoLevels ? (
+              <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}/subareas`}>
+                <Csrf token={csrf} />
+                <Field form={`sub-new-${p.key}`} name="name" label={`${S}を追加`} value="" state={state} size={30} required inline />{' '}
+                <button type="submit" class="small" disabled={locked}>
+                  追加
+                </button>
+              </form>
+            ) : null}
+            <h3>{I}の並び順</h3>
+            {count(p.key) === 0 ? (
+              <p>
+                この{P}にはまだ{I}がありません。
+              </p>
+            ) : null}
             {groups.map((g) => {
               const items = data.initiatives.filter((i) => i.pillarKey === p.key && i.subAreaKey === g.key);
               if (!items.length) return null;
@@ -135,7 +166,7 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
         );
       })}
       <form method="post" action={`${base}/pillars`} class="panel">
-        <h2>施策体系を追加</h2>
+        <h2>{P}を追加</h2>
         <Csrf token={csrf} />
         <Field form="pillar-new" name="name" label="名前" value="" state={state} size={30} required />{' '}
         <Field form="pillar-new" name="tagline" label="キャッチコピー（任意）" value="" state={state} size={40} />{' '}
@@ -146,8 +177,10 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
       <form method="post" action={`${base}/renumber`} class="panel">
         <h2>番号を振り直す</h2>
         <Csrf token={csrf} />
-        <p>すべての施策に、上の並び順で 01 から番号を振ります（「新」の施策にも番号が付きます）。</p>
-        <button type="submit" disabled={locked}>
+        <p>
+          すべての{I}に、上の並び順で 01 から番号を振ります（「新」の{I}にも番号が付きます）。
+        </p>
+        <button type="submit" disabled={locked || data.initiatives.length === 0}>
           番号を振り直す
         </button>
       </form>
@@ -164,6 +197,9 @@ structureRoutes.get('/e/:fy/structure', async (c) => {
   }
 });
 
+/** The plan's words for the messages after a write. */
+const termsOf = async (c: Context<AdminEnv>, fy: number) => planTerms(await planSettingsFor(c.get('database').db, c.get('actor').organizationId, fy));
+
 const onStructure = <P extends string>(form?: (c: Context<AdminEnv, P>) => string): OnRefusal<P> => ({ page: structurePage, form });
 
 planWrite(
@@ -172,7 +208,7 @@ planWrite(
   async (c, fy, b) => {
     const v = parseForm(pillarSchema, b);
     await savePillar(c.get('database').db, c.get('actor'), fy, null, v);
-    return back(c, structureUrl(fy), `施策体系「${v.name}」を追加しました`);
+    return back(c, structureUrl(fy), `${(await termsOf(c, fy)).pillar}「${v.name}」を追加しました`);
   },
   onStructure(() => 'pillar-new'),
 );
@@ -184,7 +220,7 @@ planWrite(
     const key = c.req.param('pillar');
     const v = parseForm(pillarSchema, b);
     await savePillar(c.get('database').db, c.get('actor'), fy, key, v);
-    return back(c, structureUrl(fy), `施策体系「${v.name}」を保存しました`);
+    return back(c, structureUrl(fy), `${(await termsOf(c, fy)).pillar}「${v.name}」を保存しました`);
   },
   onStructure((c) => `pillar-${c.req.param('pillar')}`),
 );
@@ -194,7 +230,7 @@ planWrite(
   '/e/:fy/pillars/:pillar/move',
   async (c, fy, b) => {
     await movePillar(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), direction(b));
-    return back(c, structureUrl(fy), '施策体系を移動しました');
+    return back(c, structureUrl(fy), `${(await termsOf(c, fy)).pillar}を移動しました`);
   },
   onStructure(),
 );
@@ -204,7 +240,7 @@ planWrite(
   '/e/:fy/pillars/:pillar/delete',
   async (c, fy) => {
     await deletePillar(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'));
-    return back(c, structureUrl(fy), '施策体系を削除しました');
+    return back(c, structureUrl(fy), `${(await termsOf(c, fy)).pillar}を削除しました`);
   },
   onStructure(),
 );
@@ -216,7 +252,7 @@ planWrite(
     const pillar = c.req.param('pillar');
     const v = parseForm(subAreaSchema, b);
     await saveSubArea(c.get('database').db, c.get('actor'), fy, pillar, null, v.name);
-    return back(c, structureUrl(fy), `分野「${v.name}」を追加しました`);
+    return back(c, structureUrl(fy), `${(await termsOf(c, fy)).subArea ?? '下位の階層'}「${v.name}」を追加しました`);
   },
   onStructure((c) => `sub-new-${c.req.param('pillar')}`),
 );
@@ -228,7 +264,7 @@ planWrite(
     const sub = c.req.param('sub');
     const v = parseForm(subAreaSchema, b);
     await saveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), sub, v.name);
-    return back(c, structureUrl(fy), `分野「${v.name}」を保存しました`);
+    return back(c, structureUrl(fy), `${(await termsOf(c, fy)).subArea ?? '下位の階層'}「${v.name}」を保存しました`);
   },
   onStructure((c) => `sub-${c.req.param('sub')}`),
 );
@@ -238,7 +274,7 @@ planWrite(
   '/e/:fy/pillars/:pillar/subareas/:sub/move',
   async (c, fy, b) => {
     await moveSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), c.req.param('sub'), direction(b));
-    return back(c, structureUrl(fy), '分野を移動しました');
+    return back(c, structureUrl(fy), `${(await termsOf(c, fy)).subArea ?? '下位の階層'}を移動しました`);
   },
   onStructure(),
 );
@@ -248,7 +284,9 @@ planWrite(
   '/e/:fy/pillars/:pillar/subareas/:sub/delete',
   async (c, fy) => {
     const r = await deleteSubArea(c.get('database').db, c.get('actor'), fy, c.req.param('pillar'), c.req.param('sub'));
-    return back(c, structureUrl(fy), `分野を削除しました（施策 ${r.ungrouped} 件は分野なしになりました）`);
+    const t = await termsOf(c, fy);
+    const sub = t.subArea ?? '下位の階層';
+    return back(c, structureUrl(fy), `${sub}を削除しました（${t.initiative} ${r.ungrouped} 件は${sub}なしになりました）`);
   },
   onStructure(),
 );

@@ -1,11 +1,16 @@
 // The Excel / CSV upload: the file is read and previewed against the edition as it is now (nothing written),
 // kept for 30 minutes with the stamp of that state, then applied only if the edition has not changed since.
+// A year of the plan with no edition yet takes a filled-in blank workbook: the preview lists the edition,
+// groups and departments it would create under 「新しく作成されるもの」, and they are created only when the
+// person confirms (a checkbox for the edition and groups; for each department, the choice between a new
+// department and another spelling of a registered one).
 import { Hono, type Context } from 'hono';
-import { editionStamp, loadEdition } from '../../db/repository.ts';
 import { WorkspaceError } from '../../db/workspace.ts';
 import { applyPreview, StalePreviewError } from '../../db/apply-changes.ts';
+import { loadImportTarget } from '../../db/import-target.ts';
 import { dropUpload, findUpload, keepUpload } from '../../db/uploads.ts';
-import { formatErrors, isEmptyPreview, previewSpreadsheet } from '../../domain/changes.ts';
+import { createdLines, formatErrors, isEmptyPreview, previewSpreadsheet, type Preview } from '../../domain/changes.ts';
+import { exportWorkbook } from '../../export/xlsx.ts';
 import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
 import { back, fyParam, manageWrite, mustManage, orgCode, page, refusal } from './respond.tsx';
 import { Csrf } from './views.tsx';
@@ -21,17 +26,26 @@ function uploadRefusal(e: unknown): unknown {
   return e;
 }
 
+/** The edition of that year, or the empty one its plan would get; a published edition takes no file. */
+async function targetOf(c: Context<AdminEnv>, fy: number) {
+  const target = await loadImportTarget(c.get('database').db, await orgCode(c), fy);
+  if (!target) throw new WorkspaceError(`${fy}年度を計画期間に含む計画がありません`, 404);
+  if (target.current.edition.state === 'published') throw new WorkspaceError('公開済みの版には取り込めません（再開してから取り込みます）', 409);
+  return target;
+}
+
 /** Reads an uploaded file and previews it against the edition as it is now, with the stamp of that state. */
 async function previewUpload(c: Context<AdminEnv>, fy: number, filename: string, bytes: Uint8Array, aliases: Record<string, string> = {}) {
   const sheets = /\.csv$/i.test(filename) ? [readCsv(bytes).sheet] : await readXlsx(bytes);
-  const code = await orgCode(c);
-  const db = c.get('database').db;
-  // The stamp first: a write between the two reads then shows as a stale preview, never as a silent overwrite.
-  const stamp = await editionStamp(db, code, fy);
-  const current = await loadEdition(db, code, fy);
-  if (!current || !stamp) throw new WorkspaceError('その版はありません', 404);
-  if (current.edition.state === 'published') throw new WorkspaceError('公開済みの版には取り込めません（再開してから取り込みます）', 409);
-  return { preview: previewSpreadsheet(current, sheets, { aliases }), stamp, current };
+  const target = await targetOf(c, fy);
+  // Groups the plan lacks are listed as to be created; they are created only when the apply form confirms it.
+  const preview = previewSpreadsheet(target.current, sheets, { aliases, create: true, newEdition: target.newEdition, planGroups: target.planGroups });
+  return { preview, stamp: target.stamp, current: target.current };
+}
+
+/** The edition or a group is created: the apply form asks for a tick (a department is chosen on its own select). */
+function needsTick(p: Preview): boolean {
+  return p.created.edition !== null || p.created.pillars.length > 0 || p.created.subAreas.length > 0;
 }
 
 uploadRoutes.get('/e/:fy/import', (c) => {
@@ -50,6 +64,10 @@ uploadRoutes.get('/e/:fy/import', (c) => {
         書き出したブック（.xlsx）または CSV（UTF-8 / Shift_JIS）を選んでください。まず変更点を確認し、その後で適用します。上限 {LIMITS.maxBytes / 1024 / 1024}{' '}
         MB。
       </p>
+      <p>
+        <a href={`/admin/e/${fy}/import/workbook.xlsx`}>この年度のブックをダウンロード</a> ／{' '}
+        <a href={`/admin/e/${fy}/import/workbook.xlsx?blank=1`}>白紙のブック（記入用のひな形）をダウンロード</a>
+      </p>
       <form method="post" action={`/admin/e/${fy}/import`} enctype="multipart/form-data" class="panel">
         <Csrf token={c.get('csrf')} />
         <p>
@@ -62,6 +80,40 @@ uploadRoutes.get('/e/:fy/import', (c) => {
     </>,
   );
 });
+
+// The workbook of the year (or its blank template): for a year with no edition, the template of the plan's shape.
+uploadRoutes.get('/e/:fy/import/workbook.xlsx', async (c) => {
+  try {
+    mustManage(c);
+    const fy = fyParam(c);
+    const target = await loadImportTarget(c.get('database').db, await orgCode(c), fy);
+    if (!target) throw new WorkspaceError(`${fy}年度を計画期間に含む計画がありません`, 404);
+    const blank = c.req.query('blank') === '1' || target.newEdition;
+    const bytes = await exportWorkbook(target.current, { blank });
+    return c.body(bytes as unknown as ArrayBuffer, 200, {
+      'content-type': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+      'content-disposition': `attachment; filename="${target.current.organization.code}_${fy}${blank ? '_blank' : ''}.xlsx"`,
+    });
+  } catch (e) {
+    return refusal(c, e);
+  }
+});
+
+function Created({ preview }: { preview: Preview }) {
+  const lines = createdLines(preview);
+  if (!lines.length) return null;
+  return (
+    <section>
+      <h2>新しく作成されるもの</h2>
+      <p>適用すると、次のものが新しく作成されます。作成するかどうかは、下の確認欄と選択欄で決めます。</p>
+      <ul>
+        {lines.map((l) => (
+          <li>{l}</li>
+        ))}
+      </ul>
+    </section>
+  );
+}
 
 manageWrite(uploadRoutes, '/e/:fy/import', async (c, b) => {
   try {
@@ -91,6 +143,7 @@ manageWrite(uploadRoutes, '/e/:fy/import', async (c, b) => {
             </ul>
           </>
         ) : null}
+        <Created preview={preview} />
         <p>
           変更 {preview.changes.length} 件、追加 {preview.added.initiatives.length + preview.added.results.length} 件。削除はしません。
         </p>
@@ -109,8 +162,9 @@ manageWrite(uploadRoutes, '/e/:fy/import', async (c, b) => {
                 <tr>
                   <td>{ch.label}</td>
                   <td>{ch.field}</td>
-                  <td>{ch.before ?? '—'}</td>
-                  <td>{ch.after ?? '—'}</td>
+                  {/* Printed 実績 text and other multi-line texts are shown line by line, so every changed line shows. */}
+                  <td class="pre">{ch.before ?? '—'}</td>
+                  <td class="pre">{ch.after ?? '—'}</td>
                 </tr>
               ))}
               {[...preview.added.initiatives, ...preview.added.results].map((a) => (
@@ -135,6 +189,21 @@ manageWrite(uploadRoutes, '/e/:fy/import', async (c, b) => {
           <form method="post" action={`/admin/e/${fy}/import/apply`} class="panel">
             <Csrf token={c.get('csrf')} />
             <input type="hidden" name="id" value={id} />
+            {needsTick(preview) ? (
+              <p>
+                <input id="create" name="create" type="checkbox" value="on" required />{' '}
+                <label for="create">
+                  「新しく作成されるもの」の
+                  {[
+                    preview.created.edition !== null ? '版' : '',
+                    preview.created.pillars.length || preview.created.subAreas.length ? current.plan.settings.levels.join('・') : '',
+                  ]
+                    .filter(Boolean)
+                    .join('と')}
+                  を作成する
+                </label>
+              </p>
+            ) : null}
             {preview.unknownDepartments.length ? (
               <fieldset>
                 <legend>未登録の担当課所</legend>
@@ -180,13 +249,23 @@ manageWrite(uploadRoutes, '/e/:fy/import/apply', async (c, b) => {
     const aliases = Object.fromEntries(first.preview.unknownDepartments.map((u, k) => [u.name, one(b, `alias_${k}`)]).filter(([, into]) => into));
     // Previewed again with the chosen spellings, so what is written names the department it is stored as.
     const { preview } = Object.keys(aliases).length ? await previewUpload(c, fy, kept.filename, kept.content, aliases) : first;
-    const r = await applyPreview(db, await orgCode(c), fy, preview, { actor: c.get('actor'), source: 'import:upload', expectedStamp: kept.stamp, aliases });
+    // The edition and groups need the tick; a department left as 「新しい課所として登録する」 was chosen on its select.
+    if (needsTick(preview) && one(b, 'create') !== 'on') {
+      throw new WorkspaceError(`「新しく作成されるもの」（${createdLines(preview).join('、')}）を作成するには、確認欄にチェックしてから適用してください`);
+    }
+    const r = await applyPreview(db, await orgCode(c), fy, preview, {
+      actor: c.get('actor'),
+      source: 'import:upload',
+      expectedStamp: kept.stamp,
+      aliases,
+      create: true,
+    });
     // Kept until it applied, so a refused apply (a department removed meanwhile) can be retried from the page.
     await dropUpload(db, kept.id);
     return back(
       c,
       `/admin/e/${fy}`,
-      `取り込みました（変更 ${r.changed} 件）${r.reopened.length ? `。提出済み・承認済みだった ${r.reopened.length} 件は作成中に戻しました（再提出が必要です）` : ''}`,
+      `取り込みました（変更 ${r.changed} 件${preview.created.edition !== null ? '、版を作成' : ''}）${r.reopened.length ? `。提出済み・承認済みだった ${r.reopened.length} 件は作成中に戻しました（再提出が必要です）` : ''}`,
     );
   } catch (e) {
     throw uploadRefusal(e);

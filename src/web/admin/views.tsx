@@ -4,6 +4,7 @@ import { raw } from 'hono/html';
 import { assetUrl } from '../static.ts';
 import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.ts';
 import { ROLE_LABELS, type Actor } from '../../domain/roles.ts';
+import { resultsHeading } from '../../domain/results-year.ts';
 import { SUBMISSION_LABELS, type SubmissionState } from '../../db/workspace.ts';
 import type { FieldErrors } from './forms.ts';
 
@@ -109,6 +110,13 @@ export function TrustedHtml({ html }: { html: string }) {
 
 const SPARE_ROWS = 3;
 
+/** How the printed 実績 text is used and how it follows the values (db/workspace.ts saveInitiative), told on the form. */
+const RESULTS_TEXT_HINT = [
+  '報告書の「実績」にはこの文章がそのまま印刷され、公開サイトでは値の表の下に載ります（空のときは、報告書には上の表の値から「・項目 実績値 (目標値)」の行を作って印刷します）。',
+  '上の表で値を変えると、この文章の中のその値の行が書き換わります（追加した値は行が末尾に加わり、削除した値は行が消えます）。ほかの行は書いたとおりです。',
+  '文章と値を同じ保存で変えたときは値が優先です。書いた文章に値の元の行が残っていればその行を新しい値に書き換え、残っていなければ新しい値の行を末尾に加えます（同じ行を書いてあれば加えません）。',
+].join('');
+
 /** The edit form of one initiative; `values` are what the person typed when the page is shown again. */
 export function InitiativeForm({
   action,
@@ -194,7 +202,7 @@ export function InitiativeForm({
             </tbody>
           </table>
         </div>
-        <h3>実績【{initiative.resultsFiscalYear}年度】</h3>
+        <h3>{resultsHeading(initiative.resultsFiscalYear)}</h3>
         <div class="table-wrap">
           <table>
             <thead>
@@ -246,12 +254,22 @@ export function InitiativeForm({
             </tbody>
           </table>
         </div>
-        {initiative.resultsText ? (
-          <details>
-            <summary>取り込んだ実績の原文</summary>
-            <pre class="raw">{initiative.resultsText}</pre>
-          </details>
-        ) : null}
+        <p>
+          <label for="resultsText">実績（本文）</label>
+          <br />
+          <span id="resultsText-hint">{RESULTS_TEXT_HINT}</span>
+          <br />
+          <textarea
+            id="resultsText"
+            name="resultsText"
+            rows={6}
+            aria-describedby={errors?.resultsText ? 'resultsText-hint resultsText-error' : 'resultsText-hint'}
+            aria-invalid={errors?.resultsText ? 'true' : undefined}
+          >
+            {initiative.resultsText}
+          </textarea>
+          <FieldError errors={errors} name="resultsText" />
+        </p>
         <p>
           <button type="submit" class="button">
             下書きを保存

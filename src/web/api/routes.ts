@@ -1,10 +1,12 @@
 // JSON API v1. Shapes are those of `shisaku export json` (src/export/json.ts), so a developer who has
-// read one has read both. Responses carry an ETag from the edition stamp; CORS is open for reads.
+// read one has read both. Every answer is the edition as last published (a reopened edition keeps
+// answering with it). Responses carry an ETag from the published stamp; CORS is open for reads.
 import { OpenAPIHono, createRoute, z } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import type { Context } from 'hono';
 import type { AppEnv } from '../env.ts';
-import { listEditions, listOrganizations } from '../../db/repository.ts';
+import { listOrganizations } from '../../db/repository.ts';
+import { listPublishedEditions } from '../../db/publication.ts';
 import { validateOrgCode } from '../../domain/org-code.ts';
 import { editionToJson } from '../../export/json.ts';
 import { editionView, type EditionView } from '../public/edition-cache.ts';
@@ -84,8 +86,9 @@ const Initiative = z
     content: z.string(),
     plan: z.string(),
     planTargets: z.array(PlanTarget),
-    resultsFiscalYear: z.number().int(),
+    resultsFiscalYear: z.number().int().nullable().openapi({ description: 'fiscal year the results are for; null where no source names it' }),
     results: z.array(Result),
+    resultsText: z.string().openapi({ description: 'printed 実績 text (value lines and prose); empty when printed from the values' }),
   })
   .openapi('Initiative');
 const Pillar = z.object({ key: z.string(), name: z.string(), subAreas: z.array(z.object({ key: z.string(), name: z.string() })) }).openapi('Pillar');
@@ -155,7 +158,7 @@ async function loadView(c: Context<AppEnv>, org: string, fy: number): Promise<Ed
 function conditional(c: Context<AppEnv>, stamp: string): boolean {
   const etag = `W/"${stamp}"`;
   c.header('ETag', etag);
-  c.header('Cache-Control', 'public, max-age=60');
+  c.header('Cache-Control', 'public, no-cache');
   return (c.req.header('if-none-match') ?? '').split(/\s*,\s*/).includes(etag);
 }
 
@@ -213,7 +216,7 @@ apiRoutes.openapi(
     const { org } = c.req.valid('param');
     const db = c.get('database').db;
     if (!(await listOrganizations(db)).some((o) => o.code === org)) return notFoundJson(c, 'organization');
-    const items = (await listEditions(db, org)).filter((e) => e.state === 'published').map(({ state: _s, ...e }) => e);
+    const items = (await listPublishedEditions(db, org)).map(({ state: _s, ...e }) => e);
     return c.json({ items }, 200);
   },
 );

@@ -11,6 +11,7 @@ import { notFoundPage } from './page.tsx';
 
 export const downloadRoutes = new Hono<AppEnv>();
 
+/** The edition as last published: a reopened edition's files stay those of its published copy. */
 async function view(c: Context<AppEnv>): Promise<EditionView | null> {
   const org = c.req.param('org') ?? '';
   const fy = c.req.param('fy') ?? '';
@@ -95,7 +96,7 @@ downloadRoutes.get('/o/:org/:fy{[0-9]+}/downloads/:file', async (c) => {
   }
   const etag = `"${v.stamp}"`;
   c.header('ETag', etag);
-  c.header('Cache-Control', 'public, max-age=300');
+  c.header('Cache-Control', 'public, no-cache');
   if (c.req.header('if-none-match') === etag) return c.body(null, 304);
   c.header('Content-Type', d.type);
   c.header('Content-Disposition', `attachment; filename="${d.file}"`);

@@ -1,7 +1,10 @@
-// Published editions as the portal reads them. A whole edition is loaded once and kept with its stamp;
-// every request asks only for the stamp (one indexed row) and reloads when a write has changed it.
+// Published editions as the portal, the API, the downloads and the report read them: the copy made when
+// the edition was last published (src/db/publication.ts), so a reopened edition or next year's draft
+// changes nothing here until it is published. A whole edition is loaded once and kept with its stamp;
+// every request asks only for the stamp (one indexed row) and reloads when a publish has changed it.
 import type { Db } from '../../db/client.ts';
 import { editionStamp, loadEdition } from '../../db/repository.ts';
+import { loadPublished, publishedStamp } from '../../db/publication.ts';
 import type { EditionData } from '../../domain/model.ts';
 import { withEditionLinks } from '../../domain/structure.ts';
 import { kpiTable, summaryTable, type KpiTable, type SummaryTable } from '../../domain/tables.ts';
@@ -28,22 +31,27 @@ const checked = new Map<string, { at: number; generation: number; db: Db }>();
 /** How long a published page may lag a write made by another process. */
 const STAMP_TTL_MS = 1000;
 
+/**
+ * The edition as published; null when it has never been published. With `includeDrafts`, the live rows
+ * instead, draft or not (for views of the edition as it is being edited); the two are cached apart and
+ * their stamps differ, so neither answers, or gives an ETag, for the other.
+ */
 export async function editionView(db: Db, org: string, fy: number, opts: { includeDrafts?: boolean } = {}): Promise<EditionView | null> {
-  const key = `${org}/${fy}`;
+  const live = opts.includeDrafts === true;
+  const key = `${live ? 'live' : 'published'}:${org}/${fy}`;
   let view = cache.get(key);
   const last = checked.get(key);
-  if (view && last && last.db === db && last.generation === changeGeneration() && performance.now() - last.at < STAMP_TTL_MS) {
-    return view.data.edition.state !== 'published' && !opts.includeDrafts ? null : view;
-  }
+  if (view && last && last.db === db && last.generation === changeGeneration() && performance.now() - last.at < STAMP_TTL_MS) return view;
   const generation = changeGeneration();
-  const stamp = await editionStamp(db, org, fy);
+  const stamp = live ? await editionStamp(db, org, fy) : await publishedStamp(db, org, fy);
   if (!stamp) {
     checked.delete(key);
+    cache.delete(key);
     return null;
   }
   checked.set(key, { at: performance.now(), generation, db });
   if (!view || view.stamp !== stamp) {
-    const loaded = await loadEdition(db, org, fy);
+    const loaded = live ? await loadEdition(db, org, fy) : await loadPublished(db, org, fy);
     if (!loaded) return null;
     // KPIs are the plan's; a link to an initiative this edition does not hold is no link in its views.
     const data = withEditionLinks(loaded);
@@ -60,7 +68,6 @@ export async function editionView(db: Db, org: string, fy: number, opts: { inclu
     };
     cache.set(key, view);
   }
-  if (view.data.edition.state !== 'published' && !opts.includeDrafts) return null;
   return view;
 }
 

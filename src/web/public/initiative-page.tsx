@@ -4,7 +4,7 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
 import { fyText, t } from '../i18n.ts';
-import { initiativeHistory } from '../../db/repository.ts';
+import { publishedInitiativeHistory } from '../../db/publication.ts';
 import { reiwaShort } from '../../domain/wareki.ts';
 import { TableWrap, StatusBadge, editionPath, numberLabel, resultAchievement, valueText } from './components.tsx';
 import { notFoundPage, loadView, editionCrumbs, Source, cachedHtml, cachedPage } from './page.tsx';
@@ -25,9 +25,10 @@ export function initiativePage(app: Hono<AppEnv>): void {
     const fy = view.data.edition.fiscalYear;
     const kpis = view.kpis.rows.filter((r) => r.kpi.initiativeKey === i.key);
     return cachedPage(c, view, async () => {
-      // Read only when the page is built: the stamp covers every edition of the plan, so a change to
-      // another year's edition (which this history lists) also rebuilds the page.
-      const history = (await initiativeHistory(db, view.data.organization.code, i.key)).filter((h) => h.state === 'published');
+      // Read only when the page is built: the stamp covers every publication of the organization, so
+      // publishing another year's edition (which this history lists) also rebuilds the page. Each year
+      // shows the initiative as published, never a draft.
+      const history = await publishedInitiativeHistory(db, view.data.organization.code, i.key);
       return (
         <Layout
           title={`${numberLabel(i)} ${i.title}`}
@@ -88,9 +89,9 @@ export function initiativePage(app: Hono<AppEnv>): void {
               </table>
             </TableWrap>
           ) : null}
-          <h2>
-            {t(lang, 'results')}【{fyText(lang, i.resultsFiscalYear)}】
-          </h2>
+          {i.results.length || i.resultsText ? (
+            <h2>{i.resultsFiscalYear === null ? t(lang, 'resultsYearUnknown') : `${t(lang, 'results')}【${fyText(lang, i.resultsFiscalYear)}】`}</h2>
+          ) : null}
           {i.results.length ? (
             <TableWrap label={t(lang, 'results')}>
               <table>
@@ -132,7 +133,7 @@ export function initiativePage(app: Hono<AppEnv>): void {
               </table>
             </TableWrap>
           ) : null}
-          <p class="prose">{i.resultsText}</p>
+          {i.resultsText ? <p class="prose">{i.resultsText}</p> : null}
           {kpis.length ? (
             <>
               <h2>KPI</h2>

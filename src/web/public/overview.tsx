@@ -4,7 +4,8 @@ import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
 import { fyText, statusText, t } from '../i18n.ts';
-import { listEditions, listOrganizations } from '../../db/repository.ts';
+import { listOrganizations } from '../../db/repository.ts';
+import { listPublishedEditions } from '../../db/publication.ts';
 import { validateOrgCode } from '../../domain/org-code.ts';
 import { reiwaShort, warekiFiscalYear } from '../../domain/wareki.ts';
 import { statusMixSvg } from '../charts.ts';
@@ -17,9 +18,7 @@ export function overviewPages(app: Hono<AppEnv>): void {
     const lang = c.get('lang');
     const db = c.get('database').db;
     const orgs = await listOrganizations(db);
-    const withEditions = await Promise.all(
-      orgs.map(async (o) => ({ org: o, editions: (await listEditions(db, o.code)).filter((e) => e.state === 'published') })),
-    );
+    const withEditions = await Promise.all(orgs.map(async (o) => ({ org: o, editions: await listPublishedEditions(db, o.code) })));
     return c.html(
       <Layout title={t(lang, 'home')} lang={lang} path="/">
         <h1>{t(lang, 'siteName')}</h1>
@@ -58,7 +57,7 @@ export function overviewPages(app: Hono<AppEnv>): void {
     const db = c.get('database').db;
     const org = (await listOrganizations(db)).find((o) => o.code === code);
     if (!org) return notFoundPage(c);
-    const editions = (await listEditions(db, code)).filter((e) => e.state === 'published');
+    const editions = await listPublishedEditions(db, code);
     const plans = [...new Map(editions.map((e) => [`${e.planStartFiscalYear}-${e.planEndFiscalYear}`, e])).values()];
     return c.html(
       <Layout title={org.name} lang={lang} path={c.req.path} breadcrumbs={[{ href: '/', label: t(lang, 'home') }, { label: org.name }]}>
@@ -117,17 +116,19 @@ export function overviewPages(app: Hono<AppEnv>): void {
         <Source view={view} lang={lang} />
         <h2 id="summary">1 {t(lang, 'summaryTable')}</h2>
         <SummaryTableView view={view} lang={lang} />
-        <figure class="chart">
-          <img
-            src={`${editionPath(view)}/charts/status.svg?lang=${lang}`}
-            alt={`${t(lang, 'statusMix')}。${t(lang, 'chartAlt')}`}
-            width="720"
-            height={60 + view.summary.rows.length * 48}
-          />
-          <figcaption>{t(lang, 'statusMix')}</figcaption>
-        </figure>
+        {view.summary.rows.length ? (
+          <figure class="chart">
+            <img
+              src={`${editionPath(view)}/charts/status.svg?lang=${lang}`}
+              alt={`${t(lang, 'statusMix')}。${t(lang, 'chartAlt')}`}
+              width="720"
+              height={60 + view.summary.rows.length * 48}
+            />
+            <figcaption>{t(lang, 'statusMix')}</figcaption>
+          </figure>
+        ) : null}
         <h2 id="kpi">2 {t(lang, 'kpiTable')}</h2>
-        <KpiTableView view={view} lang={lang} />
+        {d.kpis.length ? <KpiTableView view={view} lang={lang} /> : <p>{t(lang, 'noKpis')}</p>}
         <h2 id="pillars">{t(lang, 'pillars')}</h2>
         <ul class="cards">
           {d.pillars.map((p) => (

@@ -79,8 +79,21 @@ function pageKey(c: Context<AppEnv>): string {
 export function cachedHtml(c: Context<AppEnv>, view: EditionView): Response | null {
   const html = view.pages.get(pageKey(c));
   if (html === undefined) return null;
-  c.header('Cache-Control', 'public, max-age=60');
-  return c.html(html);
+  return revalidated(c, view) ?? c.html(html);
+}
+
+/**
+ * Browsers and proxies may keep a page but must ask again before showing it (no-cache), so a publish is
+ * seen at once; the ETag is the published edition's stamp and the language, and an unchanged page is a
+ * 304 with no body. Returns that 304, or null when the page is to be sent.
+ */
+function revalidated(c: Context<AppEnv>, view: EditionView): Response | null {
+  const etag = `W/"${view.stamp}.${c.get('lang')}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', 'public, no-cache');
+  c.header('Vary', 'Accept-Language, Cookie');
+  if ((c.req.header('if-none-match') ?? '').split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
+  return null;
 }
 
 export async function cachedPage(c: Context<AppEnv>, view: EditionView, render: () => unknown) {
@@ -90,6 +103,5 @@ export async function cachedPage(c: Context<AppEnv>, view: EditionView, render: 
     html = String(await (render() as Promise<string> | string));
     if (view.pages.size < 2000) view.pages.set(key, html);
   }
-  c.header('Cache-Control', 'public, max-age=60');
-  return c.html(html);
+  return revalidated(c, view) ?? c.html(html);
 }

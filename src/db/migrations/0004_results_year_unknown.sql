@@ -1,0 +1,1 @@
+ALTER TABLE "initiative_years" ALTER COLUMN "results_fiscal_year" DROP NOT NULL;

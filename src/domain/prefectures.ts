@@ -1,0 +1,65 @@
+// The 47 都道府県 in JIS X 0401 order: the code of a prefecture is its place in this list (01 北海道 …
+// 47 沖縄県), and the first two digits of every 全国地方公共団体コード are the code of the prefecture the
+// organization is in, so the prefecture of an organization is read from its code and never stored.
+export const PREFECTURES = [
+  '北海道',
+  '青森県',
+  '岩手県',
+  '宮城県',
+  '秋田県',
+  '山形県',
+  '福島県',
+  '茨城県',
+  '栃木県',
+  '群馬県',
+  '埼玉県',
+  '千葉県',
+  '東京都',
+  '神奈川県',
+  '新潟県',
+  '富山県',
+  '石川県',
+  '福井県',
+  '山梨県',
+  '長野県',
+  '岐阜県',
+  '静岡県',
+  '愛知県',
+  '三重県',
+  '滋賀県',
+  '京都府',
+  '大阪府',
+  '兵庫県',
+  '奈良県',
+  '和歌山県',
+  '鳥取県',
+  '島根県',
+  '岡山県',
+  '広島県',
+  '山口県',
+  '徳島県',
+  '香川県',
+  '愛媛県',
+  '高知県',
+  '福岡県',
+  '佐賀県',
+  '長崎県',
+  '熊本県',
+  '大分県',
+  '宮崎県',
+  '鹿児島県',
+  '沖縄県',
+] as const;
+
+export type Prefecture = (typeof PREFECTURES)[number];
+
+/** The prefecture of a two-digit code ("08" → 茨城県), or null when no prefecture has it. */
+export function prefectureOfCode(two: string): Prefecture | null {
+  if (!/^\d{2}$/.test(two)) return null;
+  return PREFECTURES[Number(two) - 1] ?? null;
+}
+
+/** The prefecture an organization is in, from the first two digits of its code (221309 → 静岡県). */
+export function prefectureOf(orgCode: string): Prefecture | null {
+  return prefectureOfCode(orgCode.slice(0, 2));
+}
