@@ -242,6 +242,10 @@ test('a new municipality, from nothing to its published plan, in a browser', { t
   await admin.getByRole('alert').getByText(`担当課所「${ITEMS[0]!.department}」は登録されていません`).waitFor();
   assert.doesNotMatch(await shown(admin), /[A-Za-z]{4,}/, 'the refusal is in Japanese only');
   await accessible(admin, 'refused new initiative');
+  // The form comes back with what was typed, so nothing has to be typed again.
+  const typedAgain = formUnder(admin, '新しい取組項目（新）を追加');
+  assert.equal(await typedAgain.getByLabel('取組項目名').inputValue(), ITEMS[0]!.title);
+  assert.equal(await typedAgain.getByLabel('内容', { exact: true }).inputValue(), ITEMS[0]!.content);
 
   await dashboard(admin);
   await admin.getByRole('link', { name: '担当課所', exact: true }).click();

@@ -105,7 +105,21 @@ export function IdentityPanel({
  * The add-initiative form of the edition page, in the plan's words. An edition with no group yet has
  * nowhere to put one: the form says to add a group first.
  */
-export function NewInitiativeForm({ fy, data, csrf }: { fy: number; data: EditionData; csrf: string }) {
+/** The add form; after a refusal it comes back with what was typed (`typed`) and the message (`error`). */
+export function NewInitiativeForm({
+  fy,
+  data,
+  csrf,
+  typed,
+  error,
+}: {
+  fy: number;
+  data: EditionData;
+  csrf: string;
+  typed?: Record<string, string>;
+  error?: string;
+}) {
+  const v = (name: string) => typed?.[name] ?? '';
   const terms = planTerms(data.plan.settings);
   const required = data.plan.settings.departmentRequired;
   if (!data.pillars.length)
@@ -122,18 +136,25 @@ export function NewInitiativeForm({ fy, data, csrf }: { fy: number; data: Editio
   return (
     <form method="post" action={`/admin/e/${fy}/initiatives`} class="panel">
       <h3>新しい{terms.initiative}（新）を追加</h3>
+      {error ? (
+        <p class="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
       <Csrf token={csrf} />
       <p>
         <label for="title">{terms.initiative}名</label>
         <br />
-        <input id="title" name="title" required size={40} />
+        <input id="title" name="title" required size={40} value={v('title')} />
       </p>
       <p>
         <label for="pillar">{terms.pillar}</label>
         <br />
         <select id="pillar" name="pillar">
           {data.pillars.map((p) => (
-            <option value={p.key}>{p.name}</option>
+            <option value={p.key} selected={v('pillar') === p.key}>
+              {p.name}
+            </option>
           ))}
         </select>
       </p>
@@ -142,8 +163,10 @@ export function NewInitiativeForm({ fy, data, csrf }: { fy: number; data: Editio
           <label for="subArea">{terms.subArea ?? '下位の階層'}（任意）</label>
           <br />
           <select id="subArea" name="subArea">
-            {options.map(([v, text]) => (
-              <option value={v}>{text}</option>
+            {options.map(([key, text]) => (
+              <option value={key} selected={v('subArea') === key && key !== ''}>
+                {text}
+              </option>
             ))}
           </select>
         </p>
@@ -153,18 +176,22 @@ export function NewInitiativeForm({ fy, data, csrf }: { fy: number; data: Editio
       <p>
         <label for="departments">担当課所（{required ? '' : '任意。'}複数は「、」で区切る。登録済みの課所から）</label>
         <br />
-        <input id="departments" name="departments" required={required} list="department-list" />
+        <input id="departments" name="departments" required={required} list="department-list" value={v('departments')} />
         <DepartmentList data={data} />
       </p>
       <p>
         <label for="new-content">内容</label>
         <br />
-        <textarea id="new-content" name="content" rows={3}></textarea>
+        <textarea id="new-content" name="content" rows={3}>
+          {v('content')}
+        </textarea>
       </p>
       <p>
         <label for="new-plan">今年度の取組</label>
         <br />
-        <textarea id="new-plan" name="plan" rows={3}></textarea>
+        <textarea id="new-plan" name="plan" rows={3}>
+          {v('plan')}
+        </textarea>
       </p>
       <button type="submit">追加する</button>
     </form>

@@ -25,8 +25,8 @@ import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { resultsHeading } from '../../domain/results-year.ts';
 import { adminPost, back, fyParam, manageWrite, orgCode, page, parseForm, refusal, shownAgain, type WriteAgain } from './respond.tsx';
 import { type FormState, Csrf, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
-import { IdentityPanel } from './initiative-forms.tsx';
-import { direction, planWrite, structureUrl } from './plan-parts.tsx';
+import { IdentityPanel, NewInitiativeForm } from './initiative-forms.tsx';
+import { direction, editionFor, planWrite, structureUrl } from './plan-parts.tsx';
 import type { AdminEnv } from './auth.ts';
 import {
   identitySchemaFor,
@@ -367,17 +367,40 @@ manageWrite(
 );
 
 // The add-initiative form of the edition page (NewInitiativeForm).
-planWrite(initiativeRoutes, '/e/:fy/initiatives', async (c, fy, b) => {
-  const r = parseWith(newInitiativeSchemaFor(await planSettingsFor(c.get('database').db, c.get('actor').organizationId, fy)), b);
-  if (!r.ok) throw new WorkspaceError(Object.values(r.errors).join('\n'));
-  const v = r.value;
-  const key = await addInitiative(c.get('database').db, c.get('actor'), fy, {
-    title: v.title,
-    pillarKey: v.pillar,
-    subAreaKey: v.subArea || null,
-    departments: v.departments,
-    content: v.content,
-    plan: v.plan,
-  });
-  return back(c, `/admin/e/${fy}/i/${key}`, '新しい施策を追加しました');
-});
+planWrite(
+  initiativeRoutes,
+  '/e/:fy/initiatives',
+  async (c, fy, b) => {
+    const r = parseWith(newInitiativeSchemaFor(await planSettingsFor(c.get('database').db, c.get('actor').organizationId, fy)), b);
+    if (!r.ok) throw new WorkspaceError(Object.values(r.errors).join('\n'));
+    const v = r.value;
+    const key = await addInitiative(c.get('database').db, c.get('actor'), fy, {
+      title: v.title,
+      pillarKey: v.pillar,
+      subAreaKey: v.subArea || null,
+      departments: v.departments,
+      content: v.content,
+      plan: v.plan,
+    });
+    return back(c, `/admin/e/${fy}/i/${key}`, '新しい施策を追加しました');
+  },
+  {
+    // A refusal (an unknown department, an empty title) shows the form again with what was typed.
+    form: () => 'new-initiative',
+    page: async (c, fy, state, status, error) => {
+      const data = await editionFor(c, fy);
+      return page(
+        c,
+        `新しい${data.plan.settings.initiativeName}を追加`,
+        <>
+          <p>
+            <a href={`/admin/e/${fy}`}>{data.edition.title}</a>
+          </p>
+          <h1>新しい{data.plan.settings.initiativeName}を追加</h1>
+          <NewInitiativeForm fy={fy} data={data} csrf={c.get('csrf')} typed={state?.typed} error={error} />
+        </>,
+        { status },
+      );
+    },
+  },
+);
