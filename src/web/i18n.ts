@@ -6,10 +6,13 @@ import type { Status } from '../domain/model.ts';
 import { STATUS_EN, statusLabel } from '../domain/model.ts';
 import { fiscalYearLabel, warekiFiscalYear } from '../domain/wareki.ts';
 import type { AppEnv } from './env.ts';
+import type { PlanSettings } from '../domain/model.ts';
+import { planTerms } from '../domain/plan-rules.ts';
+import { titleHeader } from '../domain/sheets.ts';
 
 export type Lang = 'ja' | 'en';
 
-const messages = {
+export const messages = {
   siteName: { ja: 'shisaku 自治体DX施策ポータル', en: 'shisaku — municipal DX action plans' },
   skip: { ja: '本文へ移動', en: 'Skip to content' },
   home: { ja: 'ホーム', en: 'Home' },
@@ -79,6 +82,19 @@ export type MessageKey = keyof typeof messages;
 
 export function t(lang: Lang, key: MessageKey): string {
   return messages[key][lang];
+}
+
+/**
+ * A message in the plan's own words: in Japanese, 施策体系 / 分野 / 施策 become the names the plan gives its
+ * levels and its initiatives (取組の柱, 取組項目 …); the sample's plan uses the defaults, so it reads as before.
+ */
+export function pt(settings: Partial<Pick<PlanSettings, 'levels' | 'initiativeName'>>, lang: Lang, key: MessageKey): string {
+  const text = messages[key][lang];
+  if (lang !== 'ja') return text;
+  const terms = planTerms(settings);
+  const words: Record<string, string> = { 施策体系: terms.pillar, 分野: terms.subArea ?? '分野', 施策名: titleHeader(settings), 施策: terms.initiative };
+  // One pass, so a plan's own name that contains 施策 is not replaced again.
+  return text.replace(/施策体系|施策名|施策|分野/g, (w) => words[w]!);
 }
 
 export function statusText(lang: Lang, s: Status): string {

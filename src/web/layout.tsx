@@ -2,7 +2,8 @@
 // footer with the accessibility statement. No script: everything works with HTML alone.
 import type { Child } from 'hono/jsx';
 import { assetUrl } from './static.ts';
-import { t, type Lang } from './i18n.ts';
+import { pt, t, type Lang } from './i18n.ts';
+import type { PlanSettings } from '../domain/model.ts';
 
 export interface Crumb {
   href?: string;
@@ -17,10 +18,12 @@ export interface LayoutProps {
   breadcrumbs?: Crumb[];
   /** Links shown in the header for the current edition. */
   editionBase?: string;
+  /** The edition's plan settings, so the header names its levels in the plan's words. */
+  planWords?: Partial<Pick<PlanSettings, 'levels' | 'initiativeName'>>;
   children?: Child;
 }
 
-export function Layout({ title, lang, path = '/', breadcrumbs, editionBase, children }: LayoutProps) {
+export function Layout({ title, lang, path = '/', breadcrumbs, editionBase, planWords, children }: LayoutProps) {
   const other: Lang = lang === 'ja' ? 'en' : 'ja';
   const sep = path.includes('?') ? '&' : '?';
   return (
@@ -46,7 +49,7 @@ export function Layout({ title, lang, path = '/', breadcrumbs, editionBase, chil
                 {editionBase ? (
                   <>
                     <li>
-                      <a href={editionBase}>{t(lang, 'pillars')}</a>
+                      <a href={editionBase}>{pt(planWords ?? {}, lang, 'pillars')}</a>
                     </li>
                     <li>
                       <a href={`${editionBase}/departments`}>{t(lang, 'departments')}</a>

@@ -4,7 +4,7 @@ import { STATUS_ORDER } from '../../domain/model.ts';
 import { formatNumber, progressRate } from '../../domain/decimal.ts';
 import type { KpiTable } from '../../domain/tables.ts';
 import { reiwaShort } from '../../domain/wareki.ts';
-import { statusText, t, type Lang } from '../i18n.ts';
+import { statusText, pt, t, type Lang } from '../i18n.ts';
 import type { EditionView } from './edition-cache.ts';
 
 /**
@@ -51,7 +51,7 @@ export function SummaryTableView({ view, lang }: { view: EditionView; lang: Lang
         <caption>{t(lang, 'summaryTable')}</caption>
         <thead>
           <tr>
-            <th scope="col">{t(lang, 'pillar')}</th>
+            <th scope="col">{pt(view.data.plan.settings, lang, 'pillar')}</th>
             {cols.map((s) => (
               <th scope="col" class="num">
                 {statusText(lang, s)}
@@ -97,7 +97,7 @@ export function KpiTableView({ view, lang, table = view.kpis }: { view: EditionV
         <caption>{t(lang, 'kpiTable')}</caption>
         <thead>
           <tr>
-            <th scope="col">{t(lang, 'pillar')}</th>
+            <th scope="col">{pt(view.data.plan.settings, lang, 'pillar')}</th>
             <th scope="col">{t(lang, 'mainKpi')}</th>
             <th scope="col" class="num">
               {t(lang, 'finalTarget')}

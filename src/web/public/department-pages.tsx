@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
-import { statusText, t } from '../i18n.ts';
+import { statusText, pt, t } from '../i18n.ts';
 import { STATUS_ORDER } from '../../domain/model.ts';
 import { TableWrap, InitiativeList, editionPath } from './components.tsx';
 import { notFoundPage, loadView, editionCrumbs, cachedPage } from './page.tsx';
@@ -23,6 +23,7 @@ export function departmentPages(app: Hono<AppEnv>): void {
         path={c.req.path}
         breadcrumbs={[...editionCrumbs(view, lang), { label: t(lang, 'departments') }]}
         editionBase={editionPath(view)}
+        planWords={view.data.plan.settings}
       >
         <h1>{t(lang, 'departments')}</h1>
         <TableWrap label={t(lang, 'departments')}>
@@ -31,7 +32,7 @@ export function departmentPages(app: Hono<AppEnv>): void {
               <tr>
                 <th scope="col">{t(lang, 'department')}</th>
                 <th scope="col" class="num">
-                  {t(lang, 'initiatives')}
+                  {pt(view.data.plan.settings, lang, 'initiatives')}
                 </th>
               </tr>
             </thead>
@@ -66,6 +67,7 @@ export function departmentPages(app: Hono<AppEnv>): void {
         path={c.req.path}
         breadcrumbs={[...editionCrumbs(view, lang), { href: `${editionPath(view)}/departments`, label: t(lang, 'departments') }, { label: name }]}
         editionBase={editionPath(view)}
+        planWords={view.data.plan.settings}
       >
         <h1>{name}</h1>
         {aliases.length ? (

@@ -31,6 +31,7 @@ downloadRoutes.get('/o/:org/:fy{[0-9]+}/downloads', async (c) => {
       path={c.req.path}
       breadcrumbs={[{ href: '/', label: t(lang, 'home') }, { href: editionPath(v), label: v.data.edition.title }, { label: t(lang, 'downloads') }]}
       editionBase={editionPath(v)}
+      planWords={v.data.plan.settings}
     >
       <h1>{t(lang, 'downloads')}</h1>
       <p>

@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
-import { fyText, t } from '../i18n.ts';
+import { fyText, pt, t } from '../i18n.ts';
 import { publishedInitiativeHistory } from '../../db/publication.ts';
 import { reiwaShort } from '../../domain/wareki.ts';
 import { TableWrap, StatusBadge, editionPath, numberLabel, resultAchievement, valueText } from './components.tsx';
@@ -36,6 +36,7 @@ export function initiativePage(app: Hono<AppEnv>): void {
           path={c.req.path}
           breadcrumbs={[...editionCrumbs(view, lang), { href: `${editionPath(view)}/pillars/${i.pillarKey}`, label: pillarName }, { label: i.title }]}
           editionBase={editionPath(view)}
+          planWords={view.data.plan.settings}
         >
           <h1>
             {numberLabel(i)}. {i.title}
@@ -54,13 +55,13 @@ export function initiativePage(app: Hono<AppEnv>): void {
                 </>
               ))}
             </dd>
-            <dt>{t(lang, 'pillar')}</dt>
+            <dt>{pt(view.data.plan.settings, lang, 'pillar')}</dt>
             <dd>
               <a href={`${editionPath(view)}/pillars/${i.pillarKey}`}>{pillarName}</a>
               {subArea ? ` ／ ${subArea}` : ''}
             </dd>
           </dl>
-          <h2>{t(lang, 'content')}</h2>
+          <h2>{pt(view.data.plan.settings, lang, 'content')}</h2>
           <p class="prose">{i.content}</p>
           <h2>
             {t(lang, 'planOfYear')}（{lang === 'ja' ? `${reiwaShort(fy)}取組` : `FY${fy}`}）
@@ -154,7 +155,7 @@ export function initiativePage(app: Hono<AppEnv>): void {
                 <tr>
                   <th scope="col">{lang === 'ja' ? '年度' : 'Fiscal year'}</th>
                   <th scope="col">{t(lang, 'number')}</th>
-                  <th scope="col">{t(lang, 'title')}</th>
+                  <th scope="col">{pt(view.data.plan.settings, lang, 'title')}</th>
                   <th scope="col">{t(lang, 'status')}</th>
                 </tr>
               </thead>

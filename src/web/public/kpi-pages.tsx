@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
-import { fyText, t } from '../i18n.ts';
+import { fyText, pt, t } from '../i18n.ts';
 import { reiwaShort } from '../../domain/wareki.ts';
 import { kpiTrendSvg } from '../charts.ts';
 import { TableWrap, editionPath, initiativePath, numberLabel, valueText } from './components.tsx';
@@ -24,10 +24,11 @@ export function kpiPages(app: Hono<AppEnv>): void {
         path={c.req.path}
         breadcrumbs={[...editionCrumbs(view, lang), { label: row.kpi.name }]}
         editionBase={editionPath(view)}
+        planWords={view.data.plan.settings}
       >
         <h1>{row.kpi.name}</h1>
         <dl class="facts">
-          <dt>{t(lang, 'pillar')}</dt>
+          <dt>{pt(view.data.plan.settings, lang, 'pillar')}</dt>
           <dd>{row.pillarName}</dd>
           <dt>{t(lang, 'finalTarget')}</dt>
           <dd>
@@ -37,7 +38,7 @@ export function kpiPages(app: Hono<AppEnv>): void {
           <dd>{row.latest?.progressRate ? `${row.latest.progressRate}%（${fyText(lang, row.latest.fiscalYear)}）` : '—'}</dd>
           {linked ? (
             <>
-              <dt>{t(lang, 'initiative')}</dt>
+              <dt>{pt(view.data.plan.settings, lang, 'initiative')}</dt>
               <dd>
                 <a href={initiativePath(view, linked)}>
                   {numberLabel(linked)} {linked.title}

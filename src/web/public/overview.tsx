@@ -3,7 +3,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
-import { fyText, statusText, t } from '../i18n.ts';
+import { fyText, statusText, pt, t } from '../i18n.ts';
 import { listOrganizations } from '../../db/repository.ts';
 import { listPublishedEditions } from '../../db/publication.ts';
 import { validateOrgCode } from '../../domain/org-code.ts';
@@ -106,6 +106,7 @@ export function overviewPages(app: Hono<AppEnv>): void {
         path={c.req.path}
         breadcrumbs={editionCrumbs(view, lang).slice(0, 2).concat({ label: d.edition.title })}
         editionBase={editionPath(view)}
+        planWords={view.data.plan.settings}
       >
         <h1>{d.edition.title}</h1>
         <p class="meta">
@@ -120,23 +121,23 @@ export function overviewPages(app: Hono<AppEnv>): void {
           <figure class="chart">
             <img
               src={`${editionPath(view)}/charts/status.svg?lang=${lang}`}
-              alt={`${t(lang, 'statusMix')}。${t(lang, 'chartAlt')}`}
+              alt={`${pt(view.data.plan.settings, lang, 'statusMix')}。${t(lang, 'chartAlt')}`}
               width="720"
               height={60 + view.summary.rows.length * 48}
             />
-            <figcaption>{t(lang, 'statusMix')}</figcaption>
+            <figcaption>{pt(view.data.plan.settings, lang, 'statusMix')}</figcaption>
           </figure>
         ) : null}
         <h2 id="kpi">2 {t(lang, 'kpiTable')}</h2>
         {d.kpis.length ? <KpiTableView view={view} lang={lang} /> : <p>{t(lang, 'noKpis')}</p>}
-        <h2 id="pillars">{t(lang, 'pillars')}</h2>
+        <h2 id="pillars">{pt(view.data.plan.settings, lang, 'pillars')}</h2>
         <ul class="cards">
           {d.pillars.map((p) => (
             <li>
               <a href={`${editionPath(view)}/pillars/${p.key}`}>{p.name}</a>
               <br />
               <span class="meta">
-                {t(lang, 'initiatives')} {view.summary.rows.find((r) => r.pillarKey === p.key)?.total ?? 0}
+                {pt(view.data.plan.settings, lang, 'initiatives')} {view.summary.rows.find((r) => r.pillarKey === p.key)?.total ?? 0}
                 {lang === 'ja' ? '件' : ''}
               </span>
             </li>
@@ -176,6 +177,7 @@ export function overviewPages(app: Hono<AppEnv>): void {
         path={c.req.path}
         breadcrumbs={[...editionCrumbs(view, lang), { label: pillar.name }]}
         editionBase={editionPath(view)}
+        planWords={view.data.plan.settings}
       >
         <h1>{pillar.name}</h1>
         {pillar.tagline ? <p class="tagline">{pillar.tagline}</p> : null}

@@ -2,7 +2,7 @@
 import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
-import { statusText, t } from '../i18n.ts';
+import { statusText, pt, t } from '../i18n.ts';
 import { STATUS_ORDER, type Status } from '../../domain/model.ts';
 import { highlight, search } from './search.ts';
 import { StatusBadge, editionPath, initiativePath, numberLabel } from './components.tsx';
@@ -31,6 +31,7 @@ export function searchPage(app: Hono<AppEnv>): void {
         path={c.req.path + (q ? `?q=${encodeURIComponent(q)}` : '')}
         breadcrumbs={[...editionCrumbs(view, lang), { label: t(lang, 'search') }]}
         editionBase={editionPath(view)}
+        planWords={view.data.plan.settings}
       >
         <h1>{t(lang, 'search')}</h1>
         <form class="search-form" method="get" action={`${editionPath(view)}/search`} role="search">
@@ -39,9 +40,9 @@ export function searchPage(app: Hono<AppEnv>): void {
             <input type="search" name="q" value={q} placeholder={t(lang, 'searchPlaceholder')} />
           </label>
           <label>
-            {t(lang, 'pillar')}
+            {pt(view.data.plan.settings, lang, 'pillar')}
             <select name="pillar">
-              <option value="">{t(lang, 'allPillars')}</option>
+              <option value="">{pt(view.data.plan.settings, lang, 'allPillars')}</option>
               {view.data.pillars.map((p) => (
                 <option value={p.key} selected={p.key === pillarKey}>
                   {p.name}
@@ -78,7 +79,7 @@ export function searchPage(app: Hono<AppEnv>): void {
             <h2>
               {hits.length} {t(lang, 'results_count')}
             </h2>
-            {hits.length === 0 ? <p>{t(lang, 'noResults')}</p> : null}
+            {hits.length === 0 ? <p>{pt(view.data.plan.settings, lang, 'noResults')}</p> : null}
             <ul class="initiative-list">
               {hits.map((h) => (
                 <li>
