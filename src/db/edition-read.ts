@@ -133,20 +133,24 @@ export async function loadInitiativeYears(db: DbOrTx, where: ReturnType<typeof e
     .orderBy(asc(t.initiativeYears.editionId), asc(t.initiativeYears.position));
   if (rows.length === 0) return [];
   const ids = rows.map((r) => r.id);
-  const [deptRows, resultRows, targetRows] = await Promise.all([
-    db
-      .select({ iy: t.initiativeDepartments.initiativeYearId, name: t.departments.name })
-      .from(t.initiativeDepartments)
-      .innerJoin(t.departments, eq(t.departments.id, t.initiativeDepartments.departmentId))
-      .where(inArray(t.initiativeDepartments.initiativeYearId, ids))
-      .orderBy(asc(t.initiativeDepartments.initiativeYearId), asc(t.initiativeDepartments.position)),
-    db.select().from(t.results).where(inArray(t.results.initiativeYearId, ids)).orderBy(asc(t.results.initiativeYearId), asc(t.results.position)),
-    db
-      .select()
-      .from(t.planTargets)
-      .where(inArray(t.planTargets.initiativeYearId, ids))
-      .orderBy(asc(t.planTargets.initiativeYearId), asc(t.planTargets.position)),
-  ]);
+  // One after another: `db` may be a transaction, whose one connection takes one query at a time (pg
+  // warns about overlapping queries on a client and will refuse them in pg 9).
+  const deptRows = await db
+    .select({ iy: t.initiativeDepartments.initiativeYearId, name: t.departments.name })
+    .from(t.initiativeDepartments)
+    .innerJoin(t.departments, eq(t.departments.id, t.initiativeDepartments.departmentId))
+    .where(inArray(t.initiativeDepartments.initiativeYearId, ids))
+    .orderBy(asc(t.initiativeDepartments.initiativeYearId), asc(t.initiativeDepartments.position));
+  const resultRows = await db
+    .select()
+    .from(t.results)
+    .where(inArray(t.results.initiativeYearId, ids))
+    .orderBy(asc(t.results.initiativeYearId), asc(t.results.position));
+  const targetRows = await db
+    .select()
+    .from(t.planTargets)
+    .where(inArray(t.planTargets.initiativeYearId, ids))
+    .orderBy(asc(t.planTargets.initiativeYearId), asc(t.planTargets.position));
   const group = <R extends { iy?: number; initiativeYearId?: number }>(list: R[], id: (r: R) => number) => {
     const m = new Map<number, R[]>();
     for (const r of list) {
