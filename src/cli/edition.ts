@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { defaultOptions, openDatabase } from '../db/client.ts';
 import { systemActor } from '../db/command.ts';
 import { publishEdition, reopenEdition, WorkspaceError } from '../db/workspace.ts';
-import { validateOrgCode } from '../domain/org-code.ts';
 import { fiscalYearLabel } from '../domain/wareki.ts';
 import { UsageError } from './usage-error.ts';
+import { requireOrg, requireYear } from './arguments.ts';
 
 /** English for the refusals of publish and reopen, which the workspace shows in Japanese only. */
 const ENGLISH: [RegExp, (m: RegExpExecArray) => string][] = [
@@ -37,17 +37,14 @@ export async function editionCommand(kind: 'publish' | 'reopen', argv: string[])
     strict: true,
   }) as { values: { org?: string; year?: string; reason?: string } };
   // Arguments are checked before the database is opened: a mistyped command touches nothing.
-  if (values.org === undefined) throw new UsageError('--org CODE が必要です / --org CODE is required');
-  const org = validateOrgCode(values.org);
-  if (!org.ok) throw new UsageError(`${org.reason} / ${org.reasonEn}`);
-  if (!values.year || !/^\d{4}$/.test(values.year)) throw new UsageError('--year YYYY（西暦の年度、例: 2023）が必要です / --year YYYY is required');
-  const year = Number(values.year);
+  const org = requireOrg(values.org);
+  const year = requireYear(values.year);
   const reason = values.reason?.trim() ?? '';
   if (kind === 'reopen' && !reason) throw new UsageError('--reason 理由 が必要です（記録されます） / --reason is required (it is recorded)');
 
   const database = await openDatabase(defaultOptions());
   try {
-    const actor = await systemActor(database.db, org.code);
+    const actor = await systemActor(database.db, org);
     if (kind === 'publish') {
       const p = await publishEdition(database.db, actor, year);
       process.stderr.write(`${fiscalYearLabel(year)}版を公開しました（${p.number}回目の公開） / published FY${year} (publication ${p.number})\n`);

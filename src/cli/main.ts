@@ -8,7 +8,6 @@ import { checkpoint, defaultOptions, openDatabase, type Database } from '../db/c
 import { EditionExistsError, InvalidInputError, listEditions, listOrganizations, loadEdition, loadEditionSource, saveEdition } from '../db/repository.ts';
 import { departmentTree, mergeDepartments } from '../db/departments.ts';
 import { planForImport } from '../db/plans.ts';
-import { validateOrgCode } from '../domain/org-code.ts';
 import { decodePlanBytes, parsePlanText, PlanTextError, refuseMissingDepartments } from '../import/plan-text.ts';
 import { editionDocument, formatFindings, lintDocument } from '../domain/lint.ts';
 import type { EditionData } from '../domain/model.ts';
@@ -18,6 +17,7 @@ import { systemActor, WorkspaceError } from '../db/command.ts';
 import { withEditionLinks } from '../domain/structure.ts';
 
 import { UsageError } from './usage-error.ts';
+import { requireOrg, requireYear } from './arguments.ts';
 
 export { UsageError };
 
@@ -109,20 +109,6 @@ function args<O extends Options>(argv: string[], options: O) {
   } catch (e) {
     throw new UsageError(parseArgsReason(e) ?? (e as Error).message);
   }
-}
-
-function requireOrg(value: unknown): string {
-  if (typeof value !== 'string') throw new UsageError('--org CODE が必要です / --org CODE is required');
-  const check = validateOrgCode(value);
-  if (!check.ok) throw new UsageError(`${check.reason} / ${check.reasonEn}`);
-  return check.code;
-}
-
-function requireYear(value: unknown): number {
-  if (typeof value !== 'string' || !/^\d{4}$/.test(value)) {
-    throw new UsageError('--year YYYY（西暦の年度、例: 2023）が必要です / --year YYYY is required');
-  }
-  return Number(value);
 }
 
 async function withDatabase<T>(fn: (database: Database) => Promise<T>): Promise<T> {

@@ -10,9 +10,9 @@ import { checkpoint, type Database } from '../db/client.ts';
 import { systemActor } from '../db/command.ts';
 import { createPlan, DefinitionRefusal, organizationOf } from '../db/plans.ts';
 import { formatDefinitionErrors, MAX_DEFINITION_BYTES, parsePlanDefinition, type DefinitionError } from '../domain/plan-definition.ts';
-import { validateOrgCode } from '../domain/org-code.ts';
 import { periodText } from '../domain/plan-rules.ts';
 import { UsageError } from './usage-error.ts';
+import { requireOrg } from './arguments.ts';
 
 /** The English of a refusal the workspace words in Japanese only, by the part of the definition it is about. */
 const ENGLISH: Record<string, string> = {
@@ -49,9 +49,7 @@ export async function planCommand(argv: string[], database: Database): Promise<n
   const [sub, ...extra] = positionals;
   if (sub !== 'create') throw new UsageError(`不明なサブコマンドです: ${sub ?? '(なし)'} / unknown subcommand: ${sub ?? '(none)'}`);
   if (extra.length) throw new UsageError(`余分な引数です: ${extra.join(' ')} / unexpected argument: ${extra.join(' ')}`);
-  if (values.org === undefined) throw new UsageError('--org CODE が必要です / --org CODE is required');
-  const org = validateOrgCode(values.org);
-  if (!org.ok) throw new UsageError(`${org.reason} / ${org.reasonEn}`);
+  const org = requireOrg(values.org);
   if (values.file === undefined) throw new UsageError('--file plan.yaml（計画の定義ファイル）が必要です / --file is required');
   const filename = basename(values.file);
   const parsed = parsePlanDefinition(readDefinition(values.file), filename);
@@ -62,13 +60,13 @@ export async function planCommand(argv: string[], database: Database): Promise<n
       [{ line: parsed.lineOf(e.path), path: e.path, message: e.message.includes(' / ') ? e.message : `${e.message} / ${ENGLISH[e.path] ?? 'refused'}` }],
       filename,
     );
-  if (definition.organization.code !== org.code)
+  if (definition.organization.code !== org)
     return fail(
       [
         {
           line: parsed.lineOf('organization.code'),
           path: 'organization.code',
-          message: `organization.code「${definition.organization.code}」が --org ${org.code} と違います / the file is for another organization`,
+          message: `organization.code「${definition.organization.code}」が --org ${org} と違います / the file is for another organization`,
         },
       ],
       filename,
@@ -76,10 +74,10 @@ export async function planCommand(argv: string[], database: Database): Promise<n
   try {
     // Before acting for the organization: one that does not exist is told how to add it.
     await organizationOf(database.db, definition.organization);
-    const { firstEdition } = await createPlan(database.db, await systemActor(database.db, org.code), definition);
+    const { firstEdition } = await createPlan(database.db, await systemActor(database.db, org), definition);
     await checkpoint(database);
     const next = firstEdition
-      ? `${firstEdition}年度版（空の下書き）も作成しました。次は shisaku export xlsx --org ${org.code} --year ${firstEdition} --blank --out FILE で記入用のファイルを作るか、作業画面で階層と施策を追加します`
+      ? `${firstEdition}年度版（空の下書き）も作成しました。次は shisaku export xlsx --org ${org} --year ${firstEdition} --blank --out FILE で記入用のファイルを作るか、作業画面で階層と施策を追加します`
       : `年度版は作成していません。作業画面の「計画の設定」で年度版を作成します`;
     process.stderr.write(
       `計画「${definition.title}」（${periodText(definition.period)}）を作成しました（${definition.organization.name}）。${next} / plan created${firstEdition ? ` with an empty draft of FY${firstEdition}` : ''}\n`,

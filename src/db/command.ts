@@ -139,8 +139,9 @@ export async function editionWrite<T>(
 }
 
 /**
- * A write to the plan (KPIs, the progress rule). KPIs belong to the whole plan, so a change shows in
- * every edition of it, published ones included: a revised target is the plan's target from then on.
+ * A write to the plan (KPIs, the progress rule). KPIs belong to the whole plan, so a change reaches every
+ * edition of it, published ones included: a revised target is the plan's target from then on. The public
+ * sees it in an edition when that edition is next published (its published copy, decision 0007).
  */
 export async function planWrite<T>(
   db: Db,
