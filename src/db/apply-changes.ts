@@ -18,6 +18,7 @@ import type { EditionData, Initiative, Kpi } from '../domain/model.ts';
 import type { Preview } from '../domain/changes.ts';
 import { createdLines, createsAnything, editionDigest, isEmptyPreview } from '../domain/changes.ts';
 import { allow, runWrite, WorkspaceError } from './command.ts';
+import { shapeColumns } from '../domain/shape.ts';
 import type { Actor } from '../domain/roles.ts';
 
 export class StalePreviewError extends Error {
@@ -180,10 +181,21 @@ async function writeGroups(tx: Tx, editionId: number, fiscalYear: number, curren
       entries.push({ entity: 'pillar', entityKey: p.key, action: 'insert', before: null, after: { fiscalYear, name: p.name, tagline: p.tagline } });
     }
     const had = current.pillars.find((x) => x.key === p.key)?.subAreas ?? [];
+    // A sub-area inside another (a plan of three or four levels) names its parent by key: parents come
+    // first in the list, so the parent's row exists by the time its child is inserted.
+    const subId = new Map(storedSubs.filter((x) => x.pillarId === id).map((x) => [x.key, x.id]));
     for (const [k, s] of p.subAreas.entries()) {
-      if (had.some((x) => x.key === s.key) || storedSubs.some((x) => x.key === s.key)) continue;
-      await tx.insert(t.subAreas).values({ pillarId: id, key: s.key, name: s.name, position: k });
-      entries.push({ entity: 'sub-area', entityKey: s.key, action: 'insert', before: null, after: { fiscalYear, pillarKey: p.key, name: s.name } });
+      if (had.some((x) => x.key === s.key) || subId.has(s.key)) continue;
+      const parentId = s.parentKey ? (subId.get(s.parentKey) ?? null) : null;
+      const [row] = await tx.insert(t.subAreas).values({ pillarId: id, key: s.key, name: s.name, parentId, position: k }).returning({ id: t.subAreas.id });
+      subId.set(s.key, row!.id);
+      entries.push({
+        entity: 'sub-area',
+        entityKey: s.key,
+        action: 'insert',
+        before: null,
+        after: { fiscalYear, pillarKey: p.key, name: s.name, ...(s.parentKey ? { parentKey: s.parentKey } : {}) },
+      });
     }
   }
   return entries;
@@ -380,6 +392,7 @@ async function writeInitiative(
     plan: i.plan,
     resultsFiscalYear: i.resultsFiscalYear,
     resultsText: i.resultsText,
+    ...shapeColumns(i),
     updatedAt: new Date(),
   };
   let id = yearId;

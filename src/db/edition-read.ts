@@ -13,7 +13,9 @@ import {
   type Organization,
   type Pillar,
   type Status,
+  type SubArea,
 } from '../domain/model.ts';
+import { withShape } from '../domain/shape.ts';
 
 export interface EditionRef {
   organizationId: number;
@@ -72,7 +74,7 @@ export async function loadEditionById(db: DbOrTx, ref: EditionRef): Promise<Edit
     key: p.key,
     name: p.name,
     tagline: p.tagline,
-    subAreas: subAreaRows.filter((s) => s.pillarId === p.id).map((s) => ({ key: s.key, name: s.name })),
+    subAreas: subAreaRows.filter((s) => s.pillarId === p.id).map((s) => subAreaOf(s, subAreaRows)),
   }));
   const initiatives = await loadInitiativeYears(db, eq(t.initiativeYears.editionId, ref.editionId));
   const kpis = await loadKpis(db, ref.planId);
@@ -100,6 +102,12 @@ export async function loadEditionById(db: DbOrTx, ref: EditionRef): Promise<Edit
   };
 }
 
+/** A stored sub-area as the domain sees it: its parent (in a plan of three or four levels) named by key. */
+function subAreaOf(s: typeof t.subAreas.$inferSelect, all: readonly (typeof t.subAreas.$inferSelect)[]): SubArea {
+  const parent = s.parentId === null ? undefined : all.find((x) => x.id === s.parentId);
+  return parent ? { key: s.key, name: s.name, parentKey: parent.key } : { key: s.key, name: s.name };
+}
+
 export interface InitiativeYearRow {
   id: number;
   editionId: number;
@@ -124,6 +132,11 @@ export async function loadInitiativeYears(db: DbOrTx, where: ReturnType<typeof e
       plan: t.initiativeYears.plan,
       resultsFiscalYear: t.initiativeYears.resultsFiscalYear,
       resultsText: t.initiativeYears.resultsText,
+      fields: t.initiativeYears.fields,
+      indicators: t.initiativeYears.indicators,
+      grade: t.initiativeYears.grade,
+      schedule: t.initiativeYears.schedule,
+      milestones: t.initiativeYears.milestones,
     })
     .from(t.initiativeYears)
     .innerJoin(t.initiatives, eq(t.initiatives.id, t.initiativeYears.initiativeId))
@@ -168,7 +181,7 @@ export async function loadInitiativeYears(db: DbOrTx, where: ReturnType<typeof e
     id: r.id,
     editionId: r.editionId,
     version: r.version,
-    initiative: {
+    initiative: withShape({
       key: r.key,
       number: r.number,
       title: r.title,
@@ -189,7 +202,12 @@ export async function loadInitiativeYears(db: DbOrTx, where: ReturnType<typeof e
         raw: x.raw,
       })),
       resultsText: r.resultsText,
-    },
+      fields: r.fields,
+      indicators: r.indicators,
+      grade: r.grade ?? undefined,
+      schedule: r.schedule,
+      milestones: r.milestones,
+    }),
   }));
 }
 

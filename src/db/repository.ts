@@ -6,6 +6,7 @@ import type { Db, Tx } from './client.ts';
 import * as t from './schema.ts';
 import type { EditionData, Kpi, Organization } from '../domain/model.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
+import { shapeColumns } from '../domain/shape.ts';
 import { warekiFiscalYear } from '../domain/wareki.ts';
 import { signalChange } from './change-signal.ts';
 import { InvalidInputError } from './errors.ts';
@@ -184,6 +185,16 @@ async function insertEditionContent(tx: Tx, orgId: number, planId: number, editi
         .values(p.subAreas.map((s, si) => ({ pillarId: row!.id, key: s.key, name: s.name, position: si })))
         .returning({ id: t.subAreas.id, key: t.subAreas.key });
       for (const r of rows) subAreaIds.set(r.key, r.id);
+      // Sub-areas inside sub-areas (three or four levels) point at their parents once every row exists.
+      for (const s of p.subAreas) {
+        if (!s.parentKey) continue;
+        const parentId = subAreaIds.get(s.parentKey);
+        if (parentId === undefined) throw new InvalidInputError(`分野「${s.name}」の上の階層 ${s.parentKey} がありません / unknown parent ${s.parentKey}`);
+        await tx
+          .update(t.subAreas)
+          .set({ parentId })
+          .where(eq(t.subAreas.id, subAreaIds.get(s.key)!));
+      }
     }
   }
   if (data.initiatives.length === 0) return;
@@ -226,6 +237,7 @@ async function insertEditionContent(tx: Tx, orgId: number, planId: number, editi
           plan: i.plan,
           resultsFiscalYear: i.resultsFiscalYear,
           resultsText: i.resultsText,
+          ...shapeColumns(i),
         };
       }),
     )

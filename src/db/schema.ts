@@ -21,7 +21,7 @@ import {
   timestamp,
   uniqueIndex,
 } from 'drizzle-orm/pg-core';
-import type { PlanSettings } from '../domain/model.ts';
+import type { FieldValue, Indicator, ManualGrade, Milestone, PlanSettings, ScheduleCell } from '../domain/model.ts';
 import { AUDIT_ACTIONS, DIRECTIONS, EDITION_STATES, GRADES, USER_ROLES, ROUND_STATES, STATUSES, SUBMISSION_STATES } from '../domain/enums.ts';
 
 const timestamps = {
@@ -157,10 +157,12 @@ export const subAreas = pgTable(
       .references(() => pillars.id, { onDelete: 'cascade' }),
     key: text('key').notNull(),
     name: text('name').notNull(),
+    /** The sub-area this one is inside, in a plan of three or four levels; null: directly under the pillar. */
+    parentId: integer('parent_id').references((): AnyPgColumn => subAreas.id, { onDelete: 'cascade' }),
     position: integer('position').notNull(),
     ...timestamps,
   },
-  (t) => [uniqueIndex('sub_areas_pillar_key').on(t.pillarId, t.key)],
+  (t) => [uniqueIndex('sub_areas_pillar_key').on(t.pillarId, t.key), index('sub_areas_parent').on(t.parentId)],
 );
 
 /** The identity of an initiative across editions; what it says in a given year is in initiative_years. */
@@ -199,6 +201,14 @@ export const initiativeYears = pgTable(
     plan: text('plan').notNull().default(''),
     resultsFiscalYear: integer('results_fiscal_year'),
     resultsText: text('results_text').notNull().default(''),
+    // The parts that follow the plan's shape, validated against the plan definition by the domain before
+    // they are written (decision record 0008): the plan's own sections by field key, indicators with
+    // their yearly values as decimal strings, a grade set by hand, schedule cells and milestones.
+    fields: jsonb('fields').$type<Record<string, FieldValue>>().notNull().default({}),
+    indicators: jsonb('indicators').$type<Indicator[]>().notNull().default([]),
+    grade: jsonb('grade').$type<ManualGrade>(),
+    schedule: jsonb('schedule').$type<ScheduleCell[]>().notNull().default([]),
+    milestones: jsonb('milestones').$type<Milestone[]>().notNull().default([]),
     ...timestamps,
   },
   (t) => [

@@ -1,6 +1,6 @@
 // The change list of a preview: every difference between two states of an edition, field by field, as a
 // person reads it (and each initiative's one-line label). Apart from computing the next state (changes.ts).
-import { statusLabel, type EditionData, type Initiative, type Kpi } from './model.ts';
+import { BUILTIN_FIELD_KEYS, planFields, statusLabel, type EditionData, type FieldValue, type Indicator, type Initiative, type Kpi } from './model.ts';
 import type { FieldChange, Preview } from './changes.ts';
 import { initiativeColumns } from './sheets.ts';
 import { fiscalYearLabel } from './wareki.ts';
@@ -23,6 +23,17 @@ export function describeChanges(
     const p = d.pillars.find((x) => x.key === i.pillarKey);
     return { pillar: p?.name ?? i.pillarKey, sub: i.subAreaKey ? (p?.subAreas.find((s) => s.key === i.subAreaKey)?.name ?? i.subAreaKey) : null };
   };
+  // The group an initiative sits in at each level below the pillar (a plan of three or four levels).
+  const atLevel = (d: EditionData, i: Initiative, level: number): string | null => {
+    const p = d.pillars.find((x) => x.key === i.pillarKey);
+    const chain: string[] = [];
+    for (let k: string | null | undefined = i.subAreaKey; k && chain.length < 8; ) {
+      const s = p?.subAreas.find((x) => x.key === k);
+      chain.unshift(s?.name ?? k);
+      k = s?.parentKey;
+    }
+    return chain[level - 2] ?? null;
+  };
   // Named as the file's columns are, in the plan's words (施策名 / 施策体系 / 分野 in the sample).
   const heading = new Map(initiativeColumns(next.plan.settings).map((c) => [c.field, c.header]));
   const levels = next.plan.settings.levels;
@@ -30,7 +41,7 @@ export function describeChanges(
     ['番号', (_, i) => i.number ?? '新'],
     [heading.get('title')!, (_, i) => i.title],
     [levels[0]!, (d, i) => place(d, i).pillar],
-    [levels[1] ?? '分野', (d, i) => place(d, i).sub],
+    [levels[1] ?? '分野', (d, i) => atLevel(d, i, 2)],
     ['担当課所', (_, i) => i.departments.join('、')],
     ['状況', (_, i) => statusLabel(i.status)],
     [heading.get('content')!, (_, i) => i.content],
@@ -38,6 +49,15 @@ export function describeChanges(
     ['今年度の目標値', (_, i) => i.planTargets.map((p) => `${p.label} ${p.value ?? ''}${p.unit ?? ''}`.trim()).join('\n') || null],
     ['実績（本文）', (_, i) => i.resultsText || null],
     ['実績の年度', (_, i) => (i.resultsFiscalYear === null ? null : fiscalYearLabel(i.resultsFiscalYear))],
+    // The plan's shape: its deeper levels, its own sections, indicators, a grade set by hand, the schedule.
+    ...levels.slice(2).map((name, k): [string, (d: EditionData, i: Initiative) => string | null] => [name, (d, i) => atLevel(d, i, k + 3)]),
+    ...planFields(next.plan.settings)
+      .filter((f) => !BUILTIN_FIELD_KEYS.includes(f.key))
+      .map((f): [string, (d: EditionData, i: Initiative) => string | null] => [f.label, (_, i) => shownValue(i.fields?.[f.key])]),
+    ['指標', (_, i) => i.indicators?.map(indicatorLine).join('\n') || null],
+    ['評価（手動）', (_, i) => (i.grade ? `${i.grade.grade}（${i.grade.reason}）` : null)],
+    ['スケジュール', (_, i) => i.schedule?.map((c) => `${c.period} ${c.phase}`).join('、') || null],
+    ['マイルストーン', (_, i) => i.milestones?.map((m) => `${m.date} ${m.label}${m.done ? '（済）' : ''}`).join('\n') || null],
   ];
   const old = new Map(current.initiatives.map((i) => [i.key, i]));
   const nextKeys = new Set(next.initiatives.map((i) => i.key));
@@ -116,4 +136,28 @@ export function describeChanges(
 
 function kpiSame(a: Kpi, b: Kpi): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
+}
+
+function shownValue(v: FieldValue | undefined): string | null {
+  if (v === undefined || v === '') return null;
+  return typeof v === 'boolean' ? (v ? 'はい' : 'いいえ') : v;
+}
+
+/** One indicator on one line, every value it holds, so any change to it shows in the preview. */
+export function indicatorLine(x: Indicator): string {
+  const parts = [
+    x.kind,
+    x.unit ? `単位 ${x.unit}` : null,
+    x.direction === 'lower' ? '低いほど良い' : null,
+    x.cumulative ? '累計' : null,
+    x.perYear ? '年あたり' : null,
+    x.baseline ? `基準 ${x.baseline.fiscalYear}年度 ${x.baseline.value}` : null,
+    x.target ? `目標 ${x.target.fiscalYear}年度 ${x.target.value}` : null,
+    x.qualitative ? `目標「${x.qualitative}」` : null,
+    ...x.values.map(
+      (v) =>
+        `${v.fiscalYear}年度${v.target !== null ? ` 目標 ${v.target}` : ''}${v.actual !== null ? ` 実績 ${v.actual}` : ''}${v.achieved === null ? '' : v.achieved ? ' 達成' : ' 未達成'}`,
+    ),
+  ].filter(Boolean);
+  return `${x.name}（${parts.join('／')}）`;
 }

@@ -32,6 +32,22 @@ export type SubmissionState = (typeof SUBMISSION_STATES)[number];
 export const GRADES = ['A', 'B', 'C', 'D'] as const;
 export type Grade = (typeof GRADES)[number];
 
+/** What a section of an initiative holds, as the plan definition's `fields` name them. */
+export const FIELD_TYPES = ['text', 'money', 'number', 'url', 'date', 'select', 'boolean'] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+/** How an indicator's progress is measured (plan setting `progress.method`). */
+export const PROGRESS_METHODS = ['ratio', 'baseline', 'on-track'] as const;
+export type ProgressMethod = (typeof PROGRESS_METHODS)[number];
+
+/** The expected path of an on-track measure: a straight line, or a constant growth rate. */
+export const ON_TRACK_CURVES = ['linear', 'growth'] as const;
+export type OnTrackCurve = (typeof ON_TRACK_CURVES)[number];
+
+/** A schedule's columns: fiscal years, or quarters of them. */
+export const SCHEDULE_UNITS = ['fiscal-year', 'quarter'] as const;
+export type ScheduleUnit = (typeof SCHEDULE_UNITS)[number];
+
 export const AUDIT_ACTIONS = ['insert', 'update', 'delete'] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,6 +1,7 @@
 // The next fiscal year's edition, made from the current one when a round opens. Initiatives keep their
 // identity (key); last year's plan targets become this year's results to report, actuals empty.
 import type { EditionData, Initiative } from './model.ts';
+import { withShape } from './shape.ts';
 
 export interface RolloverOptions {
   /** Leave out initiatives that are 完了; by default they are carried and stay 完了. */
@@ -12,7 +13,9 @@ export function rollover(data: EditionData, opts: RolloverOptions = {}): Edition
   const initiatives: Initiative[] = data.initiatives
     .filter((i) => !(opts.dropCompleted && i.status === 'completed'))
     .map((i) => ({
-      ...structuredClone(i),
+      // Sections, indicators (with every year's values), the schedule and milestones carry over; a grade
+      // set by hand judged last year and is not carried (withShape below drops it).
+      ...withShape({ ...structuredClone(i), grade: undefined }),
       // A 新規 initiative of last year is an ongoing one this year.
       status: i.status === 'new' ? 'in_progress' : i.status,
       resultsFiscalYear: fy,
