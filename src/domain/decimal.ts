@@ -4,7 +4,8 @@
 import { Decimal } from 'decimal.js';
 import type { Direction, ProgressRule } from './model.ts';
 
-const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
+/** decimal.js with 40 significant digits, truncating: the one configuration every calculation shares. */
+export const D = Decimal.clone({ precision: 40, rounding: Decimal.ROUND_DOWN });
 
 /** Normalises a number as people type it (full-width digits, thousands separators) to a decimal string. */
 export function normalizeNumber(text: string): string | null {

@@ -1,7 +1,8 @@
 // What changed between two editions of a plan. Initiatives are matched by their stable key, so a
 // renumbering is reported as such and not as one removal plus one addition.
 import { diffChars } from 'diff';
-import type { EditionData, Initiative, Kpi, Status } from './model.ts';
+import type { EditionData, FieldValue, Initiative, Kpi, Status } from './model.ts';
+import { indicatorLine } from './describe-changes.ts';
 
 export interface TextChange {
   field: 'title' | 'content' | 'plan' | 'resultsText';
@@ -42,6 +43,19 @@ export interface InitiativeChange {
   /** 今年度の目標値. */
   targets: TargetChange[];
   results: ValueChange[];
+  /** Changes to the parts that follow the plan's shape; absent when there are none (a plan of the sample's shape never has any). */
+  shape?: ShapeChange[];
+}
+
+/** A change to one of the plan's own sections (by field key), an indicator (by its key), the hand-set grade, the schedule or the milestones. */
+export interface ShapeChange {
+  part: 'field' | 'indicator' | 'grade' | 'schedule' | 'milestones';
+  /** The field key or indicator key; '' for the grade, schedule and milestones. */
+  key: string;
+  /** What a person reads: the indicator's name, or the field key (views name it by the plan's label). */
+  label: string;
+  before: string | null;
+  after: string | null;
 }
 
 export interface Placement {
@@ -148,8 +162,48 @@ export function diffInitiative(x: Initiative, y: Initiative): InitiativeChange |
     x.pillarKey !== y.pillarKey || (x.subAreaKey ?? null) !== (y.subAreaKey ?? null)
       ? { before: { pillarKey: x.pillarKey, subAreaKey: x.subAreaKey ?? null }, after: { pillarKey: y.pillarKey, subAreaKey: y.subAreaKey ?? null } }
       : null;
-  if (!(renumbered || status || departments || placement || texts.length || targets.length || results.length)) return null;
-  return { key: y.key, title: y.title, numberBefore: x.number, numberAfter: y.number, renumbered, status, departments, placement, texts, targets, results };
+  const shape = shapeChanges(x, y);
+  if (!(renumbered || status || departments || placement || texts.length || targets.length || results.length || shape.length)) return null;
+  return {
+    key: y.key,
+    title: y.title,
+    numberBefore: x.number,
+    numberAfter: y.number,
+    renumbered,
+    status,
+    departments,
+    placement,
+    texts,
+    targets,
+    results,
+    ...(shape.length ? { shape } : {}),
+  };
+}
+
+const valueText = (v: FieldValue | undefined): string | null => (v === undefined ? null : typeof v === 'boolean' ? (v ? 'はい' : 'いいえ') : v);
+
+/** Differences in the shape parts of two versions of an initiative, each field and indicator on its own. */
+function shapeChanges(x: Initiative, y: Initiative): ShapeChange[] {
+  const out: ShapeChange[] = [];
+  const fieldKeys = [...new Set([...Object.keys(x.fields ?? {}), ...Object.keys(y.fields ?? {})])];
+  for (const k of fieldKeys) {
+    const [a, b] = [valueText(x.fields?.[k]), valueText(y.fields?.[k])];
+    if (a !== b) out.push({ part: 'field', key: k, label: k, before: a, after: b });
+  }
+  const ia = new Map((x.indicators ?? []).map((i) => [i.key, i]));
+  const ib = new Map((y.indicators ?? []).map((i) => [i.key, i]));
+  for (const k of [...new Set([...ia.keys(), ...ib.keys()])]) {
+    const [a, b] = [ia.get(k), ib.get(k)];
+    const [ta, tb] = [a ? indicatorLine(a) : null, b ? indicatorLine(b) : null];
+    if (ta !== tb) out.push({ part: 'indicator', key: k, label: (b ?? a)!.name, before: ta, after: tb });
+  }
+  const grade = (i: Initiative) => (i.grade ? `${i.grade.grade}（${i.grade.reason}）` : null);
+  if (grade(x) !== grade(y)) out.push({ part: 'grade', key: '', label: '評価', before: grade(x), after: grade(y) });
+  const schedule = (i: Initiative) => i.schedule?.map((c) => `${c.period} ${c.phase}`).join('、') || null;
+  if (schedule(x) !== schedule(y)) out.push({ part: 'schedule', key: '', label: 'スケジュール', before: schedule(x), after: schedule(y) });
+  const milestones = (i: Initiative) => i.milestones?.map((m) => `${m.date} ${m.label}${m.done ? '（済）' : ''}`).join('\n') || null;
+  if (milestones(x) !== milestones(y)) out.push({ part: 'milestones', key: '', label: 'マイルストーン', before: milestones(x), after: milestones(y) });
+  return out;
 }
 
 export function diffEditions(a: EditionData, b: EditionData): EditionDiff {

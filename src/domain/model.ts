@@ -63,7 +63,7 @@ export interface PlanSettings {
   progress: ProgressRule;
   /**
    * Names of the grouping levels above an initiative, outermost first: the sample's 施策体系 → 分野.
-   * One or two levels; the first is the pillar, the second (optional) the sub-area.
+   * One to four levels; the first is the pillar, every deeper one a sub-area (SubArea.parentKey).
    */
   levels: string[];
   /** What one initiative is called in this plan (the sample: 施策; 取組項目 elsewhere). */
