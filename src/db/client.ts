@@ -1,6 +1,7 @@
 // Opens the database: a PostgreSQL server when DATABASE_URL is set, otherwise PGlite in process with its
 // data under ./data. Both get the same drizzle schema and the same migrations, applied on open.
-import { mkdirSync, openSync, closeSync, readFileSync, writeFileSync, unlinkSync, existsSync } from 'node:fs';
+import { mkdirSync, existsSync } from 'node:fs';
+import { takeLock } from './data-lock.ts';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
@@ -33,61 +34,12 @@ export interface OpenOptions {
 
 export const MIGRATIONS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), 'migrations');
 
-export class DatabaseLockedError extends Error {
-  constructor(
-    readonly dataDir: string,
-    readonly pid: number,
-  ) {
-    super(
-      `データディレクトリ ${dataDir} は別のプロセス (PID ${pid}) が使用中です。先にそのプロセスを終了してください。` +
-        ` / The data directory ${dataDir} is in use by another process (PID ${pid}); stop it first.`,
-    );
-    this.name = 'DatabaseLockedError';
-  }
-}
+export { DatabaseLockedError } from './data-lock.ts';
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/**
- * PGlite corrupts its directory if two processes open it, so the first holds a lock file with its PID.
- * A lock left by a process that died is taken over; a live one is refused.
- */
+/** PGlite corrupts its directory if two processes open it: the first holds a lock (data-lock.ts). */
 function acquireLock(dataDir: string): () => void {
   mkdirSync(dataDir, { recursive: true });
-  const lockPath = join(dataDir, 'shisaku.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lockPath, 'wx');
-      writeFileSync(fd, String(process.pid));
-      closeSync(fd);
-      let released = false;
-      const release = () => {
-        if (released) return;
-        released = true;
-        try {
-          if (readFileSync(lockPath, 'utf8') === String(process.pid)) unlinkSync(lockPath);
-        } catch {
-          /* already gone */
-        }
-      };
-      process.once('exit', release);
-      return release;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
-      const pid = Number(readFileSync(lockPath, 'utf8').trim());
-      if (pid && pid !== process.pid && pidAlive(pid)) throw new DatabaseLockedError(dataDir, pid);
-      if (pid === process.pid) throw new DatabaseLockedError(dataDir, pid);
-      unlinkSync(lockPath);
-    }
-  }
-  throw new Error(`could not lock ${dataDir}`);
+  return takeLock(dataDir, join(dataDir, 'shisaku.lock'));
 }
 
 export function defaultOptions(env: NodeJS.ProcessEnv = process.env): OpenOptions {
