@@ -1,23 +1,50 @@
 // The plan definition: what a municipality writes down to start a plan (plan.yaml or plan.json, and the
-// browser's new-plan form) — its organization, title, period in fiscal years, the names of its grouping
-// levels and of one initiative, the progress rule, and whether a department is required. One zod schema
-// checks every path, so the file, the form and the JSON Schema (docs/plan-definition.schema.json, kept in
-// agreement by test/domain/plan-definition.test.ts) accept the same plans. Errors are Japanese, with the
-// line of the file they are about. Later parts of the definition (fields, indicators, grades,
-// schedules) are further optional keys of the same object; a key this version does not know is refused,
-// so a typo is caught rather than ignored.
+// browser's new-plan form) — its organization, title, period in fiscal years, the names of its one to four
+// grouping levels and of one initiative, the progress rule, whether a department is required, and the
+// plan's shape: the sections an initiative holds (`fields`), the kinds of its indicators, the grade scale
+// and the schedule. One zod schema checks every path, so the file, the form and the JSON Schema
+// (docs/plan-definition.schema.json, kept in agreement by test/domain/plan-definition.test.ts) accept the
+// same plans; what a JSON Schema cannot say (a key twice, grades out of order) is checked by ruleIssues and
+// named in the schema's description. Errors are Japanese, with the line of the file they are about. A key
+// this version does not know is refused, so a typo is caught rather than ignored. Every shape key is
+// optional and, when absent, leaves the settings without it: a plan of the sample's shape is stored as
+// before the shape existed. definition-yaml.ts writes a stored plan back as such a file.
+import { Decimal } from 'decimal.js';
 import { z } from 'zod';
 import { isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
-import { normalizeNumber } from './decimal.ts';
 import { validateOrgCode } from './org-code.ts';
-import { DEFAULT_PLAN_SETTINGS, type Organization, type PlanSettings, type ProgressRule } from './model.ts';
+import { optionForm } from './field-values.ts';
+import { FIELD_TYPES, ON_TRACK_CURVES, PROGRESS_METHODS, SCHEDULE_UNITS } from './enums.ts';
+import {
+  BUILTIN_FIELD_KEYS,
+  DEFAULT_FIELDS,
+  DEFAULT_PLAN_SETTINGS,
+  type FieldDef,
+  type GradeScale,
+  type Organization,
+  type PlanSettings,
+  type ProgressRule,
+  type ScheduleDef,
+} from './model.ts';
+import { keyHeader, titleHeader } from './sheets.ts';
 
-/** Grouping levels above an initiative: the pillar and an optional sub-area are what editions store. */
-export const MAX_LEVELS = 2;
+/** Grouping levels above an initiative: the pillar, then up to three levels of sub-areas inside it. */
+export const MAX_LEVELS = 4;
 export const MIN_FISCAL_YEAR = 2000;
 export const MAX_FISCAL_YEAR = 2100;
 /** A definition is a few lines; anything this large is not one. */
 export const MAX_DEFINITION_BYTES = 256 * 1024;
+/** Sections of one initiative; a workbook row has a column for each. */
+export const MAX_FIELDS = 30;
+/** Choices of one select field (a drop-down in the workbook). */
+export const MAX_OPTIONS = 50;
+export const MAX_INDICATOR_KINDS = 10;
+export const MAX_GRADES = 10;
+export const MAX_PHASES = 12;
+/** A field's key: stored in every initiative's values, so ASCII and short. */
+export const FIELD_KEY = /^[a-z][a-z0-9_]{0,31}$/;
+/** Column headings of the initiative sheet that a section's label may not take (besides the level names and the initiative's name, key and title headings). */
+export const FIXED_COLUMNS: readonly string[] = ['番号', '状況', '担当課所', '備考'];
 
 export interface PlanDefinition {
   organization: Organization;
@@ -32,6 +59,11 @@ export interface PlanDefinition {
   firstEdition: number | null;
   progress: ProgressRule;
   departmentRequired: boolean;
+  // The plan's shape: each absent when the file leaves it out (PlanSettings of the same names).
+  fields?: FieldDef[];
+  indicatorKinds?: string[];
+  grades?: GradeScale;
+  schedule?: ScheduleDef;
 }
 
 /** What each key is, in the words of the error messages ("title（計画の題名）がありません"). */
@@ -47,6 +79,8 @@ export const DEFINITION_KEYS: Record<string, string> = {
   initiative: '施策の呼び名',
   firstEdition: '最初に作る年度版',
   progress: '進捗率の計算規則',
+  'progress.method': '進捗の測り方',
+  'progress.curve': '目標までの道筋',
   'progress.rounding': '端数の扱い',
   'progress.decimals': '小数点以下の桁数',
   'progress.cap': '100%を上限とするか',
@@ -54,6 +88,26 @@ export const DEFINITION_KEYS: Record<string, string> = {
   'progress.bands.grade': '評価',
   'progress.bands.min': '下限の進捗率',
   departmentRequired: '担当課所を必須にするか',
+  fields: '施策の記入項目',
+  'fields.key': '記入項目のキー',
+  'fields.label': '記入項目の見出し',
+  'fields.type': '記入項目の種類',
+  'fields.options': '選択肢',
+  indicators: '指標',
+  'indicators.kinds': '指標の種類',
+  grades: '評価の基準',
+  'grades.scale': '評価の段階',
+  'grades.scale.grade': '評価',
+  'grades.scale.label': '評価の意味',
+  'grades.scale.min': '下限の進捗率',
+  'grades.unrated': '評価できないときの評価',
+  'grades.unrated.grade': '評価',
+  'grades.unrated.label': '評価の意味',
+  'grades.publish': '評価を公開するか',
+  schedule: 'スケジュール',
+  'schedule.unit': 'スケジュールの単位',
+  'schedule.phases': 'スケジュールの段階',
+  'schedule.milestones': 'マイルストーンを使うか',
 };
 
 // ---- the schema ----------------------------------------------------------------------------------
@@ -63,17 +117,41 @@ const ONE_LINE = /^[^\n\r]*\S[^\n\r]*$/;
 
 const name = (max: number) => z.string().max(max).regex(ONE_LINE);
 const fiscalYear = z.number().int().min(MIN_FISCAL_YEAR).max(MAX_FISCAL_YEAR);
+const grade = z.string().min(1).max(8).regex(ONE_LINE);
+/** A progress rate in percent. */
+const rate = z.number().min(0).max(10000);
 
-const bandSchema = z.strictObject({
-  grade: z.string().min(1).max(8).regex(ONE_LINE),
-  min: z.number().min(0).max(10000),
-});
+const bandSchema = z.strictObject({ grade, min: rate });
 
 const progressSchema = z.strictObject({
+  method: z.enum(PROGRESS_METHODS).optional(),
+  curve: z.enum(ON_TRACK_CURVES).optional(),
   rounding: z.enum(['truncate', 'half-up']).optional(),
   decimals: z.number().int().min(0).max(4).optional(),
   cap: z.boolean().optional(),
   bands: z.array(bandSchema).min(1).max(10).optional(),
+});
+
+const fieldSchema = z.strictObject({
+  key: z.string().regex(FIELD_KEY),
+  label: name(40),
+  type: z.enum(FIELD_TYPES),
+  options: z.array(name(60)).min(1).max(MAX_OPTIONS).optional(),
+});
+
+const gradesSchema = z.strictObject({
+  scale: z
+    .array(z.strictObject({ grade, label: name(60), min: rate }))
+    .min(1)
+    .max(MAX_GRADES),
+  unrated: z.strictObject({ grade, label: name(60) }),
+  publish: z.boolean().optional(),
+});
+
+const scheduleSchema = z.strictObject({
+  unit: z.enum(SCHEDULE_UNITS),
+  phases: z.array(name(20)).min(1).max(MAX_PHASES),
+  milestones: z.boolean().optional(),
 });
 
 const definitionSchema = z.strictObject({
@@ -88,15 +166,37 @@ const definitionSchema = z.strictObject({
   levels: z
     .array(name(30))
     .min(1, { error: 'levels には施策の上の階層の名前を1つ以上書きます（例: [取組の柱]）' })
-    .max(MAX_LEVELS, { error: `levels に書ける階層は${MAX_LEVELS}つまでです（例: [施策体系, 分野]）` }),
+    .max(MAX_LEVELS, { error: `levels に書ける階層は${MAX_LEVELS}つまでです（例: [基本目標, 取組分野, 取組事項]）` }),
   initiative: name(30),
   firstEdition: fiscalYear.optional(),
   progress: progressSchema.optional(),
   departmentRequired: z.boolean().optional(),
+  fields: z.array(fieldSchema).max(MAX_FIELDS).optional(),
+  indicators: z.strictObject({ kinds: z.array(name(30)).max(MAX_INDICATOR_KINDS) }).optional(),
+  grades: gradesSchema.optional(),
+  schedule: scheduleSchema.optional(),
 });
+
+/** A definition as a file holds it (what `checkPlanDefinition` reads and definition-yaml.ts writes). */
+export type DefinitionInput = z.input<typeof definitionSchema>;
 
 const isYear = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v);
 const field = (v: unknown, k: string): unknown => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined);
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+const trimmed = (v: unknown): string | null => (typeof v === 'string' ? v.trim() : null);
+
+/** An issue for each entry of `items` whose `form` came earlier in the list. */
+function duplicates(items: unknown[], form: (v: unknown) => string | null, issue: (k: number, shown: string) => { path: Path; message: string }) {
+  const seen = new Set<string>();
+  const out: { path: Path; message: string }[] = [];
+  items.forEach((v, k) => {
+    const f = form(v);
+    if (f === null || f === '') return;
+    if (seen.has(f)) out.push(issue(k, trimmed(v) ?? f));
+    seen.add(f);
+  });
+  return out;
+}
 
 /**
  * The rules beyond the shape, which the JSON Schema cannot say (its description lists them). Each is
@@ -121,25 +221,101 @@ function ruleIssues(d: unknown): { path: Path; message: string }[] {
   names.forEach((l, k) => {
     if (names.indexOf(l) !== k) out.push({ path: ['levels', k], message: `levels に同じ名前「${l}」が2回あります` });
   });
-  const initiative = field(d, 'initiative');
-  if (typeof initiative === 'string' && names.includes(initiative.trim()))
-    out.push({ path: ['initiative'], message: `initiative「${initiative.trim()}」が levels の名前と同じです。別の呼び名にしてください` });
-  const bands = field(field(d, 'progress'), 'bands');
-  if (Array.isArray(bands)) {
-    bands.forEach((b, k) => {
-      const [grade, min] = [field(b, 'grade'), field(b, 'min')];
-      const prev = bands[k - 1];
-      const [prevGrade, prevMin] = [field(prev, 'grade'), field(prev, 'min')];
-      // Bands are tried from the first to the last: a band below a lower one could never be given.
-      if (typeof min === 'number' && typeof prevMin === 'number' && min >= prevMin)
-        out.push({
-          path: ['progress', 'bands', k, 'min'],
-          message: `progress.bands は下限の高い順に並べます（${k + 1}番目の ${String(grade)} ${min} が ${k}番目の ${String(prevGrade)} ${prevMin} 以上です）`,
-        });
-      if (typeof grade === 'string' && bands.findIndex((x) => field(x, 'grade') === grade) !== k)
-        out.push({ path: ['progress', 'bands', k, 'grade'], message: `progress.bands に同じ評価「${grade}」が2回あります` });
-    });
+  const initiative = trimmed(field(d, 'initiative'));
+  if (initiative && names.includes(initiative))
+    out.push({ path: ['initiative'], message: `initiative「${initiative}」が levels の名前と同じです。別の呼び名にしてください` });
+  const progress = field(d, 'progress');
+  const bands = field(progress, 'bands');
+  if (Array.isArray(bands)) out.push(...descending(bands, ['progress', 'bands']));
+  out.push(...fieldIssues(field(d, 'fields'), names, initiative));
+  const kinds = field(field(d, 'indicators'), 'kinds');
+  out.push(...duplicates(list(kinds), trimmed, (k, s) => ({ path: ['indicators', 'kinds', k], message: `indicators.kinds に同じ種類「${s}」が2回あります` })));
+  const grades = field(d, 'grades');
+  const scale = field(grades, 'scale');
+  if (Array.isArray(scale)) {
+    out.push(...descending(scale, ['grades', 'scale']));
+    const unrated = trimmed(field(field(grades, 'unrated'), 'grade'));
+    if (unrated && scale.some((s) => trimmed(field(s, 'grade')) === unrated))
+      out.push({
+        path: ['grades', 'unrated', 'grade'],
+        message: `grades.unrated.grade「${unrated}」が grades.scale の評価と同じです。評価できないときの評価は別の記号にしてください`,
+      });
   }
+  const phases = field(field(d, 'schedule'), 'phases');
+  out.push(...duplicates(list(phases), trimmed, (k, s) => ({ path: ['schedule', 'phases', k], message: `schedule.phases に同じ段階「${s}」が2回あります` })));
+  return out;
+}
+
+/** Bands and grade scales are tried from the first to the last: a step below a lower one could never be given. */
+function descending(steps: unknown[], at: Path): { path: Path; message: string }[] {
+  const out: { path: Path; message: string }[] = [];
+  const where = pathText(at);
+  steps.forEach((b, k) => {
+    const [grade, min] = [field(b, 'grade'), field(b, 'min')];
+    const prev = steps[k - 1];
+    const [prevGrade, prevMin] = [field(prev, 'grade'), field(prev, 'min')];
+    if (typeof min === 'number' && typeof prevMin === 'number' && min >= prevMin)
+      out.push({
+        path: [...at, k, 'min'],
+        message: `${where} は下限の高い順に並べます（${k + 1}番目の ${String(grade)} ${min} が ${k}番目の ${String(prevGrade)} ${prevMin} 以上です）`,
+      });
+    const g = trimmed(grade);
+    if (g && steps.findIndex((x) => trimmed(field(x, 'grade')) === g) !== k)
+      out.push({ path: [...at, k, 'grade'], message: `${where} に同じ評価「${g}」が2回あります` });
+  });
+  return out;
+}
+
+/** The rules of `fields`: keys and labels once each, no label of a fixed column, built-in sections as text, options where they belong. */
+function fieldIssues(fields: unknown, levels: string[], initiative: string | null): { path: Path; message: string }[] {
+  const items = list(fields);
+  const out: { path: Path; message: string }[] = [];
+  out.push(
+    ...duplicates(
+      items.map((f) => field(f, 'key')),
+      (v) => (typeof v === 'string' ? v : null),
+      (k, s) => ({ path: ['fields', k, 'key'], message: `fields に同じキー「${s}」が2回あります` }),
+    ),
+    ...duplicates(
+      items.map((f) => field(f, 'label')),
+      trimmed,
+      (k, s) => ({ path: ['fields', k, 'label'], message: `fields に同じ見出し「${s}」が2回あります` }),
+    ),
+  );
+  const fixed = new Map<string, string>(FIXED_COLUMNS.map((c) => [c, `決まった列「${c}」`]));
+  for (const l of levels) fixed.set(l, `階層の名前「${l}」`);
+  if (initiative) {
+    const words = { initiativeName: initiative };
+    for (const h of [initiative, titleHeader(words), keyHeader(words)]) fixed.set(h, `${initiative}の列「${h}」`);
+  }
+  items.forEach((f, k) => {
+    const [key, type, options] = [field(f, 'key'), field(f, 'type'), field(f, 'options')];
+    const label = trimmed(field(f, 'label'));
+    const named = label ? `（${label}）` : '';
+    if (label && fixed.has(label))
+      out.push({ path: ['fields', k, 'label'], message: `fields[${k}].label「${label}」は${fixed.get(label)}と同じです。別の見出しにしてください` });
+    if (typeof key === 'string' && BUILTIN_FIELD_KEYS.includes(key) && typeof type === 'string' && type !== 'text') {
+      const builtin = DEFAULT_FIELDS.find((x) => x.key === key)?.label ?? key;
+      out.push({
+        path: ['fields', k, 'type'],
+        message: `fields[${k}] のキー ${key} は組み込みの項目（${builtin}）なので、type は text だけです（今は ${type}）`,
+      });
+    }
+    if (type === 'select' && options === undefined)
+      out.push({ path: ['fields', k], message: `fields[${k}]${named}は type: select なので、options に選択肢を書きます（例: options: [全庁, 窓口]）` });
+    if (typeof type === 'string' && type !== 'select' && options !== undefined)
+      out.push({ path: ['fields', k, 'options'], message: `fields[${k}].options は type: select の項目にだけ書けます（この項目は ${type}）` });
+    out.push(
+      ...duplicates(
+        list(options),
+        (v) => (typeof v === 'string' ? optionForm(v) : null),
+        (j, s) => ({
+          path: ['fields', k, 'options', j],
+          message: `fields[${k}].options に同じ選択肢「${s}」が2回あります`,
+        }),
+      ),
+    );
+  });
   return out;
 }
 
@@ -202,6 +378,8 @@ function describe(issue: z.core.$ZodRawIssue): string | undefined {
     }
     case 'invalid_format':
       if (key === 'organization.code') return `organization.code は6桁の数字です（今は「${shown(issue.input)}」）`;
+      if (key === 'fields.key')
+        return `${at} は英小文字で始まる32文字までの英小文字・数字・「_」で書きます（例: budget、target_year。今は「${shown(issue.input)}」）`;
       return typeof issue.input === 'string' && /[\n\r]/.test(issue.input) ? `${at} は1行で書いてください` : `${at}${what ? `（${what}）` : ''}が空です`;
     default:
       return undefined;
@@ -301,10 +479,13 @@ export function checkPlanDefinition(value: unknown, locate: Locate = () => null)
   return { ok: false, errors };
 }
 
-/** The definition with every optional part filled in from the defaults. */
+/** A rate as the file writes it (a number) stored as a decimal string: 87.5 → "87.5", never "8.75e+1". */
+const rateText = (n: number): string => new Decimal(n).toFixed();
+
+/** The definition with every optional part filled in from the defaults; shape parts only where the file has them. */
 function completed(d: z.output<typeof definitionSchema>): PlanDefinition {
   const p = DEFAULT_PLAN_SETTINGS.progress;
-  return {
+  const out: PlanDefinition = {
     organization: { code: d.organization.code, name: d.organization.name.trim() },
     title: d.title.trim(),
     period: d.period,
@@ -312,18 +493,101 @@ function completed(d: z.output<typeof definitionSchema>): PlanDefinition {
     initiative: d.initiative.trim(),
     firstEdition: d.firstEdition ?? null,
     progress: {
+      // Absent method and curve stay absent: the sample's settings have neither.
+      ...(d.progress?.method ? { method: d.progress.method } : {}),
+      ...(d.progress?.curve ? { curve: d.progress.curve } : {}),
       rounding: d.progress?.rounding ?? p.rounding,
       decimals: d.progress?.decimals ?? p.decimals,
       cap: d.progress?.cap ?? p.cap,
-      bands: d.progress?.bands?.map((b) => ({ grade: b.grade.trim(), min: normalizeNumber(String(b.min)) ?? '0' })) ?? structuredClone(p.bands),
+      bands: d.progress?.bands?.map((b) => ({ grade: b.grade.trim(), min: rateText(b.min) })) ?? structuredClone(p.bands),
     },
     departmentRequired: d.departmentRequired ?? true,
   };
+  if (d.fields)
+    out.fields = d.fields.map((f) => ({ key: f.key, label: f.label.trim(), type: f.type, ...(f.options ? { options: f.options.map((o) => o.trim()) } : {}) }));
+  if (d.indicators) out.indicatorKinds = d.indicators.kinds.map((k) => k.trim());
+  if (d.grades)
+    out.grades = {
+      scale: d.grades.scale.map((s) => ({ grade: s.grade.trim(), label: s.label.trim(), min: rateText(s.min) })),
+      unrated: { grade: d.grades.unrated.grade.trim(), label: d.grades.unrated.label.trim() },
+      publish: d.grades.publish ?? true,
+    };
+  if (d.schedule) out.schedule = { unit: d.schedule.unit, phases: d.schedule.phases.map((x) => x.trim()), milestones: d.schedule.milestones ?? false };
+  return out;
 }
 
-/** The settings a plan of this definition is stored with. */
+/** The settings a plan of this definition is stored with; a shape part the definition leaves out is left out. */
 export function settingsOf(d: PlanDefinition): PlanSettings {
-  return { progress: structuredClone(d.progress), levels: [...d.levels], initiativeName: d.initiative, departmentRequired: d.departmentRequired };
+  const out: PlanSettings = {
+    progress: structuredClone(d.progress),
+    levels: [...d.levels],
+    initiativeName: d.initiative,
+    departmentRequired: d.departmentRequired,
+  };
+  if (d.fields) out.fields = structuredClone(d.fields);
+  if (d.indicatorKinds) out.indicatorKinds = [...d.indicatorKinds];
+  if (d.grades) out.grades = structuredClone(d.grades);
+  if (d.schedule) out.schedule = structuredClone(d.schedule);
+  return out;
+}
+
+/** The definition of a stored plan (settingsOf the other way round), with no first edition. */
+export function definitionOfPlan(
+  organization: Organization,
+  plan: { title: string; startFiscalYear: number; endFiscalYear: number; settings: PlanSettings },
+): PlanDefinition {
+  const s = plan.settings;
+  const out: PlanDefinition = {
+    organization: { code: organization.code, name: organization.name },
+    title: plan.title,
+    period: { from: plan.startFiscalYear, to: plan.endFiscalYear },
+    levels: [...s.levels],
+    initiative: s.initiativeName,
+    firstEdition: null,
+    progress: structuredClone(s.progress),
+    departmentRequired: s.departmentRequired,
+  };
+  if (s.fields) out.fields = structuredClone(s.fields);
+  if (s.indicatorKinds) out.indicatorKinds = [...s.indicatorKinds];
+  if (s.grades) out.grades = structuredClone(s.grades);
+  if (s.schedule) out.schedule = structuredClone(s.schedule);
+  return out;
+}
+
+/**
+ * A definition in the form a file holds it (rates as numbers, the indicator kinds under `indicators`),
+ * every key written out: to check a changed plan with the same rules as a file (db/plans.ts), or to write
+ * it out (definition-yaml.ts, which leaves out what equals a default).
+ */
+export function definitionValue(d: PlanDefinition): DefinitionInput {
+  const { method, curve, rounding, decimals, cap, bands } = d.progress;
+  const out: DefinitionInput = {
+    organization: { code: d.organization.code, name: d.organization.name },
+    title: d.title,
+    period: { from: d.period.from, to: d.period.to },
+    levels: [...d.levels],
+    initiative: d.initiative,
+    ...(d.firstEdition !== null ? { firstEdition: d.firstEdition } : {}),
+    progress: {
+      ...(method ? { method } : {}),
+      ...(curve ? { curve } : {}),
+      rounding,
+      decimals,
+      cap,
+      bands: bands.map((b) => ({ grade: b.grade, min: Number(b.min) })),
+    },
+    departmentRequired: d.departmentRequired,
+  };
+  if (d.fields) out.fields = d.fields.map((f) => ({ key: f.key, label: f.label, type: f.type, ...(f.options ? { options: [...f.options] } : {}) }));
+  if (d.indicatorKinds) out.indicators = { kinds: [...d.indicatorKinds] };
+  if (d.grades)
+    out.grades = {
+      scale: d.grades.scale.map((s) => ({ grade: s.grade, label: s.label, min: Number(s.min) })),
+      unrated: { ...d.grades.unrated },
+      publish: d.grades.publish,
+    };
+  if (d.schedule) out.schedule = { unit: d.schedule.unit, phases: [...d.schedule.phases], milestones: d.schedule.milestones };
+  return out;
 }
 
 // ---- reading a file ------------------------------------------------------------------------------------

@@ -78,15 +78,15 @@ test('plan create: refusals with the line, then the plan and its empty first edi
   const broken = file(
     'broken.yaml',
     PLAN.replace('period: { from: 2023, to: 2024 }', 'period: { from: 2025, to: 2024 }')
-      .replace('levels: [取組の柱]', 'levels: [a, b, c]')
+      .replace('levels: [取組の柱]', 'levels: [a, b, c, d, e]')
       .concat('titel: x\n'),
   );
   const errors = await shisaku(['plan', 'create', '--org', '221309', '--file', broken], env);
   assert.equal(errors.code, 1);
   assert.deepEqual(errors.stderr.trim().split('\n'), [
     'shisaku: broken.yaml 3行目: period.to は period.from 以上の年度です',
-    'shisaku: broken.yaml 4行目: levels に書ける階層は2つまでです（例: [施策体系, 分野]）',
-    'shisaku: broken.yaml 7行目: 知らない項目「titel」があります（title の書き間違いですか）。書ける項目: organization、title、period、levels、initiative、firstEdition、progress、departmentRequired',
+    'shisaku: broken.yaml 4行目: levels に書ける階層は4つまでです（例: [基本目標, 取組分野, 取組事項]）',
+    'shisaku: broken.yaml 7行目: 知らない項目「titel」があります（title の書き間違いですか）。書ける項目: organization、title、period、levels、initiative、firstEdition、progress、departmentRequired、fields、indicators、grades、schedule',
     'shisaku: 計画の定義に 3 件の誤りがあります。何も作成していません / 3 error(s) in the plan definition; nothing was created',
   ]);
 
