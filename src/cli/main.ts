@@ -45,6 +45,8 @@ const USAGE: Record<string, string[]> = {
     '    （パスワードは標準入力の1行目から / password from the first line of standard input）',
   ],
   org: ['shisaku org add CODE --name 名称', 'shisaku org list'],
+  backup: ['shisaku backup --out FILE（すべてのデータを1つのファイルに / everything, in one checksummed file）'],
+  restore: ['shisaku restore FILE [--replace]（空のデータベースへ。--replace で置き換え / into an empty database; --replace replaces）'],
   plan: ['shisaku plan create --org CODE --file plan.yaml（YAML か JSON / YAML or JSON: docs/plan-definition.schema.json）'],
   'platform-admin': [
     'shisaku platform-admin LOGIN [--name 表示名] [--email ADDR]',
@@ -364,6 +366,8 @@ const COMMANDS: Record<string, (argv: string[]) => Promise<number>> = {
   user: (argv) => withDatabase(async (database) => (await import('./user.ts')).userCommand(argv, database)),
   org: (argv) => withDatabase(async (database) => (await import('./org.ts')).orgCommand(argv, database)),
   plan: (argv) => withDatabase(async (database) => (await import('./plan.ts')).planCommand(argv, database)),
+  backup: (argv) => withDatabase(async (database) => (await import('./backup.ts')).backupCommand(argv, database)),
+  restore: (argv) => withDatabase(async (database) => (await import('./backup.ts')).restoreCommand(argv, database)),
   'platform-admin': (argv) => withDatabase(async (database) => (await import('./user.ts')).platformAdminCommand(argv, database)),
   publish: async (argv) => (await import('./edition.ts')).editionCommand('publish', argv),
   reopen: async (argv) => (await import('./edition.ts')).editionCommand('reopen', argv),
