@@ -80,3 +80,24 @@ export function restoreUnrepresentable(before: string, after: string, represent:
   }
   return out;
 }
+
+/**
+ * Whether `bytes` are UTF-8 cut off in the middle of a character: everything before the last character
+ * decodes, and that character's lead byte announces more bytes than are left. Such a file is truncated (a
+ * download or copy that stopped), not in some other encoding, and is reported as such.
+ */
+export function utf8CutMidCharacter(bytes: Uint8Array): boolean {
+  let k = bytes.length - 1;
+  // Step back over continuation bytes (10xxxxxx) to the lead byte of the last character.
+  while (k >= 0 && bytes.length - k <= 4 && (bytes[k]! & 0xc0) === 0x80) k--;
+  if (k < 0) return false;
+  const lead = bytes[k]!;
+  const need = lead >= 0xf0 && lead <= 0xf4 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc2 && lead <= 0xdf ? 2 : 0;
+  if (need === 0 || bytes.length - k >= need) return false;
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(0, k));
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -21,6 +21,7 @@ import {
   type PlanSettings,
 } from '../domain/model.ts';
 import { departmentMissing } from '../domain/plan-rules.ts';
+import { utf8CutMidCharacter } from '../domain/encoding.ts';
 import type { InitiativeSource, NameOccurrence, ParsedPlanDocument, PrintedKpiRow, TocEntry } from '../domain/plan-document.ts';
 import { isBlank, sameCharacters, squash, toLines } from './plan-text/lines.ts';
 import { valuesOnLine } from './plan-text/values.ts';
@@ -77,6 +78,12 @@ export function decodePlanBytes(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch {
+    if (utf8CutMidCharacter(bytes)) {
+      throw new PlanTextError(
+        'ファイルが途中で切れています（最後の文字が欠けた UTF-8 です）。元のファイルをもう一度保存するか、コピーし直してください',
+        'the file is UTF-8 cut off in the middle of a character (truncated); copy or save it again',
+      );
+    }
     const text = iconv.decode(Buffer.from(bytes), 'cp932');
     if (text.includes('\uFFFD')) {
       throw new PlanTextError(

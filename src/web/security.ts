@@ -21,6 +21,9 @@ export function securityHeaders(): MiddlewareHandler {
     c.header('X-Frame-Options', 'DENY');
     c.header('Cross-Origin-Opener-Policy', 'same-origin');
     c.header('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    // Served over https (directly, or behind a proxy that terminates TLS and says so): browsers keep to https.
+    if (new URL(c.req.url).protocol === 'https:' || c.req.header('x-forwarded-proto') === 'https')
+      c.header('Strict-Transport-Security', 'max-age=31536000; includeSubDomains');
     await next();
   };
 }

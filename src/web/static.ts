@@ -18,18 +18,20 @@ function asset(path: string, type: string): Asset {
   return { body, type, hash: createHash('sha256').update(body).digest('hex').slice(0, 10) };
 }
 
-const assets: Record<string, Asset> = {
-  'tokens.css': asset(require.resolve('@digital-go-jp/design-tokens/dist/tokens.css'), 'text/css; charset=utf-8'),
-  'site.css': asset(new URL('./static/site.css', import.meta.url).pathname, 'text/css; charset=utf-8'),
-};
+// A Map, not an object: a name such as __proto__ or toString must be an unknown asset (404), never an
+// inherited property served with a year-long cache.
+const assets = new Map<string, Asset>([
+  ['tokens.css', asset(require.resolve('@digital-go-jp/design-tokens/dist/tokens.css'), 'text/css; charset=utf-8')],
+  ['site.css', asset(new URL('./static/site.css', import.meta.url).pathname, 'text/css; charset=utf-8')],
+]);
 
-export function assetUrl(name: keyof typeof assets & string): string {
-  return `/static/${name}?v=${assets[name]!.hash}`;
+export function assetUrl(name: 'tokens.css' | 'site.css'): string {
+  return `/static/${name}?v=${assets.get(name)!.hash}`;
 }
 
 export const staticRoutes = new Hono();
 staticRoutes.get('/:name', (c) => {
-  const a = assets[c.req.param('name')];
+  const a = assets.get(c.req.param('name'));
   if (!a) return c.notFound();
   c.header('Cache-Control', 'public, max-age=31536000, immutable');
   c.header('Content-Type', a.type);
