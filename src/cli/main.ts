@@ -12,6 +12,8 @@ import { decodePlanBytes, parsePlanText, PlanTextError, refuseMissingDepartments
 import { editionDocument, formatFindings, lintDocument } from '../domain/lint.ts';
 import type { EditionData } from '../domain/model.ts';
 import { editionToJson } from '../export/json.ts';
+import { planTerms } from '../domain/plan-rules.ts';
+import { removesAnything, replaceSummary, replaceSummaryLines } from '../domain/replace-summary.ts';
 import { loadSample, SAMPLE } from '../db/sample.ts';
 import { systemActor, WorkspaceError } from '../db/command.ts';
 import { withEditionLinks } from '../domain/structure.ts';
@@ -24,7 +26,7 @@ export { UsageError };
 /** Each command's usage lines, in the order `shisaku help` lists them. */
 const USAGE: Record<string, string[]> = {
   import: [
-    'shisaku import plan-text FILE --org CODE [--year YYYY] [--name 自治体名] [--replace]',
+    'shisaku import plan-text FILE --org CODE [--year YYYY] [--name 自治体名] [--replace [--allow-remove]] [--dry-run]',
     'shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete] [--create] [--reopen 理由]',
   ],
   lint: ['shisaku lint [FILE] [--org CODE --year YYYY] [--lang ja|en] [--json]'],
@@ -34,7 +36,10 @@ const USAGE: Record<string, string[]> = {
     'shisaku export csv --org CODE --year YYYY [--table initiatives|results|kpis] [--encoding utf8|sjis] --out FILE',
   ],
   departments: ['shisaku departments list --org CODE', 'shisaku departments merge 旧名 --into 正式名 --org CODE'],
-  editions: ['shisaku editions [--org CODE]'],
+  editions: [
+    'shisaku editions [--org CODE]',
+    'shisaku editions restore-replaced --org CODE --year YYYY（置き換え前の版に戻す / bring back the version a replace overwrote）',
+  ],
   publish: ['shisaku publish --org CODE --year YYYY'],
   reopen: ['shisaku reopen --org CODE --year YYYY --reason 理由'],
   report: ['shisaku report --org CODE --year YYYY --format html|pdf --out FILE [--diff-from YYYY]'],
@@ -143,10 +148,12 @@ async function importCommand(argv: string[]): Promise<number> {
     year: { type: 'string' },
     name: { type: 'string' },
     replace: { type: 'boolean', default: false },
+    'dry-run': { type: 'boolean', default: false },
+    'allow-remove': { type: 'boolean', default: false },
   });
   const [format, file] = positionals;
   if (format !== 'plan-text' || !file) {
-    throw new UsageError('使い方: shisaku import plan-text FILE --org CODE [--year YYYY] [--replace]');
+    throw new UsageError('使い方: shisaku import plan-text FILE --org CODE [--year YYYY] [--replace [--allow-remove]] [--dry-run]');
   }
   const code = requireOrg(values.org);
   const text = readPlanFile(file);
@@ -160,6 +167,30 @@ async function importCommand(argv: string[]): Promise<number> {
     // that plan's rule on departments holds for it as on every other path.
     doc.data.plan = await planForImport(database.db, doc.data);
     refuseMissingDepartments(doc, doc.data.plan.settings);
+    // A replace is worked out first: what it adds, removes and changes. Removing anything (a truncated or
+    // mis-decoded file removes dozens) needs --allow-remove; --dry-run only prints it.
+    const stored = await loadEdition(database.db, code, doc.data.edition.fiscalYear);
+    const terms = planTerms(doc.data.plan.settings);
+    if (stored && (values.replace || values['dry-run'])) {
+      const summary = replaceSummary(stored, doc.data);
+      process.stderr.write(`${replaceSummaryLines(summary, terms.pillar, terms.initiative).join('\n')}\n`);
+      if (values['dry-run']) {
+        process.stderr.write('--dry-run: 何も書き込んでいません / nothing written\n');
+        return 0;
+      }
+      if (removesAnything(summary) && !values['allow-remove']) {
+        throw new InvalidInputError(
+          `置き換えると${terms.initiative} ${summary.removedInitiatives.length} 件と${terms.pillar} ${summary.removedPillars.length} 件が削除されます。` +
+            'ファイルが途中で切れていないか確かめ、削除してよい場合は --allow-remove を付けてください（置き換え前の版は shisaku editions restore-replaced で戻せます）' +
+            ` / the replace removes ${summary.removedInitiatives.length} initiatives and ${summary.removedPillars.length} pillars; check the file, and add --allow-remove if that is intended`,
+        );
+      }
+    } else if (values['dry-run']) {
+      process.stderr.write(
+        `新しい版として取り込まれます: ${terms.initiative} ${doc.data.initiatives.length} 件、${terms.pillar} ${doc.data.pillars.length} 件\n--dry-run: 何も書き込んでいません / nothing written\n`,
+      );
+      return 0;
+    }
     const result = await saveEdition(database.db, doc.data, {
       replace: values.replace as boolean,
       actor: 'cli',
@@ -289,6 +320,20 @@ async function departmentsCommand(argv: string[]): Promise<number> {
 }
 
 async function editionsCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'restore-replaced') {
+    const { values } = args(argv.slice(1), { org: { type: 'string' }, year: { type: 'string' } });
+    const code = requireOrg(values.org);
+    const fy = requireYear(values.year);
+    return withDatabase(async (database) => {
+      const { restoreReplacedEdition } = await import('../db/edition-archive.ts');
+      const back = await restoreReplacedEdition(database.db, code, fy, 'cli');
+      await checkpoint(database);
+      process.stderr.write(
+        `置き換え前の版に戻しました: ${back.title}（${back.initiatives} 件、${back.replacedAt.toISOString()} に置き換えられた版） / restored the replaced version\n`,
+      );
+      return 0;
+    });
+  }
   const { values } = args(argv, { org: { type: 'string' } });
   return withDatabase(async (database) => {
     const orgs = values.org ? [{ code: requireOrg(values.org), name: '' }] : await listOrganizations(database.db);

@@ -56,6 +56,8 @@ export interface SaveEditionOptions {
   /** What did it ("import:plan-text", "import:xlsx", …). */
   source: string;
   sourceDocument?: { format: string; filename: string | null; content: string };
+  /** The published copy to put back as it was (restoring an archived edition), instead of writing a new one. */
+  restorePublication?: { data: unknown; number: number };
 }
 
 export interface SaveEditionResult {
@@ -81,6 +83,8 @@ export async function saveEdition(db: Db, data: EditionData, opts: SaveEditionOp
     if (existing) {
       before = await loadEdition(tx, data.organization.code, data.edition.fiscalYear);
       published = (await publicationOf(tx, existing.id))?.number;
+      // The replaced edition stays recoverable: its data, its source document and its published copy.
+      await archiveEdition(tx, planId, existing.id, before!);
       await tx.delete(t.editions).where(eq(t.editions.id, existing.id));
     }
     const [edition] = await tx
@@ -98,10 +102,15 @@ export async function saveEdition(db: Db, data: EditionData, opts: SaveEditionOp
       .returning({ id: t.editions.id });
     const editionId = edition!.id;
     await insertEditionContent(tx, orgId, planId, editionId, data);
-    await upsertKpis(tx, planId, data.kpis);
+    // KPIs are the plan's, shared by every edition and edited in the workspace: a replace adds the KPIs
+    // the plan lacks and leaves the others (their names, units, targets and actuals) as they are.
+    await upsertKpis(tx, planId, data.kpis, existing ? await storedKpiKeys(tx, planId) : undefined);
+    if (opts.restorePublication) {
+      await tx.insert(t.editionPublications).values({ editionId, data: opts.restorePublication.data, number: opts.restorePublication.number });
+    }
     // An edition imported as published is public as imported: its published copy is written with it
     // (a replaced edition's copy went with its row; the count of publishes carries on).
-    if (data.edition.state === 'published') {
+    if (data.edition.state === 'published' && !opts.restorePublication) {
       await snapshotEdition(tx, { organizationId: orgId, organization: data.organization, planId, editionId }, { previous: published });
     }
     if (opts.sourceDocument) {
@@ -130,6 +139,23 @@ export async function saveEdition(db: Db, data: EditionData, opts: SaveEditionOp
   });
   signalChange();
   return result;
+}
+
+/** Keeps an edition about to be replaced, with its source document and published copy, in edition_archives. */
+async function archiveEdition(tx: Tx, planId: number, editionId: number, data: EditionData): Promise<void> {
+  const [source] = await tx.select().from(t.editionSources).where(eq(t.editionSources.editionId, editionId));
+  const [publication] = await tx.select().from(t.editionPublications).where(eq(t.editionPublications.editionId, editionId));
+  await tx.insert(t.editionArchives).values({
+    planId,
+    fiscalYear: data.edition.fiscalYear,
+    data,
+    source: source ? { format: source.format, filename: source.filename, content: source.content } : null,
+    publication: publication ? { data: publication.data, number: publication.number } : null,
+  });
+}
+
+async function storedKpiKeys(tx: Tx, planId: number): Promise<Set<string>> {
+  return new Set((await tx.select({ key: t.kpis.key }).from(t.kpis).where(eq(t.kpis.planId, planId))).map((r) => r.key));
 }
 
 /** The audit log keeps a digest of a whole-edition write, not 102 copies of every text. */
@@ -282,9 +308,13 @@ export async function setKpiActual(tx: Tx, kpiId: number, fiscalYear: number, va
     });
 }
 
-/** KPIs belong to the plan: an edition import updates their definition and adds the actuals it carries. */
-export async function upsertKpis(tx: Tx, planId: number, kpis: Kpi[]) {
+/**
+ * KPIs belong to the plan: an edition import updates their definition and adds the actuals it carries;
+ * the keys in `keep` are left exactly as stored.
+ */
+export async function upsertKpis(tx: Tx, planId: number, kpis: Kpi[], keep: ReadonlySet<string> = new Set()) {
   for (const [position, k] of kpis.entries()) {
+    if (keep.has(k.key)) continue;
     const values = {
       planId,
       key: k.key,

@@ -90,6 +90,27 @@ export const editionPublications = pgTable('edition_publications', {
   publishedAt: timestamp('published_at', { withTimezone: true }).notNull().defaultNow(),
 });
 
+/**
+ * An edition as it was before a whole-edition replace (`import plan-text --replace`): its data, the
+ * document it was imported from and its published copy, so the replace can be undone
+ * (`shisaku editions restore-replaced`). Kept per plan and year, newest last.
+ */
+export const editionArchives = pgTable(
+  'edition_archives',
+  {
+    id: serial('id').primaryKey(),
+    planId: integer('plan_id')
+      .notNull()
+      .references(() => plans.id, { onDelete: 'cascade' }),
+    fiscalYear: integer('fiscal_year').notNull(),
+    data: jsonb('data').notNull(),
+    source: jsonb('source').$type<{ format: string; filename: string | null; content: string }>(),
+    publication: jsonb('publication').$type<{ data: unknown; number: number }>(),
+    replacedAt: timestamp('replaced_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('edition_archives_plan_year').on(t.planId, t.fiscalYear)],
+);
+
 /** The document an edition was imported from, kept so lint can point at its lines later. */
 export const editionSources = pgTable('edition_sources', {
   editionId: integer('edition_id')
