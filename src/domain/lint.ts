@@ -1,10 +1,12 @@
 // Data-quality rules for a plan document. Each rule is data (id, severity, titles) plus a check; the
 // importer stores what the document says and these rules say where the document disagrees with itself.
-// Nothing here changes the data: fixing is a person's decision (or `shisaku departments merge`).
+// Nothing here changes the data: fixing is a person's decision (or `shisaku departments merge`). The rules
+// about the plan's shape (groups, indicators, grades, sections) are in lint-shape.ts and part of RULES.
 import { kpiTable, summaryTable } from './tables.ts';
 import { STATUS_LABELS, type EditionData, type Status } from './model.ts';
 import type { ParsedPlanDocument, TocEntry } from './plan-document.ts';
 import { hasResults } from './results-year.ts';
+import { SHAPE_RULES } from './lint-shape.ts';
 
 export type Severity = 'error' | 'warning' | 'info';
 
@@ -18,6 +20,17 @@ export interface Finding {
   related: number[];
   /** Initiative numbers or keys concerned. */
   refs: string[];
+  /** Where in the stored edition (a group, an initiative, one of its indicators or sections), for findings on the data rather than a source line. */
+  places?: FindingPlace[];
+}
+
+export interface FindingPlace {
+  pillarKey: string;
+  /** The group below the pillar; null: the pillar itself (or directly under it). */
+  subAreaKey: string | null;
+  initiativeKey?: string;
+  indicatorKey?: string;
+  fieldKey?: string;
 }
 
 export interface Rule {
@@ -461,6 +474,8 @@ export const RULES: Rule[] = [
       return doc.warnings.map((w) => ({ message: { ja: w.ja, en: w.en }, line: w.line, related: [], refs: [] }));
     },
   },
+  // The plan's shape: groups, indicators, grades and sections, on the stored data (lint-shape.ts).
+  ...SHAPE_RULES,
 ];
 
 function findPage(doc: ParsedPlanDocument, entry: TocEntry) {

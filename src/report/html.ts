@@ -2,6 +2,11 @@
 // 2 KPIの達成状況, CONTENTS, then per pillar a title page with its own contents and one block per
 // initiative. Everything is computed from the edition; nothing is typed twice.
 //
+// A plan of its own shape (deeper levels, its own sections, indicators, grades, a schedule) gets the same
+// report built from its parts instead (shape-html.ts): every level's headings in the plan's words, a
+// summary row per group, the sections in the plan's order, indicators, grades, the schedule. A plan of
+// the sample's shape never takes that path, so its report is the same, byte for byte, as before.
+//
 // The text is laid out so that `pdftotext -layout` of the PDF reads back into the same edition through
 // the plan-text importer: one fact per line, the importer's landmarks (施策内容, R5取組, 実績, 【令和N年度】)
 // on lines of their own, tables whose cells never wrap.
@@ -11,11 +16,10 @@ import { kpiTable, summaryTable } from '../domain/tables.ts';
 import { fiscalYearLabel, reiwaShort, warekiFiscalYear } from '../domain/wareki.ts';
 import type { EditionDiff } from '../domain/edition-diff.ts';
 import { renderDiffSection } from './diff-html.ts';
-import { resultLine } from '../domain/results.ts';
+import { esc } from './escape.ts';
+import { contentsSection, hasPlanShape, pillarSections, progressSection, resultsFromValues, scheduleSection, SHAPE_CSS } from './shape-html.ts';
 
-export function esc(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { esc };
 
 export interface ReportOptions {
   /** Page of each initiative by key (PDF second pass); absent in HTML, where contents entries are links. */
@@ -93,9 +97,10 @@ export function renderReportHtml(data: EditionData, opts: ReportOptions = {}): s
   const out: string[] = [];
   const page = (n: number | undefined) => (n === undefined ? '' : String(n));
   const link = (i: Initiative) => (opts.pages ? '' : ` href="#i-${esc(i.key)}"`);
+  const shaped = hasPlanShape(data);
 
   out.push(`<!doctype html><html lang="ja"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">`);
-  out.push(`<title>${esc(data.edition.title)}</title><style>${REPORT_CSS}</style></head><body>`);
+  out.push(`<title>${esc(data.edition.title)}</title><style>${REPORT_CSS}${shaped ? SHAPE_CSS : ''}</style></head><body>`);
 
   // Cover. Metadata lines come after the lead, each recognisable by the importer as metadata.
   out.push(`<section class="page cover"><h1>${esc(data.edition.title)}</h1>`);
@@ -106,37 +111,52 @@ export function renderReportHtml(data: EditionData, opts: ReportOptions = {}): s
   if (data.edition.source) out.push(`<p>${esc(data.edition.source)}</p>`);
   out.push(`</div></section>`);
 
-  // 1 計画の進捗状況
-  out.push(`<section class="page"><h2 class="section">1 計画の進捗状況</h2><table><thead><tr><th>施策の体系</th>`);
-  for (const s of cols) out.push(`<th class="num">${colHead[s]}</th>`);
-  out.push(`<th class="num">合計</th></tr></thead><tbody>`);
-  for (const r of summary.rows) {
-    out.push(`<tr><td>${esc(r.pillarName)}</td>${cols.map((s) => `<td class="num">${dash(r.counts[s])}</td>`).join('')}<td class="num">${r.total}</td></tr>`);
-  }
-  out.push(
-    `<tr><th>合 計</th>${cols.map((s) => `<td class="num">${dash(summary.totals[s])}</td>`).join('')}<td class="num">${summary.total}</td></tr></tbody></table>`,
-  );
-
-  // 2 KPIの達成状況: one header row so the years and the target year sit on one line of text.
-  out.push(`<h2 class="section">2 KPI の達成状況</h2><table class="kpi"><thead><tr><th>施策体系</th><th>主な施策</th>`);
-  out.push(`<th class="num">目標値 (${reiwaShort(data.plan.endFiscalYear)})</th>`);
-  kpis.fiscalYears.forEach((y, k) => out.push(`<th class="num">${reiwaShort(y)}${k === 0 ? ' (進捗率)' : ''}</th>`));
-  out.push(`</tr></thead><tbody>`);
-  let lastPillar = '';
-  for (const r of kpis.rows) {
-    const p = r.pillarName === lastPillar ? '' : r.pillarName;
-    lastPillar = r.pillarName;
-    const target = `${formatNumber(r.kpi.target)}${r.kpi.unit ? (r.kpi.unit === 'h' ? ' h' : r.kpi.unit) : ''}`;
-    const cells = r.cells.map((c) => {
-      if (c.actual === null) return '—';
-      const v = `${formatNumber(c.actual)}${r.kpi.unit && r.kpi.unit !== 'h' ? r.kpi.unit : ''}`;
-      return c.progressRate === null ? v : `${v} (${c.progressRate}%)`;
-    });
+  // 1 計画の進捗状況 (a plan of its own shape: a row per group at every level, and its grades)
+  if (shaped) out.push(`<section class="page">${progressSection(data, colHead)}`);
+  else {
+    out.push(`<section class="page"><h2 class="section">1 計画の進捗状況</h2><table><thead><tr><th>施策の体系</th>`);
+    for (const s of cols) out.push(`<th class="num">${colHead[s]}</th>`);
+    out.push(`<th class="num">合計</th></tr></thead><tbody>`);
+    for (const r of summary.rows) {
+      out.push(`<tr><td>${esc(r.pillarName)}</td>${cols.map((s) => `<td class="num">${dash(r.counts[s])}</td>`).join('')}<td class="num">${r.total}</td></tr>`);
+    }
     out.push(
-      `<tr><td>${esc(p)}</td><td>${esc(r.kpi.name)}</td><td class="num">${esc(target)}</td>${cells.map((c) => `<td class="num">${esc(c)}</td>`).join('')}</tr>`,
+      `<tr><th>合 計</th>${cols.map((s) => `<td class="num">${dash(summary.totals[s])}</td>`).join('')}<td class="num">${summary.total}</td></tr></tbody></table>`,
     );
   }
-  out.push(`</tbody></table></section>`);
+
+  // 2 KPIの達成状況: one header row so the years and the target year sit on one line of text. A plan of
+  // its own shape measures by its initiatives' indicators and prints this table only when it has KPIs.
+  const withKpis = !shaped || kpis.rows.length > 0;
+  if (withKpis) {
+    out.push(`<h2 class="section">2 KPI の達成状況</h2><table class="kpi"><thead><tr><th>施策体系</th><th>主な施策</th>`);
+    out.push(`<th class="num">目標値 (${reiwaShort(data.plan.endFiscalYear)})</th>`);
+    kpis.fiscalYears.forEach((y, k) => out.push(`<th class="num">${reiwaShort(y)}${k === 0 ? ' (進捗率)' : ''}</th>`));
+    out.push(`</tr></thead><tbody>`);
+    let lastPillar = '';
+    for (const r of kpis.rows) {
+      const p = r.pillarName === lastPillar ? '' : r.pillarName;
+      lastPillar = r.pillarName;
+      const target = `${formatNumber(r.kpi.target)}${r.kpi.unit ? (r.kpi.unit === 'h' ? ' h' : r.kpi.unit) : ''}`;
+      const cells = r.cells.map((c) => {
+        if (c.actual === null) return '—';
+        const v = `${formatNumber(c.actual)}${r.kpi.unit && r.kpi.unit !== 'h' ? r.kpi.unit : ''}`;
+        return c.progressRate === null ? v : `${v} (${c.progressRate}%)`;
+      });
+      out.push(
+        `<tr><td>${esc(p)}</td><td>${esc(r.kpi.name)}</td><td class="num">${esc(target)}</td>${cells.map((c) => `<td class="num">${esc(c)}</td>`).join('')}</tr>`,
+      );
+    }
+    out.push(`</tbody></table></section>`);
+  } else out.push(`</section>`);
+
+  if (shaped) {
+    // 工程表, then the contents and the pillars with every level of groups.
+    out.push(scheduleSection(data, withKpis ? 3 : 2));
+    out.push(contentsSection(data, link, (i) => page(opts.pages?.get(i.key))));
+    out.push(pillarSections(data));
+    return finish(data, opts, out);
+  }
 
   // CONTENTS
   out.push(`<section class="page toc"><h2 class="section">CONTENTS</h2>`);
@@ -177,7 +197,12 @@ export function renderReportHtml(data: EditionData, opts: ReportOptions = {}): s
     }
     out.push(`</section>`);
   }
+  return finish(data, opts, out);
+}
 
+/** The diff appendix and the colophon, and the document's end. */
+function finish(data: EditionData, opts: ReportOptions, out: string[]): string {
+  const fy = data.edition.fiscalYear;
   if (opts.diff) out.push(`<section class="page">${renderDiffSection(opts.diff)}</section>`);
 
   out.push(`<section class="colophon"><p>${esc(data.edition.title)}（${esc(fiscalYearLabel(fy))}）</p>`);
@@ -203,11 +228,7 @@ function initiativeBlock(i: Initiative, fy: number): string {
   return lines.join('\n');
 }
 
-/** Results entered as values (not as printed text) are written the way the sample prints them (resultLine, as the import and the form print a changed row). */
+/** Results entered as values (not as printed text), or — where there are none. */
 function synthesizedResults(i: Initiative): string {
-  if (i.results.length === 0) return '—';
-  // A year no source names is not printed: the heading is left out rather than made up.
-  const lines = i.resultsFiscalYear === null ? [] : [`【${warekiFiscalYear(i.resultsFiscalYear)}】`];
-  for (const r of i.results) lines.push(resultLine(r));
-  return lines.join('\n');
+  return resultsFromValues(i) || '—';
 }

@@ -9,6 +9,7 @@ import type { AppEnv } from './env.ts';
 import type { PlanSettings } from '../domain/model.ts';
 import { planTerms } from '../domain/plan-rules.ts';
 import { titleHeader } from '../domain/sheets.ts';
+import { levelName } from '../domain/groups.ts';
 
 export type Lang = 'ja' | 'en';
 
@@ -76,6 +77,37 @@ export const messages = {
   count: { ja: '件数', en: 'Count' },
   organization: { ja: '自治体', en: 'Municipality' },
   code: { ja: '全国地方公共団体コード', en: 'Local government code' },
+  // ---- the plan's shape: groups, sections, indicators, grades, schedules ----
+  grade: { ja: '評価', en: 'Grade' },
+  gradeTable: { ja: '評価の状況', en: 'Grades' },
+  gradeManual: { ja: '手動で設定した評価', en: 'Set by hand' },
+  gradeReason: { ja: '理由', en: 'Reason' },
+  gradeBy: { ja: '設定者', en: 'Set by' },
+  gradeComputed: { ja: '指標の進捗率から計算', en: 'Computed from the indicators' },
+  indicators: { ja: '指標', en: 'Indicators' },
+  indicatorName: { ja: '名称', en: 'Name' },
+  indicatorKind: { ja: '種類', en: 'Kind' },
+  targetKind: { ja: '目標の種類', en: 'Type of target' },
+  baseline: { ja: '基準値', en: 'Baseline' },
+  goal: { ja: '最終目標', en: 'Final target' },
+  yearTarget: { ja: '目標', en: 'Target' },
+  yearActual: { ja: '実績', en: 'Actual' },
+  achieved: { ja: '達成', en: 'Achieved' },
+  notAchieved: { ja: '未達成', en: 'Not achieved' },
+  notJudged: { ja: '未判定', en: 'Not judged' },
+  noActual: { ja: '実績なし', en: 'No actual yet' },
+  noTarget: { ja: '目標なし', en: 'No target' },
+  notComputable: { ja: '計算できません', en: 'Cannot be computed' },
+  schedule: { ja: 'スケジュール', en: 'Schedule' },
+  milestones: { ja: 'マイルストーン', en: 'Milestones' },
+  date: { ja: '日付', en: 'Date' },
+  milestone: { ja: '内容', en: 'Milestone' },
+  milestoneState: { ja: '状況', en: 'State' },
+  done: { ja: '済', en: 'Done' },
+  notDone: { ja: '未', en: 'Not yet' },
+  statusCounts: { ja: '状況の内訳', en: 'Status counts' },
+  initiativesInGroup: { ja: 'この階層の施策', en: 'Initiatives' },
+  definition: { ja: '計画の定義', en: 'Plan definition' },
 } as const satisfies Record<string, Record<Lang, string>>;
 
 export type MessageKey = keyof typeof messages;
@@ -95,6 +127,15 @@ export function pt(settings: Partial<Pick<PlanSettings, 'levels' | 'initiativeNa
   const words: Record<string, string> = { 施策体系: terms.pillar, 分野: terms.subArea ?? '分野', 施策名: titleHeader(settings), 施策: terms.initiative };
   // One pass, so a plan's own name that contains 施策 is not replaced again.
   return text.replace(/施策体系|施策名|施策|分野/g, (w) => words[w]!);
+}
+
+/**
+ * The name of a grouping level (1 = pillar) in the plan's words: its own name in Japanese (levelName, 第3階層
+ * where it names none), Pillar / Area / Level N in English.
+ */
+export function levelText(settings: Pick<PlanSettings, 'levels'>, lang: Lang, level: number): string {
+  if (lang === 'ja') return levelName(settings, level);
+  return level === 1 ? 'Pillar' : level === 2 ? 'Area' : `Level ${level}`;
 }
 
 export function statusText(lang: Lang, s: Status): string {

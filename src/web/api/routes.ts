@@ -11,7 +11,8 @@ import { validateOrgCode } from '../../domain/org-code.ts';
 import { editionToJson } from '../../export/json.ts';
 import { editionView, type EditionView } from '../public/edition-cache.ts';
 import { search } from '../public/search.ts';
-import { DIRECTIONS, STATUSES } from '../../domain/enums.ts';
+import { DIRECTIONS, FIELD_TYPES, ON_TRACK_CURVES, PROGRESS_METHODS, SCHEDULE_UNITS, STATUSES } from '../../domain/enums.ts';
+import { definitionOf, definitionYaml } from '../../domain/definition-yaml.ts';
 
 export const apiRoutes = new OpenAPIHono<AppEnv>({
   defaultHook: (result, c) => {
@@ -71,6 +72,51 @@ const Result = z
   })
   .openapi('Result');
 const PlanTarget = z.object({ label: z.string(), value: Decimal.nullable(), unit: z.string().nullable(), raw: z.string() }).openapi('PlanTarget');
+
+// The parts of an initiative that follow the plan's shape; each present only where the initiative has it.
+const IndicatorProgress = z
+  .object({
+    fiscalYear: z.number().int().nullable().openapi({ description: 'the year measured: the latest year up to the edition with an actual (or a judgement)' }),
+    actual: Decimal.nullable(),
+    target: Decimal.nullable(),
+    expected: Decimal.nullable().openapi({ description: 'on-track: the value expected by fiscalYear' }),
+    rate: Decimal.nullable().openapi({ description: 'percent, by the plan’s progress rule' }),
+    basis: z.enum(['ratio', 'baseline', 'on-track', 'qualitative']),
+    unrated: z.enum(['no-actual', 'no-target', 'not-judged', 'zero-denominator']).nullable(),
+  })
+  .openapi('IndicatorProgress');
+const Indicator = z
+  .object({
+    key: z.string(),
+    name: z.string(),
+    kind: z.string().nullable().openapi({ description: 'one of the plan’s indicator kinds (活動指標, 成果指標 …)' }),
+    unit: z.string().nullable(),
+    direction: z.enum(DIRECTIONS),
+    cumulative: z.boolean().openapi({ description: 'values are running totals since the baseline (75人（累計）)' }),
+    perYear: z.boolean().openapi({ description: 'the target is a rate per year (1,000人/年)' }),
+    baseline: z.object({ fiscalYear: z.number().int(), value: Decimal }).nullable(),
+    target: z.object({ fiscalYear: z.number().int(), value: Decimal }).nullable().openapi({ description: 'the final target' }),
+    qualitative: z.string().nullable().openapi({ description: 'a target in words, judged by values[].achieved' }),
+    values: z.array(z.object({ fiscalYear: z.number().int(), target: Decimal.nullable(), actual: Decimal.nullable(), achieved: z.boolean().nullable() })),
+    progress: IndicatorProgress,
+  })
+  .openapi('Indicator');
+const Grade = z
+  .object({
+    grade: z.string(),
+    label: z.string(),
+    source: z.enum(['computed', 'manual', 'unrated']),
+    rate: Decimal.nullable(),
+    reason: z.string().nullable().openapi({ description: 'why a grade was set by hand' }),
+    by: z.string().nullable().openapi({ description: 'who set a grade by hand' }),
+  })
+  .openapi('Grade', { description: 'present only when the plan publishes its grades' });
+const ScheduleCell = z
+  .object({ period: z.string().openapi({ example: '2024', description: 'a fiscal year, or a quarter (2024Q1)' }), phase: z.string() })
+  .openapi('ScheduleCell');
+const Milestone = z
+  .object({ date: z.string().openapi({ example: '2024-06-30', description: 'YYYY-MM-DD or YYYY-MM' }), label: z.string(), done: z.boolean() })
+  .openapi('Milestone');
 const Initiative = z
   .object({
     key: z.string(),
@@ -89,9 +135,87 @@ const Initiative = z
     resultsFiscalYear: z.number().int().nullable().openapi({ description: 'fiscal year the results are for; null where no source names it' }),
     results: z.array(Result),
     resultsText: z.string().openapi({ description: 'printed 実績 text (value lines and prose); empty when printed from the values' }),
+    fields: z
+      .record(z.string(), z.union([z.string(), z.boolean()]))
+      .optional()
+      .openapi({ description: 'values of the plan’s own sections by field key (the definition names them); money and numbers as decimal strings' }),
+    indicators: z.array(Indicator).optional(),
+    progressRate: Decimal.nullable().optional().openapi({ description: 'the lowest rate among the rated indicators' }),
+    grade: Grade.optional(),
+    schedule: z.array(ScheduleCell).optional(),
+    milestones: z.array(Milestone).optional(),
   })
   .openapi('Initiative');
-const Pillar = z.object({ key: z.string(), name: z.string(), subAreas: z.array(z.object({ key: z.string(), name: z.string() })) }).openapi('Pillar');
+const Pillar = z
+  .object({
+    key: z.string(),
+    name: z.string(),
+    subAreas: z.array(
+      z.object({
+        key: z.string(),
+        name: z.string(),
+        parentKey: z
+          .string()
+          .optional()
+          .openapi({ description: 'the sub-area this one is inside (plans of three or four levels); absent: directly under the pillar' }),
+      }),
+    ),
+  })
+  .openapi('Pillar');
+type GroupCounts = {
+  key: string;
+  name: string;
+  level: number;
+  total: number;
+  byStatus: Record<string, number>;
+  byGrade?: Record<string, number>;
+  children: GroupCounts[];
+};
+const GroupCounts: z.ZodType<GroupCounts> = z
+  .lazy(() =>
+    z.object({
+      key: z.string(),
+      name: z.string(),
+      level: z.number().int().openapi({ description: '1 = pillar' }),
+      total: z.number().int(),
+      byStatus: z.record(z.string(), z.number()),
+      byGrade: z.record(z.string(), z.number()).optional(),
+      children: z.array(GroupCounts),
+    }),
+  )
+  .openapi('GroupCounts', { description: 'counts of initiatives per status (and grade) of a group and every group below it' });
+const PlanDefinition = z
+  .object({
+    organization: Organization,
+    title: z.string(),
+    period: z.object({ from: z.number().int(), to: z.number().int() }),
+    levels: z.array(z.string()).openapi({ description: 'names of the grouping levels, outermost first' }),
+    initiative: z.string().openapi({ description: 'what one initiative is called in this plan' }),
+    departmentRequired: z.boolean().optional(),
+    fields: z.array(z.object({ key: z.string(), label: z.string(), type: z.enum(FIELD_TYPES), options: z.array(z.string()).optional() })).optional(),
+    indicators: z.object({ kinds: z.array(z.string()) }).optional(),
+    progress: z
+      .object({
+        method: z.enum(PROGRESS_METHODS).optional(),
+        curve: z.enum(ON_TRACK_CURVES).optional(),
+        rounding: z.enum(['truncate', 'half-up']).optional(),
+        decimals: z.number().int().optional(),
+        cap: z.boolean().optional(),
+        bands: z.array(z.object({ grade: z.string(), min: z.number() })).optional(),
+      })
+      .optional(),
+    grades: z
+      .object({
+        scale: z.array(z.object({ grade: z.string(), label: z.string(), min: z.number() })),
+        unrated: z.object({ grade: z.string(), label: z.string() }),
+        publish: z.boolean().optional(),
+      })
+      .optional(),
+    schedule: z.object({ unit: z.enum(SCHEDULE_UNITS), phases: z.array(z.string()), milestones: z.boolean().optional() }).optional(),
+  })
+  .openapi('PlanDefinition', {
+    description: 'The plan’s definition as plan.yaml / plan.json hold it (docs/plan-definition.schema.json); keys equal to their defaults are left out.',
+  });
 const Kpi = z
   .object({
     key: z.string(),
@@ -110,9 +234,18 @@ const Kpi = z
   .openapi('Kpi');
 const SummaryTable = z
   .object({
-    rows: z.array(z.object({ pillar: z.string(), pillarKey: z.string(), counts: z.record(z.string(), z.number()), total: z.number() })),
+    rows: z.array(
+      z.object({
+        pillar: z.string(),
+        pillarKey: z.string(),
+        counts: z.record(z.string(), z.number()),
+        total: z.number(),
+        byGrade: z.record(z.string(), z.number()).optional().openapi({ description: 'present when the plan publishes grades' }),
+      }),
+    ),
     totals: z.record(z.string(), z.number()),
     total: z.number(),
+    byGrade: z.record(z.string(), z.number()).optional(),
   })
   .openapi('SummaryTable');
 const Edition = z
@@ -131,6 +264,7 @@ const Edition = z
     pillars: z.array(Pillar),
     initiatives: z.array(Initiative),
     summaryTable: SummaryTable,
+    groups: z.array(GroupCounts).optional().openapi({ description: 'plans of three or four levels: the counts of every group, one tree per pillar' }),
     kpis: z.array(Kpi),
     departments: z.array(z.object({ name: z.string(), aliases: z.array(z.string()) })),
   })
@@ -235,6 +369,47 @@ apiRoutes.openapi(
     if (!view) return notFoundJson(c, 'edition');
     if (conditional(c, view.stamp)) return c.body(null, 304);
     return c.json(json(view) as z.infer<typeof Edition>, 200);
+  },
+);
+
+apiRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/organizations/{org}/editions/{fy}/definition',
+    summary: 'The plan’s definition (metadata, apart from the data): levels, sections, indicator kinds, progress rule, grades, schedule',
+    request: { params: editionParams },
+    responses: { 200: ok(PlanDefinition, 'Plan definition'), 304: { description: 'Not modified' }, 400: badRequest, 404: notFound },
+  }),
+  async (c) => {
+    const { org, fy } = c.req.valid('param');
+    const view = await loadView(c, org, fy);
+    if (!view) return notFoundJson(c, 'edition');
+    if (conditional(c, view.stamp)) return c.body(null, 304);
+    // The plan as this edition was published with it: a later change reaches the public with the next publish.
+    return c.json(definitionOf(view.data.organization, view.data.plan) as z.infer<typeof PlanDefinition>, 200);
+  },
+);
+
+apiRoutes.openapi(
+  createRoute({
+    method: 'get',
+    path: '/v1/organizations/{org}/editions/{fy}/definition.yaml',
+    summary: 'The plan’s definition as plan.yaml',
+    request: { params: editionParams },
+    responses: {
+      200: { description: 'plan.yaml', content: { 'application/yaml': { schema: z.string() } } },
+      304: { description: 'Not modified' },
+      400: badRequest,
+      404: notFound,
+    },
+  }),
+  async (c) => {
+    const { org, fy } = c.req.valid('param');
+    const view = await loadView(c, org, fy);
+    if (!view) return notFoundJson(c, 'edition');
+    if (conditional(c, view.stamp)) return c.body(null, 304);
+    c.header('Content-Type', 'application/yaml; charset=utf-8');
+    return c.body(definitionYaml(view.data.organization, view.data.plan), 200);
   },
 );
 
@@ -429,6 +604,12 @@ apiRoutes.get('/', (c) => {
     [
       'GET /api/v1/organizations/{org}/editions/{fy}',
       lang === 'ja' ? '年度版の全体（shisaku export json と同じ形）' : 'A whole edition (same as shisaku export json)',
+    ],
+    [
+      'GET /api/v1/organizations/{org}/editions/{fy}/definition（.yaml）',
+      lang === 'ja'
+        ? '計画の定義（階層、記入項目、指標の種類、評価の基準、スケジュール）'
+        : 'The plan definition (levels, sections, indicator kinds, grades, schedule)',
     ],
     ['GET /api/v1/organizations/{org}/editions/{fy}/pillars', lang === 'ja' ? '施策体系' : 'Pillars'],
     [

@@ -6,6 +6,7 @@ import type { KpiTable } from '../../domain/tables.ts';
 import { reiwaShort } from '../../domain/wareki.ts';
 import { statusText, pt, t, type Lang } from '../i18n.ts';
 import type { EditionView } from './edition-cache.ts';
+import { GradeBadge } from './shape-parts.tsx';
 
 /**
  * A table that may scroll sideways on a phone. Keyboard users must be able to scroll it too, so the
@@ -143,6 +144,13 @@ export function InitiativeList({ view, lang, items, showPillar = false }: { view
       {items.map((i) => (
         <li>
           <span class="no">{numberLabel(i)}</span> <a href={initiativePath(view, i)}>{i.title}</a> <StatusBadge status={i.status} lang={lang} />
+          {/* A grade only where the plan publishes grades (never on the sample's pages). */}
+          {view.grades?.get(i.key) ? (
+            <>
+              {' '}
+              <GradeBadge grade={view.grades.get(i.key)!} />
+            </>
+          ) : null}
           <span class="depts">
             {t(lang, 'department')}: {i.departments.join('、')}
             {showPillar ? ` ／ ${view.pillarName.get(i.pillarKey) ?? ''}` : ''}

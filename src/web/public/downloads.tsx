@@ -5,9 +5,10 @@ import { Layout } from '../layout.tsx';
 import { fyText, t } from '../i18n.ts';
 import { validateOrgCode } from '../../domain/org-code.ts';
 import { editionView, type EditionView } from './edition-cache.ts';
-import { TABLE_DEFINITIONS, downloads } from '../../export/opendata.ts';
+import { downloads, tableDefinitions } from '../../export/opendata.ts';
 import { TableWrap, editionPath } from './components.tsx';
 import { notFoundPage } from './page.tsx';
+import { hasShape } from './shape-parts.tsx';
 
 export const downloadRoutes = new Hono<AppEnv>();
 
@@ -17,6 +18,32 @@ async function view(c: Context<AppEnv>): Promise<EditionView | null> {
   const fy = c.req.param('fy') ?? '';
   if (!validateOrgCode(org).ok || !/^\d{4}$/.test(fy)) return null;
   return editionView(c.get('database').db, org, Number(fy));
+}
+
+/**
+ * Where the plan's definition (its levels, sections, indicator kinds, grade scale, schedule) is published as
+ * metadata apart from the data: the API's definition endpoints. Shown for plans of a shape of their own.
+ */
+function DefinitionLinks({ view, lang }: { view: EditionView; lang: 'ja' | 'en' }) {
+  const api = `/api/v1/organizations/${view.data.organization.code}/editions/${view.data.edition.fiscalYear}/definition`;
+  return (
+    <>
+      <h2>{t(lang, 'definition')}</h2>
+      <p>
+        {lang === 'ja'
+          ? '階層、記入項目、指標の種類、評価の基準、スケジュールなど、この計画の形を定めた定義です（docs/plan-definition.schema.json の形式）。'
+          : "The plan's definition: its levels, sections, indicator kinds, grade scale and schedule (the format of docs/plan-definition.schema.json)."}
+      </p>
+      <ul>
+        <li>
+          <a href={api}>{lang === 'ja' ? '計画の定義（JSON）' : 'Plan definition (JSON)'}</a>
+        </li>
+        <li>
+          <a href={`${api}.yaml`}>{lang === 'ja' ? '計画の定義（YAML）' : 'Plan definition (YAML)'}</a>
+        </li>
+      </ul>
+    </>
+  );
 }
 
 downloadRoutes.get('/o/:org/:fy{[0-9]+}/downloads', async (c) => {
@@ -52,8 +79,9 @@ downloadRoutes.get('/o/:org/:fy{[0-9]+}/downloads', async (c) => {
       <p class="source">
         {t(lang, 'source')}: {v.data.edition.source?.replace(/^出典[:：]\s*/, '')}
       </p>
+      {hasShape(v.data) ? <DefinitionLinks view={v} lang={lang} /> : null}
       <h2>{lang === 'ja' ? '項目定義' : 'Column definitions'}</h2>
-      {Object.entries(TABLE_DEFINITIONS).map(([id, def]) => (
+      {Object.entries(tableDefinitions(v.data)).map(([id, def]) => (
         <section>
           <h3 id={id}>
             {def.title}（{id}）

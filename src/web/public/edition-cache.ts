@@ -9,6 +9,8 @@ import type { EditionData } from '../../domain/model.ts';
 import { withEditionLinks } from '../../domain/structure.ts';
 import { kpiTable, summaryTable, type KpiTable, type SummaryTable } from '../../domain/tables.ts';
 import { buildSearchIndex, type SearchIndex } from './search.ts';
+import { groupSummaries, type GroupSummary } from '../../domain/group-summary.ts';
+import { initiativeGrade, type GradeResult } from '../../domain/grades.ts';
 import { changeGeneration } from '../../db/change-signal.ts';
 
 export interface EditionView {
@@ -19,6 +21,13 @@ export interface EditionView {
   pillarName: Map<string, string>;
   subAreaName: Map<string, string>;
   search: SearchIndex;
+  /** Counts per status and grade of every group, one tree per pillar (group-summary.ts). */
+  groups: GroupSummary[];
+  /**
+   * The grade of each initiative by key, computed once per published copy; null when the plan publishes
+   * no grades (a plan without a scale, or one that keeps its grades to the staff), so no view shows one.
+   */
+  grades: Map<string, GradeResult> | null;
   /** Rendered pages keyed by path and language; dropped with the view when the stamp changes. */
   pages: Map<string, string>;
   /** Built download files (CSV, XLSX, zip) by file name. */
@@ -63,12 +72,26 @@ export async function editionView(db: Db, org: string, fy: number, opts: { inclu
       pillarName: new Map(data.pillars.map((p) => [p.key, p.name])),
       subAreaName: new Map(data.pillars.flatMap((p) => p.subAreas.map((s) => [s.key, s.name] as const))),
       search: buildSearchIndex(data),
+      groups: groupSummaries(data),
+      grades: publishedGrades(data),
       pages: new Map(),
       files: new Map(),
     };
     cache.set(key, view);
   }
   return view;
+}
+
+/** The grades the public may see: every initiative's, when the plan publishes them; otherwise null. */
+function publishedGrades(data: EditionData): Map<string, GradeResult> | null {
+  const settings = data.plan.settings;
+  if (!settings.grades?.publish) return null;
+  const out = new Map<string, GradeResult>();
+  for (const i of data.initiatives) {
+    const g = initiativeGrade(i, data.edition.fiscalYear, settings);
+    if (g) out.set(i.key, g);
+  }
+  return out;
 }
 
 /** Tests open many databases in one process; an edition cached from one must not answer for another. */

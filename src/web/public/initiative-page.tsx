@@ -8,6 +8,7 @@ import { publishedInitiativeHistory } from '../../db/publication.ts';
 import { reiwaShort } from '../../domain/wareki.ts';
 import { TableWrap, StatusBadge, editionPath, numberLabel, resultAchievement, valueText } from './components.tsx';
 import { notFoundPage, loadView, editionCrumbs, Source, cachedHtml, cachedPage } from './page.tsx';
+import { FieldSections, GradeDetail, GroupFacts, IndicatorTable, MilestoneTable, ScheduleView, gradeOf, groupCrumbs, isDeep } from './shape-parts.tsx';
 
 /** GET /o/:org/:fy/initiatives/:key. */
 export function initiativePage(app: Hono<AppEnv>): void {
@@ -24,6 +25,10 @@ export function initiativePage(app: Hono<AppEnv>): void {
     const subArea = i.subAreaKey ? view.subAreaName.get(i.subAreaKey) : null;
     const fy = view.data.edition.fiscalYear;
     const kpis = view.kpis.rows.filter((r) => r.kpi.initiativeKey === i.key);
+    const settings = view.data.plan.settings;
+    // A plan of three or four levels names every group the initiative sits in; the sample names its pillar.
+    const deep = isDeep(view.data);
+    const grade = gradeOf(view, i);
     return cachedPage(c, view, async () => {
       // Read only when the page is built: the stamp covers every publication of the organization, so
       // publishing another year's edition (which this history lists) also rebuilds the page. Each year
@@ -34,7 +39,11 @@ export function initiativePage(app: Hono<AppEnv>): void {
           title={`${numberLabel(i)} ${i.title}`}
           lang={lang}
           path={c.req.path}
-          breadcrumbs={[...editionCrumbs(view, lang), { href: `${editionPath(view)}/pillars/${i.pillarKey}`, label: pillarName }, { label: i.title }]}
+          breadcrumbs={
+            deep
+              ? [...editionCrumbs(view, lang), ...groupCrumbs(view, i.pillarKey, i.subAreaKey), { label: i.title }]
+              : [...editionCrumbs(view, lang), { href: `${editionPath(view)}/pillars/${i.pillarKey}`, label: pillarName }, { label: i.title }]
+          }
           editionBase={editionPath(view)}
           planWords={view.data.plan.settings}
         >
@@ -46,6 +55,14 @@ export function initiativePage(app: Hono<AppEnv>): void {
             <dd>
               <StatusBadge status={i.status} lang={lang} />
             </dd>
+            {grade ? (
+              <>
+                <dt>{t(lang, 'grade')}</dt>
+                <dd>
+                  <GradeDetail grade={grade} lang={lang} />
+                </dd>
+              </>
+            ) : null}
             <dt>{t(lang, 'department')}</dt>
             <dd>
               {i.departments.map((d, k) => (
@@ -55,18 +72,30 @@ export function initiativePage(app: Hono<AppEnv>): void {
                 </>
               ))}
             </dd>
-            <dt>{pt(view.data.plan.settings, lang, 'pillar')}</dt>
-            <dd>
-              <a href={`${editionPath(view)}/pillars/${i.pillarKey}`}>{pillarName}</a>
-              {subArea ? ` ／ ${subArea}` : ''}
-            </dd>
+            {deep ? (
+              <GroupFacts view={view} lang={lang} pillarKey={i.pillarKey} subAreaKey={i.subAreaKey} />
+            ) : (
+              <>
+                <dt>{pt(view.data.plan.settings, lang, 'pillar')}</dt>
+                <dd>
+                  <a href={`${editionPath(view)}/pillars/${i.pillarKey}`}>{pillarName}</a>
+                  {subArea ? ` ／ ${subArea}` : ''}
+                </dd>
+              </>
+            )}
           </dl>
-          <h2>{pt(view.data.plan.settings, lang, 'content')}</h2>
-          <p class="prose">{i.content}</p>
-          <h2>
-            {t(lang, 'planOfYear')}（{lang === 'ja' ? `${reiwaShort(fy)}取組` : `FY${fy}`}）
-          </h2>
-          <p class="prose">{i.plan}</p>
+          {settings.fields ? (
+            <FieldSections view={view} i={i} lang={lang} />
+          ) : (
+            <>
+              <h2>{pt(view.data.plan.settings, lang, 'content')}</h2>
+              <p class="prose">{i.content}</p>
+              <h2>
+                {t(lang, 'planOfYear')}（{lang === 'ja' ? `${reiwaShort(fy)}取組` : `FY${fy}`}）
+              </h2>
+              <p class="prose">{i.plan}</p>
+            </>
+          )}
           {i.planTargets.length ? (
             <TableWrap label={t(lang, 'targets')}>
               <table>
@@ -135,6 +164,9 @@ export function initiativePage(app: Hono<AppEnv>): void {
             </TableWrap>
           ) : null}
           {i.resultsText ? <p class="prose">{i.resultsText}</p> : null}
+          <IndicatorTable view={view} i={i} lang={lang} />
+          <ScheduleView view={view} lang={lang} entries={[{ label: i.title, initiative: i }]} />
+          {settings.schedule?.milestones ? <MilestoneTable milestones={i.milestones} lang={lang} /> : null}
           {kpis.length ? (
             <>
               <h2>KPI</h2>

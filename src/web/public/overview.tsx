@@ -1,5 +1,6 @@
 // The portal's entry pages: home (every organization), one organization's editions, an edition's
-// overview with its status chart, and a pillar's page. Registered by routes.tsx, in this order.
+// overview with its status chart, and a pillar's page (in a plan of three or four levels, the group page
+// of group-pages.tsx). Registered by routes.tsx, in this order.
 import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
@@ -9,8 +10,11 @@ import { listPublishedEditions } from '../../db/publication.ts';
 import { validateOrgCode } from '../../domain/org-code.ts';
 import { reiwaShort, warekiFiscalYear } from '../../domain/wareki.ts';
 import { statusMixSvg } from '../charts.ts';
-import { InitiativeList, KpiTableView, SummaryTableView, editionPath } from './components.tsx';
+import { InitiativeList, KpiTableView, SummaryTableView, editionPath, initiativePath, numberLabel } from './components.tsx';
 import { notFoundPage, loadView, editionCrumbs, Source, cachedHtml, cachedPage } from './page.tsx';
+import { editionSummary } from '../../domain/group-summary.ts';
+import { GroupCountsTable, ScheduleView, findSummary, isDeep } from './shape-parts.tsx';
+import { groupPage } from './group-pages.tsx';
 
 /** GET /, /o/:org, /o/:org/:fy, its status chart and /o/:org/:fy/pillars/:pillar. */
 export function overviewPages(app: Hono<AppEnv>): void {
@@ -128,6 +132,9 @@ export function overviewPages(app: Hono<AppEnv>): void {
             <figcaption>{pt(view.data.plan.settings, lang, 'statusMix')}</figcaption>
           </figure>
         ) : null}
+        {view.grades ? (
+          <GroupCountsTable view={view} lang={lang} pillarKey="" rows={view.groups} total={editionSummary(d)} caption={t(lang, 'gradeTable')} gradesOnly />
+        ) : null}
         <h2 id="kpi">2 {t(lang, 'kpiTable')}</h2>
         {d.kpis.length ? <KpiTableView view={view} lang={lang} /> : <p>{t(lang, 'noKpis')}</p>}
         <h2 id="pillars">{pt(view.data.plan.settings, lang, 'pillars')}</h2>
@@ -168,7 +175,10 @@ export function overviewPages(app: Hono<AppEnv>): void {
     const lang = c.get('lang');
     const pillar = view.data.pillars.find((p) => p.key === c.req.param('pillar'));
     if (!pillar) return notFoundPage(c);
+    // A plan of three or four levels: the pillar is a group page like those below it.
+    if (isDeep(view.data)) return groupPage(c, view, pillar, findSummary(view, pillar.key, null)!);
     const items = view.data.initiatives.filter((i) => i.pillarKey === pillar.key);
+    const summary = findSummary(view, pillar.key, null);
     const groups: { name: string | null; key: string | null }[] = [{ name: null, key: null }, ...pillar.subAreas.map((s) => ({ name: s.name, key: s.key }))];
     return cachedPage(c, view, () => (
       <Layout
@@ -181,6 +191,16 @@ export function overviewPages(app: Hono<AppEnv>): void {
       >
         <h1>{pillar.name}</h1>
         {pillar.tagline ? <p class="tagline">{pillar.tagline}</p> : null}
+        {view.grades && summary ? (
+          <GroupCountsTable
+            view={view}
+            lang={lang}
+            pillarKey={pillar.key}
+            rows={summary.children}
+            total={summary}
+            caption={summary.children.length ? t(lang, 'gradeTable') : t(lang, 'statusCounts')}
+          />
+        ) : null}
         {groups.map((g) => {
           const list = items.filter((i) => i.subAreaKey === g.key);
           if (list.length === 0) return null;
@@ -191,6 +211,11 @@ export function overviewPages(app: Hono<AppEnv>): void {
             </section>
           );
         })}
+        <ScheduleView
+          view={view}
+          lang={lang}
+          entries={items.map((i) => ({ label: `${numberLabel(i)} ${i.title}`, href: initiativePath(view, i), initiative: i }))}
+        />
         <Source view={view} lang={lang} />
       </Layout>
     ));

@@ -1,7 +1,7 @@
 // The public portal: what residents, council members and other municipalities read. Server-rendered
 // HTML with no script; every page of an edition is built from the cached EditionView. This file makes
 // the portal's Hono app and registers the pages, each in its module (overview.tsx, initiative-page.tsx,
-// department-pages.tsx, kpi-pages.tsx, search-page.tsx; what they share is in page.tsx), in a fixed
+// group-pages.tsx, department-pages.tsx, kpi-pages.tsx, search-page.tsx; what they share is in page.tsx), in a fixed
 // order, and the accessibility statement.
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env.ts';
@@ -9,6 +9,7 @@ import { Layout } from '../layout.tsx';
 import { t } from '../i18n.ts';
 import { notFoundPage } from './page.tsx';
 import { overviewPages } from './overview.tsx';
+import { groupPages } from './group-pages.tsx';
 import { initiativePage } from './initiative-page.tsx';
 import { departmentPages } from './department-pages.tsx';
 import { kpiPages } from './kpi-pages.tsx';
@@ -18,6 +19,7 @@ export const publicRoutes = new Hono<AppEnv>();
 
 // The pages in the order they are registered (Hono matches in that order).
 overviewPages(publicRoutes);
+groupPages(publicRoutes);
 initiativePage(publicRoutes);
 departmentPages(publicRoutes);
 kpiPages(publicRoutes);
