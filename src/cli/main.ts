@@ -33,7 +33,7 @@ const USAGE: Record<string, string[]> = {
   export: [
     'shisaku export json --org CODE --year YYYY',
     'shisaku export xlsx --org CODE --year YYYY [--department 名前] [--blank] --out FILE',
-    'shisaku export csv --org CODE --year YYYY [--table initiatives|results|kpis] [--encoding utf8|sjis] --out FILE',
+    'shisaku export csv --org CODE --year YYYY [--table initiatives|results|kpis|indicators|milestones] [--encoding utf8|sjis] --out FILE',
   ],
   departments: ['shisaku departments list --org CODE', 'shisaku departments merge 旧名 --into 正式名 --org CODE'],
   editions: [
@@ -352,9 +352,11 @@ async function serveCommand(argv: string[]): Promise<number> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`ポート番号が不正です: ${values.port}`);
   const { startServer } = await import('../web/server.ts');
   const database = await openDatabase(defaultOptions());
+  let seeded = false;
   try {
     if (values['seed-sample'] && (await listOrganizations(database.db)).length === 0) {
       await loadSamples(database);
+      seeded = true;
     }
   } catch (e) {
     await database.close();
@@ -362,6 +364,10 @@ async function serveCommand(argv: string[]): Promise<number> {
   }
   const server = await startServer({ database, port });
   process.stderr.write(`shisaku: http://localhost:${server.port}/ （${database.kind}: ${database.location}）\n`);
+  // The example plans of other shapes follow once the portal answers, so the first page does not wait for them.
+  if (seeded) {
+    loadExamples(database).catch((e) => process.stderr.write(`架空の例を読み込めませんでした / could not load the examples: ${(e as Error).message}\n`));
+  }
   // Reminders wait in the outbox; they go out by SMTP when SMTP_URL is set, otherwise to this log.
   const { deliverOutbox } = await import('../db/reminders.ts');
   const mailer = process.env.SMTP_URL ? await (await import('./mailer.ts')).smtpMailer(process.env.SMTP_URL) : null;
@@ -383,11 +389,19 @@ async function serveCommand(argv: string[]): Promise<number> {
 async function seedCommand(): Promise<number> {
   return withDatabase(async (database) => {
     await loadSamples(database);
+    await loadExamples(database);
     return 0;
   });
 }
 
-/** The bundled examples: the sample plan (出典: 日立市) and the fictional town entered through the blank workbook. */
+/** The fictional example plans of other shapes (three levels, grades, a schedule), each entered through its blank workbook; those already there are skipped. */
+async function loadExamples(database: Database): Promise<void> {
+  const { loadExamplePlans } = await import('../db/example-plans.ts');
+  for (const p of await loadExamplePlans(database.db)) process.stderr.write(`架空の例を読み込みました: ${p.title}（白紙のワークブックから入力）\n`);
+  await checkpoint(database);
+}
+
+/** The bundled sample plan (出典: 日立市) and the fictional town entered through the blank workbook. */
 async function loadSamples(database: Database): Promise<void> {
   await loadSample(database.db);
   process.stderr.write(`サンプル計画を読み込みました: ${SAMPLE.title}（出典: 日立市）\n`);

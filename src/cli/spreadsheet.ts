@@ -10,7 +10,7 @@ import { editionStamp } from '../db/repository.ts';
 import { loadImportTarget } from '../db/import-target.ts';
 import { validateOrgCode } from '../domain/org-code.ts';
 import { exportWorkbook } from '../export/xlsx.ts';
-import { exportCsv, shiftJisLosses, type CsvTable } from '../export/csv.ts';
+import { exportCsv, shiftJisLosses, type SheetTable } from '../export/csv.ts';
 import { writeAtomically } from '../report/pdf.ts';
 import { LIMITS, SpreadsheetError, readCsv, readXlsx, type SheetData } from '../import/spreadsheet.ts';
 import { createdLines, createsAnything, formatErrors, isEmptyPreview, previewSpreadsheet, type Preview } from '../domain/changes.ts';
@@ -60,11 +60,12 @@ export async function exportSpreadsheetCommand(format: string, argv: string[], d
   if (format === 'xlsx') {
     writeAtomically(values.out, await exportWorkbook(data, { department: values.department, blank: values.blank }));
   } else {
-    if (!['initiatives', 'results', 'kpis'].includes(values.table!)) return fail('--table は initiatives / results / kpis です');
+    if (!['initiatives', 'results', 'kpis', 'indicators', 'milestones'].includes(values.table!))
+      return fail('--table は initiatives / results / kpis / indicators / milestones です');
     if (values.encoding !== 'utf8' && values.encoding !== 'sjis') return fail('--encoding は utf8 か sjis です');
     const rows = values.blank ? { ...data, initiatives: [], kpis: [] } : data;
-    writeAtomically(values.out, exportCsv(rows, values.table as CsvTable, { encoding: values.encoding, department: values.department }));
-    const lost = values.encoding === 'sjis' ? shiftJisLosses(data, values.table as CsvTable, values.department) : [];
+    writeAtomically(values.out, exportCsv(rows, values.table as SheetTable, { encoding: values.encoding, department: values.department }));
+    const lost = values.encoding === 'sjis' ? shiftJisLosses(data, values.table as SheetTable, values.department) : [];
     if (lost.length) {
       process.stderr.write(
         `注意: Shift_JIS で表せない文字 ${lost.map((c) => `「${c}」`).join('')} は「?」になります。取り込み時は元の文字のまま扱います（UTF-8 なら失われません）` +

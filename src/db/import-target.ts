@@ -80,7 +80,7 @@ export async function planGroups(db: DbOrTx, planId: number, organizationId: num
     .orderBy(desc(t.editions.fiscalYear), asc(t.pillars.position));
   const subAreas = pillars.length
     ? await db
-        .select({ key: t.subAreas.key, name: t.subAreas.name, pillarId: t.subAreas.pillarId })
+        .select({ id: t.subAreas.id, key: t.subAreas.key, name: t.subAreas.name, pillarId: t.subAreas.pillarId, parentId: t.subAreas.parentId })
         .from(t.subAreas)
         .where(
           inArray(
@@ -96,10 +96,17 @@ export async function planGroups(db: DbOrTx, planId: number, organizationId: num
     .where(and(eq(t.changeSets.organizationId, organizationId), inArray(t.auditLog.entity, ['pillar', 'sub-area'])))
     .orderBy(asc(t.auditLog.entityKey));
   const pillarKey = new Map(pillars.map((p) => [p.id, p.key]));
+  // A deeper group of another year is known by its parent too, so a group of the same name under another parent is another group.
+  const subKey = new Map(subAreas.map((s) => [s.id, s.key]));
   return {
     pillars: [...pillars.map((p) => ({ key: p.key, name: p.name })), ...audited.filter((a) => a.entity === 'pillar').map((a) => ({ key: a.key, name: null }))],
     subAreas: [
-      ...subAreas.map((s) => ({ key: s.key, name: s.name, pillarKey: pillarKey.get(s.pillarId) ?? null })),
+      ...subAreas.map((s) => ({
+        key: s.key,
+        name: s.name,
+        pillarKey: pillarKey.get(s.pillarId) ?? null,
+        parentKey: s.parentId === null ? null : (subKey.get(s.parentId) ?? null),
+      })),
       ...audited.filter((a) => a.entity === 'sub-area').map((a) => ({ key: a.key, name: null, pillarKey: null })),
     ],
   };

@@ -25,11 +25,13 @@ import { displayOrder } from './structure.ts';
 import { numberCell, text, type Cell, type CellError } from './cells.ts';
 import { describeChanges } from './describe-changes.ts';
 import { readInitiativeRows } from './initiative-rows.ts';
+import { readIndicatorRows } from './indicator-rows.ts';
+import { readMilestoneRows } from './milestone-rows.ts';
 
 export type { Cell, CellError } from './cells.ts';
 
 export interface SheetInput {
-  kind: 'initiatives' | 'results' | 'kpis';
+  kind: 'initiatives' | 'results' | 'kpis' | 'indicators' | 'milestones';
   name: string;
   header: string[];
   rows: { row: number; cells: Cell[] }[];
@@ -58,7 +60,7 @@ export interface Created {
   /** The edition itself, when the year has none yet: its title. */
   edition: string | null;
   pillars: string[];
-  /** 「施策体系 ／ 分野」. */
+  /** 「施策体系 ／ 分野」, deeper groups with their whole path (「柱 ／ 分野 ／ 事項」), parents before their children. */
   subAreas: string[];
   /** Departments the master lacks that are not chosen as another spelling of a registered one. */
   departments: string[];
@@ -104,7 +106,11 @@ export interface PreviewOptions {
 
 export interface PlanGroups {
   pillars: { key: string; name: string | null }[];
-  subAreas: { key: string; name: string | null; pillarKey: string | null }[];
+  /**
+   * `parentKey`: the group it sits in, in a plan of three or four levels (null: directly under its
+   * pillar); absent where the source does not say, and then a name is matched in its pillar alone.
+   */
+  subAreas: { key: string; name: string | null; pillarKey: string | null; parentKey?: string | null }[];
 }
 
 /** The fields of an edition a spreadsheet can change, as a digest: equal digests, equal content. */
@@ -287,6 +293,23 @@ export function previewSpreadsheet(current: EditionData, sheets: SheetInput[], o
     if (touched) i.resultsFiscalYear = joiningResultsYear(i, current.initiatives);
   }
 
+  // ---- 指標, マイルストーン ------------------------------------------------------------------------
+  readIndicatorRows(
+    current,
+    next,
+    sheets.filter((s) => s.kind === 'indicators'),
+    restorer,
+    opts,
+    errors,
+  );
+  readMilestoneRows(
+    current,
+    next,
+    sheets.filter((s) => s.kind === 'milestones'),
+    opts,
+    errors,
+  );
+
   // ---- KPI --------------------------------------------------------------------------------------
   const kpiLayout = kpiFixedColumns(words);
   for (const sheet of sheets.filter((s) => s.kind === 'kpis')) {
@@ -398,7 +421,8 @@ export function createdLines(p: Pick<Preview, 'created' | 'next'>): string[] {
   return [
     ...(c.edition !== null ? [`版「${c.edition}」（${p.next.edition.fiscalYear}年度、下書き）`] : []),
     ...c.pillars.map((n) => `${w[0]}「${n}」`),
-    ...c.subAreas.map((n) => `${w[1] ?? '分野'}「${n}」`),
+    // A deeper group is listed with its whole path; its level is the number of names in it.
+    ...c.subAreas.map((n) => `${w[n.split(' ／ ').length - 1] ?? w[1] ?? '分野'}「${n}」`),
     ...c.departments.map((n) => `担当課所「${n}」`),
   ];
 }

@@ -37,6 +37,9 @@ export function describeChanges(
   // Named as the file's columns are, in the plan's words (施策名 / 施策体系 / 分野 in the sample).
   const heading = new Map(initiativeColumns(next.plan.settings).map((c) => [c.field, c.header]));
   const levels = next.plan.settings.levels;
+  // The sample's sections under the labels the plan gives them (施策内容, 取組の概要 …).
+  const builtin = (key: 'content' | 'plan') =>
+    planFields(next.plan.settings).find((f) => f.key === key)?.label ?? heading.get(key) ?? (key === 'content' ? '施策内容' : '今年度の取組');
   const fields: [string, (d: EditionData, i: Initiative) => string | null][] = [
     ['番号', (_, i) => i.number ?? '新'],
     [heading.get('title')!, (_, i) => i.title],
@@ -44,8 +47,8 @@ export function describeChanges(
     [levels[1] ?? '分野', (d, i) => atLevel(d, i, 2)],
     ['担当課所', (_, i) => i.departments.join('、')],
     ['状況', (_, i) => statusLabel(i.status)],
-    [heading.get('content')!, (_, i) => i.content],
-    ['今年度の取組', (_, i) => i.plan],
+    [builtin('content'), (_, i) => i.content],
+    [builtin('plan'), (_, i) => i.plan],
     ['今年度の目標値', (_, i) => i.planTargets.map((p) => `${p.label} ${p.value ?? ''}${p.unit ?? ''}`.trim()).join('\n') || null],
     ['実績（本文）', (_, i) => i.resultsText || null],
     ['実績の年度', (_, i) => (i.resultsFiscalYear === null ? null : fiscalYearLabel(i.resultsFiscalYear))],

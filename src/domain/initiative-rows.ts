@@ -1,12 +1,29 @@
 // The 施策 sheet of a file, read into the next state of an edition: each row an edit of a stored initiative
-// (by key, or by title when the key is empty) or a new one, its groups found by name (or created when the
-// person confirmed creation), its departments resolved through the master's spellings. Columns are found by
-// their headings in the plan's words; a column the file leaves out keeps what is stored. Part of the
-// preview (changes.ts), pure.
+// (by key, or by title when the key is empty) or a new one, its groups found by name level by level (or
+// created, parents first, when the person confirmed creation), its departments resolved through the
+// master's spellings, and the parts of the plan's shape the sheet holds: the plan's own sections (each read
+// by its type), the grade set by hand and the schedule's phases. Columns are found by their headings in the
+// plan's words; a column the file leaves out keeps what is stored. Part of the preview (changes.ts), pure.
+// Also the helpers the 指標 and マイルストーン sheets share (indicator-rows.ts, milestone-rows.ts).
 import { createHash } from 'node:crypto';
-import type { EditionData, Initiative, Pillar, SubArea } from './model.ts';
-import { cellForm, text, type CellError } from './cells.ts';
-import { columnsByHeading, initiativeColumns, statusFromLabel, type InitiativeField } from './sheets.ts';
+import { SHAPE_KEYS, type EditionData, type FieldValue, type Initiative, type ManualGrade, type Pillar, type ScheduleCell, type SubArea } from './model.ts';
+import { cellForm, text, type Cell, type CellError } from './cells.ts';
+import { restoreFormula } from './formula.ts';
+import {
+  columnsByHeading,
+  GRADE_HEADER,
+  initiativeColumns,
+  keyHeader,
+  LEVEL_FIELDS,
+  statusFromLabel,
+  titleHeader,
+  type InitiativeField,
+  type LevelField,
+} from './sheets.ts';
+import { optionForm, parseFieldValue, type FieldInput } from './field-values.ts';
+import { gradeChoices } from './grades.ts';
+import { effectiveParents, groupPath } from './groups.ts';
+import { withShape, type ShapeParts } from './shape.ts';
 import { nextKey } from './structure.ts';
 import { proseOf, withProse } from './results.ts';
 import { label } from './describe-changes.ts';
@@ -24,8 +41,8 @@ export interface InitiativeRows {
   createdSubAreas: string[];
 }
 
-/** A key for an initiative added by a file: derived from the file's content, so a second preview of the same file agrees. */
-function newKey(seed: string, taken: Set<string>): string {
+/** A key for an initiative (or an indicator) added by a file: derived from the file's content, so a second preview of the same file agrees. */
+export function newKey(seed: string, taken: Set<string>): string {
   for (let n = 0; ; n++) {
     const k = createHash('sha1').update(`${seed}#${n}`).digest('hex').slice(0, 8);
     if (!taken.has(k)) {
@@ -47,10 +64,17 @@ export function readInitiativeRows(
   notices: string[],
 ): InitiativeRows {
   const words = current.plan.settings;
-  const [pillarWord, subWord] = words.levels as [string, string | undefined];
+  const levels = words.levels;
+  const pillarWord = levels[0]!;
   const thing = words.initiativeName;
-  const layout = initiativeColumns(words);
+  const layout = initiativeColumns(words, current.plan);
   const heading = (f: InitiativeField) => layout.find((c) => c.field === f)!.header;
+  // The columns of the groups below the pillar, one per level the plan has (分野; 取組分野, 取組事項 …).
+  const deeper = LEVEL_FIELDS.slice(1, levels.length);
+  const fieldColumns = layout.filter((c) => c.field.startsWith('field:') && c.def);
+  const periodColumns = layout.filter((c) => c.field.startsWith('schedule:'));
+  const phases = words.schedule?.phases ?? [];
+  const grades = gradeChoices(words);
   const byKey = new Map(next.initiatives.map((i) => [i.key, i]));
   const canonical = new Map<string, string>();
   for (const d of current.departments) {
@@ -80,15 +104,22 @@ export function readInitiativeRows(
     out.createdPillars.push(name);
     return p;
   };
-  const subAreaNamed = (pillar: Pillar, name: string): SubArea | null => {
-    const found = pillar.subAreas.find((s) => s.name === name);
+  /** The group of that name inside `parent` (null: directly under the pillar), created when asked; `path` names its parents for the list. */
+  const groupNamed = (pillar: Pillar, parent: SubArea | null, name: string, path: string[]): SubArea | null => {
+    // The parents as the tree shows them (a group whose parent is missing stands under its pillar), so a
+    // name is looked for where the export wrote it.
+    const parents = effectiveParents(pillar);
+    const parentKey = parent?.key ?? null;
+    const found = pillar.subAreas.find((s) => s.name === name && (parents.get(s.key) ?? null) === parentKey);
     if (found || !opts.create) return found ?? null;
     // Sub-area keys are unique in the whole plan, as the structure page makes them.
-    const same = known.subAreas.find((s) => s.name === name && s.pillarKey === pillar.key && !inEdition().has(s.key));
-    const s: SubArea = { key: same?.key ?? nextKey(`${pillar.key}-s`, subKeys), name };
+    const same = known.subAreas.find(
+      (s) => s.name === name && s.pillarKey === pillar.key && (s.parentKey === undefined || (s.parentKey ?? null) === parentKey) && !inEdition().has(s.key),
+    );
+    const s: SubArea = { key: same?.key ?? nextKey(`${pillar.key}-s`, subKeys), name, ...(parent ? { parentKey: parent.key } : {}) };
     subKeys.push(s.key);
     pillar.subAreas.push(s);
-    out.createdSubAreas.push(`${pillar.name} ／ ${name}`);
+    out.createdSubAreas.push([pillar.name, ...path, name].join(' ／ '));
     return s;
   };
 
@@ -149,18 +180,21 @@ export function readInitiativeRows(
         errors.push({ ...at('pillar'), message: `${pillarWord}「${pillarName}」はこの計画にありません（${next.pillars.map((p) => p.name).join('、')}）` });
         continue;
       }
-      // Without the column (or in a plan of one level) an initiative keeps its sub-area while it stays in its pillar.
-      const subName = subWord && has('subArea') ? get('subArea') : undefined;
+      // Without the columns of the lower levels (or in a plan of one level) an initiative keeps its group
+      // while it stays in its pillar; a level column the file leaves out keeps the stored group's name there.
       let subAreaKey: string | null;
-      if (subName === undefined) subAreaKey = existing && existing.pillarKey === pillar.key ? existing.subAreaKey : null;
-      else if (subName === null) subAreaKey = null;
+      const stays = existing && existing.pillarKey === pillar.key;
+      if (!deeper.some(has)) subAreaKey = stays ? existing!.subAreaKey : null;
       else {
-        const sub = subAreaNamed(pillar, subName);
-        if (!sub) {
-          errors.push({ ...at('subArea'), message: `${subWord}「${subName}」は${pillarWord}「${pillar.name}」にありません` });
-          continue;
-        }
-        subAreaKey = sub.key;
+        const storedNames = stays
+          ? groupPath(current.pillars, existing!.pillarKey, existing!.subAreaKey)
+              .slice(1)
+              .map((g) => g.name)
+          : [];
+        const named = deeper.map((f, k) => (has(f) ? get(f) : (storedNames[k] ?? null)));
+        const found = groupOfRow(pillar, named, deeper, levels, groupNamed, (f, message) => errors.push({ ...at(f), message }));
+        if (found === undefined) continue;
+        subAreaKey = found;
       }
       const statusText = get('status') ?? '';
       const status = statusFromLabel(statusText);
@@ -200,7 +234,81 @@ export function readInitiativeRows(
       const content = textField('content', existing?.content);
       const plan = textField('plan', existing?.plan);
       const resultsText = has('prose') ? textWithProse(existing, get('prose'), restore) : (existing?.resultsText ?? '');
-      const fields = { number, title, pillarKey: pillar.key, subAreaKey, departments, status, content, plan, resultsText };
+
+      // ---- the plan's shape: its own sections, the grade set by hand, the schedule --------------------
+      const rowErrors: CellError[] = [];
+      const fail = (f: InitiativeField, message: string) => rowErrors.push({ ...at(f), message });
+      const fields: Record<string, FieldValue> = { ...(existing?.fields ?? {}) };
+      for (const c of fieldColumns) {
+        if (!has(c.field)) continue;
+        const def = c.def!;
+        const raw = cellInput(cell(c.field));
+        if (typeof raw === 'object' && raw !== null && !(raw instanceof Date)) {
+          fail(c.field, `セルがエラー値です「${raw.error}」`);
+          continue;
+        }
+        const was = existing?.fields?.[def.key];
+        // A choice the plan no longer offers, left as it was, stays: an untouched export changes nothing.
+        const parsed =
+          def.type === 'select' && typeof was === 'string' && text(cell(c.field)) === was ? { ok: true as const, value: was } : parseFieldValue(def, raw);
+        if (!parsed.ok) {
+          fail(c.field, parsed.message);
+          continue;
+        }
+        const value = def.type === 'text' && typeof parsed.value === 'string' && typeof was === 'string' ? restore(was, parsed.value) : parsed.value;
+        if (value === null) delete fields[def.key];
+        else fields[def.key] = value;
+      }
+      let grade: ManualGrade | null = existing?.grade ?? null;
+      if (has('grade') || has('gradeReason')) {
+        const stored = existing?.grade;
+        const gradeText = has('grade') ? get('grade') : (stored?.grade ?? null);
+        const reasonText = has('gradeReason') ? restore(stored?.reason ?? null, get('gradeReason')) : (stored?.reason ?? null);
+        if (gradeText === null) {
+          if (reasonText && has('gradeReason'))
+            fail(
+              'gradeReason',
+              `${GRADE_HEADER}が空の行に理由が書かれています（理由は${GRADE_HEADER}を手で決めた行に書きます。空欄なら計算した評価になります）`,
+            );
+          grade = null;
+        } else {
+          const g = stored && gradeText === stored.grade ? stored.grade : gradeNamed(grades, gradeText);
+          if (g === null) fail('grade', `${GRADE_HEADER}「${gradeText}」はこの計画の評価（${grades.map((x) => x.grade).join('、')}）にありません`);
+          else {
+            const reason = reasonText ?? '';
+            // Who set it is the command layer's to record; a grade left as it was keeps its author.
+            grade = stored && stored.grade === g && stored.reason === reason ? stored : { grade: g, reason, by: null };
+          }
+        }
+      }
+      let schedule: ScheduleCell[] = existing?.schedule ?? [];
+      if (periodColumns.some((c) => has(c.field))) {
+        const was = existing?.schedule ?? [];
+        const cellsOf: ScheduleCell[] = [];
+        for (const c of periodColumns) {
+          const period = c.field.slice('schedule:'.length);
+          if (!has(c.field)) {
+            const kept = was.find((x) => x.period === period);
+            if (kept) cellsOf.push(kept);
+            continue;
+          }
+          const t = get(c.field);
+          if (t === null) continue;
+          const phase = phases.find((p) => optionForm(p) === optionForm(t)) ?? was.find((x) => x.period === period && x.phase === t)?.phase;
+          if (phase === undefined) fail(c.field, `工程「${t}」はこの計画の工程（${phases.join('、')}）にありません`);
+          else cellsOf.push({ period, phase });
+        }
+        // Periods the plan's columns do not cover (its period was changed since) stay as stored.
+        const covered = new Set(periodColumns.map((c) => c.field.slice('schedule:'.length)));
+        cellsOf.push(...was.filter((x) => !covered.has(x.period)));
+        schedule = sameSchedule(was, cellsOf) ? was : cellsOf;
+      }
+      if (rowErrors.length) {
+        errors.push(...rowErrors);
+        continue;
+      }
+      const shape: ShapeParts = { fields, grade, schedule };
+      const values = { number, title, pillarKey: pillar.key, subAreaKey, departments, status, content, plan, resultsText };
       if (existing) {
         if (seen.has(existing.key)) {
           errors.push({ ...at('key'), message: `${thing}「${label(existing)}」の行が重複しています` });
@@ -208,16 +316,20 @@ export function readInitiativeRows(
         }
         seen.add(existing.key);
         out.rowOf.set(existing.key, { sheet: sheet.name, row });
-        Object.assign(existing, fields);
+        Object.assign(existing, values);
+        reshape(existing, shape);
       } else {
-        const created: Initiative = {
-          key: newKey(`${current.organization.code}/${current.edition.fiscalYear}/${title}/${row}`, takenKeys),
-          ...fields,
-          planTargets: [],
-          // Unknown until its results are read (changes.ts gives the year they are for, if anything says it).
-          resultsFiscalYear: null,
-          results: [],
-        };
+        const created: Initiative = withShape(
+          {
+            key: newKey(`${current.organization.code}/${current.edition.fiscalYear}/${title}/${row}`, takenKeys),
+            ...values,
+            planTargets: [],
+            // Unknown until its results are read (changes.ts gives the year they are for, if anything says it).
+            resultsFiscalYear: null,
+            results: [],
+          },
+          shape,
+        );
         seen.add(created.key);
         out.rowOf.set(created.key, { sheet: sheet.name, row });
         next.initiatives.push(created);
@@ -227,6 +339,125 @@ export function readInitiativeRows(
     if (opts.allowDelete) next.initiatives = next.initiatives.filter((i) => seen.has(i.key));
   }
   return out;
+}
+
+/**
+ * The deepest group a row names below its pillar (null: directly under it), each name looked for inside
+ * the group named at the level above; undefined (with the reason reported) when a name is not there, or a
+ * lower level is named below an empty one.
+ */
+function groupOfRow(
+  pillar: Pillar,
+  named: (string | null)[],
+  fields: readonly LevelField[],
+  levels: readonly string[],
+  groupNamed: (pillar: Pillar, parent: SubArea | null, name: string, path: string[]) => SubArea | null,
+  fail: (f: LevelField, message: string) => void,
+): string | null | undefined {
+  let parent: SubArea | null = null;
+  const path: string[] = [];
+  let blank: number | null = null;
+  for (const [k, name] of named.entries()) {
+    const word = levels[k + 1]!;
+    if (name === null) {
+      blank ??= k;
+      continue;
+    }
+    if (blank !== null) {
+      fail(fields[blank]!, `${levels[blank + 1]}が空です（${word}「${name}」は${levels[blank + 1]}の中に置きます）`);
+      return undefined;
+    }
+    const found = groupNamed(pillar, parent, name, path);
+    if (!found) {
+      fail(
+        fields[k]!,
+        parent ? `${word}「${name}」は${levels[k]}「${parent.name}」にありません` : `${word}「${name}」は${levels[0]}「${pillar.name}」にありません`,
+      );
+      return undefined;
+    }
+    parent = found;
+    path.push(name);
+  }
+  return parent?.key ?? null;
+}
+
+/** The plan's grade a cell names: as written, in either case, or by its label (「達成」 for A). */
+function gradeNamed(choices: readonly { grade: string; label: string }[], t: string): string | null {
+  const form = optionForm(t);
+  const exact = choices.find((c) => optionForm(c.grade) === form);
+  if (exact) return exact.grade;
+  const folded = choices.filter((c) => optionForm(c.grade).toUpperCase() === form.toUpperCase());
+  if (folded.length === 1) return folded[0]!.grade;
+  const labelled = choices.filter((c) => optionForm(c.label) === form);
+  return labelled.length === 1 ? labelled[0]!.grade : null;
+}
+
+function sameSchedule(a: readonly ScheduleCell[], b: readonly ScheduleCell[]): boolean {
+  if (a.length !== b.length) return false;
+  const m = new Map(a.map((c) => [c.period, c.phase]));
+  return m.size === a.length && b.every((c) => m.get(c.period) === c.phase);
+}
+
+/** A cell as a section's value is read from: text with the export's formula guard undone, a number, a date; an error cell as it is. */
+export function cellInput(c: Cell): FieldInput | { error: string } {
+  if (c === null) return null;
+  if (typeof c === 'string') return restoreFormula(c.replace(/\r\n?/g, '\n'));
+  if (typeof c === 'number' || c instanceof Date) return c;
+  if ('error' in c) return { error: c.error };
+  return null;
+}
+
+/** JSON with every object's keys in order, so two values that mean the same compare equal whatever order their keys came in (jsonb reorders them). */
+export function canonicalJson(v: unknown): string {
+  return JSON.stringify(v, (_, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
+}
+
+/**
+ * Gives a stored initiative (of `next`, changed in place) new shape parts, in withShape's canonical form.
+ * When the parts mean what is stored, the initiative is left exactly as it was, so an untouched file
+ * changes nothing, not even the order of its keys.
+ */
+export function reshape(i: Initiative, parts: ShapeParts): void {
+  const before = withShape(i);
+  const after = withShape(i, { fields: i.fields, indicators: i.indicators, grade: i.grade, schedule: i.schedule, milestones: i.milestones, ...parts });
+  if (SHAPE_KEYS.every((k) => canonicalJson(before[k]) === canonicalJson(after[k]))) return;
+  for (const k of SHAPE_KEYS) delete i[k];
+  Object.assign(i, after);
+}
+
+/**
+ * The initiative a row of a sheet that follows the 施策 sheet (指標, マイルストーン) is about: by its key,
+ * or by its title when the key is empty (an initiative the same file adds); null, with the reason
+ * reported, when there is none or more than one.
+ */
+export function initiativeOfRow(
+  next: EditionData,
+  words: EditionData['plan']['settings'],
+  key: string | null,
+  title: string | null,
+  fail: (column: 'key' | 'title', message: string) => void,
+): Initiative | null {
+  const keyH = keyHeader(words);
+  const titleH = titleHeader(words);
+  const thing = words.initiativeName;
+  if (key) {
+    const found = next.initiatives.find((i) => i.key === key);
+    if (!found) fail('key', `${keyH}「${key}」の${thing}がありません`);
+    return found ?? null;
+  }
+  const named = title ? next.initiatives.filter((i) => i.title === title) : [];
+  if (named.length === 1) return named[0]!;
+  fail(
+    'title',
+    !title
+      ? `${keyH}が空です（施策シートの${keyH}を入れるか、${titleH}を書いてください）`
+      : named.length
+        ? `「${title}」という${thing}が複数あります。${keyH}で指定してください`
+        : `${titleH}「${title}」の${thing}がありません`,
+  );
+  return null;
 }
 
 /**

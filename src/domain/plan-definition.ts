@@ -44,7 +44,7 @@ export const MAX_PHASES = 12;
 /** A field's key: stored in every initiative's values, so ASCII and short. */
 export const FIELD_KEY = /^[a-z][a-z0-9_]{0,31}$/;
 /** Column headings of the initiative sheet that a section's label may not take (besides the level names and the initiative's name, key and title headings). */
-export const FIXED_COLUMNS: readonly string[] = ['番号', '状況', '担当課所', '備考'];
+export const FIXED_COLUMNS: readonly string[] = ['番号', '状況', '担当課所', '備考', '評価', '評価の理由', '実績（文章）'];
 
 export interface PlanDefinition {
   organization: Organization;

@@ -1,11 +1,21 @@
 // The edition (or one department's slice, or a blank template of the plan) as a workbook staff can fill in:
 // key columns locked, status and departments chosen from drop-downs fed by the master data, widths and
-// wrapping for Japanese text, columns named in the plan's words, and a 説明 sheet that says which
-// organization, plan and year the workbook is for (checked when it is read back) and explains every column.
+// wrapping for Japanese text, columns named in the plan's words and following its shape (sheets.ts: its
+// levels, sections, grades and schedule on the 施策 sheet, and the 指標 and マイルストーン sheets, every closed
+// set of values a drop-down), and a 説明 sheet that says which organization, plan and year the workbook is
+// for (checked when it is read back) and explains every column.
 import ExcelJS from 'exceljs';
 import type { EditionData } from '../domain/model.ts';
 import {
+  hasIndicatorSheet,
+  hasMilestoneSheet,
   identityRows,
+  indicatorCell,
+  indicatorColumns,
+  INDICATOR_SHEET,
+  milestoneCell,
+  milestoneColumns,
+  MILESTONE_SHEET,
   initiativeCell,
   resultCell,
   initiativeColumns,
@@ -20,6 +30,7 @@ import {
   STATUS_CHOICES,
   kpiYearHeader,
   type SheetColumn,
+  type IndicatorField,
 } from '../domain/sheets.ts';
 import { neutralizeFormula } from './opendata.ts';
 import { reportedResultsYear } from '../domain/results-year.ts';
@@ -70,11 +81,114 @@ function styleRow(row: ExcelJS.Row, columns: SheetColumn[]) {
   });
 }
 
+/** The letter of a column (1 → A, 27 → AA), for the formulae of the drop-downs. */
+function columnLetter(n: number): string {
+  let out = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) out = String.fromCharCode(65 + ((k - 1) % 26)) + out;
+  return out;
+}
+
+/**
+ * The drop-downs of the columns that hold a closed set of values (a section's options, はい/いいえ, grades,
+ * phases, an indicator's kind …), each list written once on the hidden list sheet from its column C on
+ * (A and B hold the statuses and departments, as they always have).
+ */
+class ChoiceLists {
+  private readonly at = new Map<string, string>();
+  private next = 3;
+  constructor(private readonly lists: ExcelJS.Worksheet) {}
+
+  /** The range of the list sheet that holds these choices. */
+  range(choices: readonly string[]): string {
+    const id = JSON.stringify(choices);
+    let range = this.at.get(id);
+    if (!range) {
+      const col = this.next++;
+      choices.forEach((c, k) => (this.lists.getCell(k + 1, col).value = c));
+      const letter = columnLetter(col);
+      range = `${LIST_SHEET}!$${letter}$1:$${letter}$${Math.max(choices.length, 1)}`;
+      this.at.set(id, range);
+    }
+    return range;
+  }
+
+  /** Drop-downs on rows from..to of every column of the layout that has choices. */
+  apply(ws: ExcelJS.Worksheet, columns: readonly SheetColumn[], from: number, to: number) {
+    columns.forEach((c, k) => {
+      if (!c.choices?.length) return;
+      const formula = this.range(c.choices);
+      for (let r = from; r <= to; r++) {
+        ws.getCell(r, k + 1).dataValidation = {
+          type: 'list',
+          allowBlank: true,
+          formulae: [formula],
+          showErrorMessage: true,
+          errorTitle: c.header,
+          error: '一覧から選んでください',
+        };
+      }
+    });
+  }
+}
+
+/** A cell of a number column as written: a number where Excel keeps it exactly, else text. */
+function cellOf(c: SheetColumn, v: string | null): string | number | null {
+  return c.kind === 'number' || c.kind === 'year' ? num(v) : text(v);
+}
+
 /** The 使い方 line on which year a new initiative's results are for: only a year something says, never one made up. */
 function newResultsLine(thing: string, year: number | null): string {
   return year === null
     ? `・新しい${thing}の実績の年度は、${PROSE_HEADER}に「【令和5年度】」のように書いた年度になります。書かなければ年度の記載なしとして登録されます。`
     : `・新しい${thing}の実績は、${fiscalYearLabel(year)}の実績として登録されます（${PROSE_HEADER}に「【令和5年度】」のように年度を書けば、その年度）。`;
+}
+
+/** The 説明 sheet's rows for a sheet's columns; a series of columns (periods, years) is explained once. */
+function explain(readme: ExcelJS.Worksheet, name: string, cols: readonly SheetColumn[]) {
+  const seen = new Set<string>();
+  for (const c of cols) {
+    let header = c.header;
+    if (c.series) {
+      if (seen.has(c.series)) continue;
+      seen.add(c.series);
+      const last = cols.filter((x) => x.series === c.series).at(-1)!;
+      if (last !== c) header = `${c.header} 〜 ${last.header}`;
+    }
+    readme.addRow([name, header, c.help]).alignment = { wrapText: true, vertical: 'top' };
+  }
+}
+
+/** Spare rows below a sheet's rows, where staff add rows: editable, with the drop-downs. */
+function spareRows(ws: ExcelJS.Worksheet, columns: readonly SheetColumn[], choiceLists: ChoiceLists) {
+  const last = ws.rowCount;
+  for (let r = last + 1; r <= last + 50; r++)
+    styleRow(
+      ws.getRow(r),
+      columns.map((c) => ({ ...c, key: false, reference: false })),
+    );
+  choiceLists.apply(ws, columns, 2, last + 50);
+}
+
+/** The 使い方 lines on the parts of the plan's shape it has; none for a plan of the sample's shape. */
+function shapeLines(data: EditionData): string[] {
+  const s = data.plan.settings;
+  const thing = s.initiativeName;
+  const out: string[] = [];
+  if (s.levels.length > 2)
+    out.push(`・${s.levels.join(' → ')} の順に、上の階層の中の名前を書きます。下の階層を空欄にした${thing}は、その上の階層の直下に置かれます。`);
+  if (s.fields?.some((f) => f.type !== 'text'))
+    out.push('・金額・数値・日付・選択肢・はい/いいえの列は、その形で読み取れない値があると、行と列を示して取り込みません。');
+  if (s.grades) out.push(`・評価の列が空欄の${thing}は、指標の進捗から評価を計算します。評価を書いた${thing}はその評価になり、評価の理由も記録されます。`);
+  if (s.schedule) out.push(`・工程の列は期間ごとに、その期間の工程（${s.schedule.phases.join('／')}）を選びます。空欄はその期間に工程がないことを表します。`);
+  if (hasIndicatorSheet(s))
+    out.push(
+      `・${INDICATOR_SHEET}シートには指標を1行に1つ書きます。シートに行がある${thing}の指標は、その行のとおりになります（行のない${thing}の指標はそのまま残ります）。新しい指標は指標キーを空欄にします。`,
+    );
+  if (hasMilestoneSheet(s))
+    out.push(
+      `・${MILESTONE_SHEET}シートには予定を1行に1つ書きます。シートに行がある${thing}のマイルストーンは、その行のとおりになります（行のない${thing}のものはそのまま残ります）。`,
+    );
+  return out;
 }
 
 export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = {}): Promise<Uint8Array> {
@@ -83,7 +197,9 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
   wb.created = new Date(0);
   wb.modified = new Date(0);
   const words = data.plan.settings;
-  const initiativeLayout = initiativeColumns(words);
+  const initiativeLayout = initiativeColumns(words, data.plan);
+  const indicatorLayout = hasIndicatorSheet(words) ? indicatorColumns(words, data.plan) : null;
+  const milestoneLayout = hasMilestoneSheet(words) ? milestoneColumns(words) : null;
   const resultLayout = resultColumns(words);
   const kpiLayout = kpiFixedColumns(words);
   const initiatives = opts.blank ? [] : data.initiatives.filter((i) => !opts.department || i.departments.includes(opts.department));
@@ -109,6 +225,7 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
     `・番号は${words.initiativeName}ごとに一つです。ほかの${words.initiativeName}と同じ番号は取り込めません。キーが空の行でも、この版に同じ名前の${words.initiativeName}があれば、その${words.initiativeName}として扱います。`,
     "・「=」「+」「-」「@」で始まる文字は、表計算ソフトが数式として実行しないよう先頭に「'」を付けて書き出しています。取り込むときに外します。",
     '・Shift_JIS の CSV で表せない文字（「?」になる文字）は、変更していない部分では保存済みの文字のまま扱います。',
+    ...shapeLines(data),
   ])
     readme.addRow([line]).alignment = { wrapText: false };
   readme.addRow([]);
@@ -118,21 +235,24 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
     [RESULT_SHEET, resultLayout],
     [KPI_SHEET, kpiLayout],
   ] as const) {
-    for (const c of cols) readme.addRow([name, c.header, c.help]).alignment = { wrapText: true, vertical: 'top' };
+    explain(readme, name, cols);
   }
   readme.addRow([KPI_SHEET, kpiYearHeader(fy), '各年度の実績値（数値のみ）。']);
+  if (indicatorLayout) explain(readme, INDICATOR_SHEET, indicatorLayout);
+  if (milestoneLayout) explain(readme, MILESTONE_SHEET, milestoneLayout);
 
   // Master data for the drop-downs, on a hidden sheet.
   const lists = wb.addWorksheet(LIST_SHEET, { state: 'hidden' });
   STATUS_CHOICES.forEach((s, k) => (lists.getCell(k + 1, 1).value = s));
   const departments = data.departments.map((d) => d.name);
   departments.forEach((d, k) => (lists.getCell(k + 1, 2).value = d));
+  const choiceLists = new ChoiceLists(lists);
 
   const ws = sheet(wb, INITIATIVE_SHEET, initiativeLayout);
   for (const i of initiatives) {
     const row = ws.addRow(
       initiativeLayout.map((c) =>
-        c.field === 'key' || c.field === 'number' || c.field === 'status' ? initiativeCell(data, i, c.field) : text(initiativeCell(data, i, c.field)),
+        c.field === 'key' || c.field === 'number' || c.field === 'status' ? initiativeCell(data, i, c.field) : cellOf(c, initiativeCell(data, i, c.field)),
       ),
     );
     styleRow(row, initiativeLayout);
@@ -165,6 +285,7 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
         initiativeLayout.map((c) => ({ ...c, key: false })),
       );
   }
+  choiceLists.apply(ws, initiativeLayout, 2, spare + 1);
 
   const rs = sheet(wb, RESULT_SHEET, resultLayout);
   for (const i of initiatives) {
@@ -214,7 +335,43 @@ export async function exportWorkbook(data: EditionData, opts: WorkbookOptions = 
     }
   }
 
-  for (const w of [ws, rs, ks]) {
+  const shaped: ExcelJS.Worksheet[] = [];
+  if (indicatorLayout) {
+    const is = sheet(wb, INDICATOR_SHEET, indicatorLayout);
+    for (const i of initiatives) {
+      for (const ind of i.indicators ?? []) {
+        styleRow(
+          is.addRow(
+            indicatorLayout.map((c) => {
+              const v = indicatorCell(i, ind, c.field);
+              if (c.field === 'key' || c.field === 'number' || c.field === 'indicatorKey') return v;
+              // A qualitative indicator's 実績 says 達成 / 未達成 in words.
+              if (c.field.startsWith('actual:') && ind.qualitative !== null) return text(v);
+              return c.field === 'baselineYear' || c.field === 'targetYear' ? (v === null ? null : Number(v)) : cellOf(c, v);
+            }),
+          ),
+          indicatorLayout,
+        );
+      }
+    }
+    spareRows(is, indicatorLayout as SheetColumn<IndicatorField>[], choiceLists);
+    shaped.push(is);
+  }
+  if (milestoneLayout) {
+    const ms = sheet(wb, MILESTONE_SHEET, milestoneLayout);
+    for (const i of initiatives) {
+      for (const m of i.milestones ?? []) {
+        styleRow(
+          ms.addRow(milestoneLayout.map((c) => (c.field === 'key' ? milestoneCell(i, m, c.field) : text(milestoneCell(i, m, c.field))))),
+          milestoneLayout,
+        );
+      }
+    }
+    spareRows(ms, milestoneLayout, choiceLists);
+    shaped.push(ms);
+  }
+
+  for (const w of [ws, rs, ks, ...shaped]) {
     await w.protect('', {
       selectLockedCells: true,
       selectUnlockedCells: true,

@@ -6,7 +6,17 @@ import { unzipSync } from 'fflate';
 import { parse as parseCsv } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { Decimal } from 'decimal.js';
-import { IDENTITY_LABELS, INITIATIVE_SHEET, KPI_SHEET, parseIdentity, README_SHEET, RESULT_SHEET, type WorkbookIdentity } from '../domain/sheets.ts';
+import {
+  IDENTITY_LABELS,
+  INDICATOR_SHEET,
+  INITIATIVE_SHEET,
+  KPI_SHEET,
+  MILESTONE_SHEET,
+  parseIdentity,
+  README_SHEET,
+  RESULT_SHEET,
+  type WorkbookIdentity,
+} from '../domain/sheets.ts';
 
 export class SpreadsheetError extends Error {
   constructor(
@@ -29,8 +39,8 @@ export const LIMITS = {
 export type Cell = string | number | null | { formula: string } | { error: string } | Date;
 
 export interface SheetData {
-  /** 施策 / 実績 / KPI, recognised by the header row (the sheet may have been renamed). */
-  kind: 'initiatives' | 'results' | 'kpis';
+  /** 施策 / 実績 / KPI / 指標 / マイルストーン, recognised by the header row (the sheet may have been renamed). */
+  kind: 'initiatives' | 'results' | 'kpis' | 'indicators' | 'milestones';
   name: string;
   header: string[];
   rows: { row: number; cells: Cell[] }[];
@@ -42,17 +52,25 @@ export interface SheetData {
 
 /**
  * Which table a header row is, by the headings every plan shares (the others are in the plan's own words
- * and are found by the preview, which knows the plan): KPIキー, 項目 and 実績値, 状況.
+ * and are found by the preview, which knows the plan): KPIキー, 指標キー, 項目 and 実績値, 状況, 日付 and 内容.
  */
 function kindOf(header: string[]): SheetData['kind'] | null {
   const h = new Set(header.map((x) => x.normalize('NFKC').trim()));
   if (h.has('KPIキー')) return 'kpis';
+  if (h.has('指標キー')) return 'indicators';
   if (h.has('項目') && h.has('実績値')) return 'results';
   if (h.has('状況')) return 'initiatives';
+  if (h.has('日付') && h.has('内容')) return 'milestones';
   return null;
 }
 
-const SHEET_NAMES: Record<SheetData['kind'], string> = { initiatives: INITIATIVE_SHEET, results: RESULT_SHEET, kpis: KPI_SHEET };
+const SHEET_NAMES: Record<SheetData['kind'], string> = {
+  initiatives: INITIATIVE_SHEET,
+  results: RESULT_SHEET,
+  kpis: KPI_SHEET,
+  indicators: INDICATOR_SHEET,
+  milestones: MILESTONE_SHEET,
+};
 
 /**
  * A cell's value as read. A number shown with a percent format (Excel stores 85% as 0.85 with the
@@ -181,7 +199,7 @@ export async function readXlsx(bytes: Uint8Array): Promise<SheetData[]> {
   }
   if (sheets.length === 0) {
     throw new SpreadsheetError(
-      '施策・実績・KPI のいずれのシートも見つかりません（1行目の見出しで判別します）',
+      '施策・実績・KPI・指標・マイルストーンのいずれのシートも見つかりません（1行目の見出しで判別します）',
       'no 施策/実績/KPI sheet found (recognised by the header row)',
     );
   }
@@ -254,7 +272,10 @@ export function readCsv(bytes: Uint8Array): { sheet: SheetData; encoding: Detect
   const header = head?.record.map((h) => h.trim());
   const kind = header ? kindOf(header) : null;
   if (!header || !kind) {
-    throw new SpreadsheetError('見出し行から表の種類（施策・実績・KPI）を判別できません', 'cannot tell which table this CSV is from its header row');
+    throw new SpreadsheetError(
+      '見出し行から表の種類（施策・実績・KPI・指標・マイルストーン）を判別できません',
+      'cannot tell which table this CSV is from its header row',
+    );
   }
   for (const { record, row } of rest) {
     if (record.length !== header.length) {
