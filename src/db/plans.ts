@@ -10,7 +10,10 @@ import type { AuditEntry } from './audit.ts';
 import { allow, orgCodeOf, organizationWrite, runWrite, WorkspaceError, type Outcome } from './command.ts';
 import type { Actor } from '../domain/roles.ts';
 import { DEFAULT_PLAN_SETTINGS, type EditionData, type Organization, type PlanInfo, type PlanSettings } from '../domain/model.ts';
-import { checkPlanDefinition, settingsOf, type PlanDefinition } from '../domain/plan-definition.ts';
+import { checkPlanDefinition, definitionOfPlan, definitionValue, settingsOf, type PlanDefinition } from '../domain/plan-definition.ts';
+import { definitionLosses, type DefinitionLoss } from '../domain/definition-change.ts';
+import { loadEditionById } from './edition-read.ts';
+import { dropDefinitionLosses } from './definition-migration.ts';
 import { outsidePeriod, periodsOverlap, periodText, planTerms, type Period } from '../domain/plan-rules.ts';
 import { fiscalYearLabel } from '../domain/wareki.ts';
 
@@ -185,7 +188,7 @@ export function createPlan(db: Db, actor: Actor, definition: PlanDefinition): Pr
         'organization.code',
       );
     await organizationOf(tx, definition.organization);
-    const check = checkPlanDefinition(definitionInput(definition));
+    const check = checkPlanDefinition(definitionValue(definition));
     if (!check.ok) throw new DefinitionRefusal(check.errors.map((e) => e.message).join('\n'), check.errors[0]!.path);
     const other = await overlapping(tx, actor.organizationId, definition.period);
     if (other) throw overlapRefusal(definition.period, other);
@@ -216,20 +219,6 @@ export function createPlan(db: Db, actor: Actor, definition: PlanDefinition): Pr
       value: { planId: plan!.id, firstEdition: definition.firstEdition },
     };
   });
-}
-
-/** The definition as a file would hold it, to check it with the same rules as a file. */
-function definitionInput(d: Omit<PlanDefinition, 'firstEdition'> & { firstEdition?: number | null }) {
-  return {
-    organization: d.organization,
-    title: d.title,
-    period: d.period,
-    levels: d.levels,
-    initiative: d.initiative,
-    ...(d.firstEdition != null ? { firstEdition: d.firstEdition } : {}),
-    progress: { ...d.progress, bands: d.progress.bands.map((b) => ({ grade: b.grade, min: Number(b.min) })) },
-    departmentRequired: d.departmentRequired,
-  };
 }
 
 /** A write to one plan of the actor's organization, by its id or by a year of its period: the plan's row is locked and read under the lock. */
@@ -288,39 +277,58 @@ export function createEdition(db: Db, actor: Actor, fiscalYear: number): Promise
 export interface PlanChange {
   title?: string;
   period?: Period;
-  /** The settings to change; the others are kept. */
+  /** The settings to change; the others are kept. A key given as undefined is taken away (a plan's grades, its schedule). */
   settings?: Partial<PlanSettings>;
+  /**
+   * The migration choice: a change that would lose what editions hold (definitionLosses) is refused unless
+   * this is true; then those values are removed in the same transaction, each with its audit entry.
+   */
+  dropLosses?: boolean;
+}
+
+/** The parts of the settings whose change can leave an edition's data without a place. */
+const SHAPE_SETTINGS = ['levels', 'initiativeName', 'fields', 'indicatorKinds', 'grades', 'schedule'] as const;
+
+/** A change refused because it would lose what editions hold: each loss, with where (the first places) and how many. */
+export class DefinitionLossRefusal extends DefinitionRefusal {
+  constructor(readonly losses: DefinitionLoss[]) {
+    super(
+      [
+        'この変更で、年度版に入っている次の値が失われます。変更していません:',
+        ...losses.map((l) => `・${l.message}${l.where.length ? `（${l.where.join('、')}${l.count > l.where.length ? ' ほか' : ''}）` : ''}`),
+      ].join('\n'),
+      'shape',
+      409,
+    );
+    this.name = 'DefinitionLossRefusal';
+  }
 }
 
 /**
- * The plan's title, period and settings. Refused, with what stands in the way, when the new period would
- * leave an edition or a KPI's target year outside it or overlap another plan; when one level is asked for
- * while an edition uses the second; when a department becomes required while an initiative has none.
- * Saving what is stored writes nothing.
+ * The plan's title, period and settings, its shape included, checked by the rules of plan.yaml. Refused,
+ * with what stands in the way, when the new period would leave an edition or a KPI's target year outside it
+ * or overlap another plan; when a department becomes required while an initiative has none; when the new
+ * shape would lose what an edition holds (a level's groups, a section's values, a kind, grade or phase in
+ * use: DefinitionLossRefusal lists them), unless `dropLosses` asks for them to be removed, which is done
+ * in the same transaction with an audit entry each. Saving what is stored writes nothing.
  */
-export function updatePlan(db: Db, actor: Actor, ref: PlanRef, change: PlanChange): Promise<{ changed: boolean }> {
-  return planByRefWrite<{ changed: boolean }>(db, actor, ref, 'plan:settings', async (tx, plan) => {
+export function updatePlan(db: Db, actor: Actor, ref: PlanRef, change: PlanChange): Promise<{ changed: boolean; removed: number }> {
+  return planByRefWrite<{ changed: boolean; removed: number }>(db, actor, ref, 'plan:settings', async (tx, plan) => {
     const before = { title: plan.title, period: { from: plan.startFiscalYear, to: plan.endFiscalYear }, settings: settingsOfRow(plan) };
-    const after = {
-      title: change.title ?? before.title,
-      period: change.period ?? before.period,
-      settings: { ...before.settings, ...change.settings },
-    };
-    if (canonical(after) === canonical(before)) return { summary: '', entries: [], value: { changed: false }, unchanged: true };
+    const settings = { ...before.settings, ...change.settings } as PlanSettings;
+    // A shape part given as undefined is taken away; stored JSON never holds the key.
+    for (const k of Object.keys(settings) as (keyof PlanSettings)[]) if (settings[k] === undefined) delete settings[k];
+    const after = { title: change.title ?? before.title, period: change.period ?? before.period, settings };
+    if (canonical(after) === canonical(before)) return { summary: '', entries: [], value: { changed: false, removed: 0 }, unchanged: true };
     const [org] = await tx
       .select({ code: t.organizations.code, name: t.organizations.name })
       .from(t.organizations)
       .where(eq(t.organizations.id, actor.organizationId));
+    // The whole definition, shape included, by the rules of plan.yaml.
     const check = checkPlanDefinition(
-      definitionInput({
-        organization: org!,
-        title: after.title,
-        period: after.period,
-        levels: after.settings.levels,
-        initiative: after.settings.initiativeName,
-        progress: after.settings.progress,
-        departmentRequired: after.settings.departmentRequired,
-      }),
+      definitionValue(
+        definitionOfPlan(org!, { title: after.title, startFiscalYear: after.period.from, endFiscalYear: after.period.to, settings: after.settings }),
+      ),
     );
     if (!check.ok) throw new DefinitionRefusal(check.errors.map((e) => e.message).join('\n'), check.errors[0]!.path);
 
@@ -346,19 +354,6 @@ export function updatePlan(db: Db, actor: Actor, ref: PlanRef, change: PlanChang
       if (other) throw overlapRefusal(after.period, other);
     }
     const terms = planTerms(after.settings);
-    if (after.settings.levels.length < 2 && before.settings.levels.length >= 2) {
-      const used = await tx.execute(sql`
-        SELECT e.fiscal_year AS fy, count(s.id)::int AS n FROM editions e
-        JOIN pillars p ON p.edition_id = e.id JOIN sub_areas s ON s.pillar_id = p.id
-        WHERE e.plan_id = ${plan.id} GROUP BY e.fiscal_year ORDER BY e.fiscal_year`);
-      const rows = (used as unknown as { rows: { fy: number; n: number }[] }).rows;
-      if (rows.length)
-        throw new DefinitionRefusal(
-          `第2階層「${before.settings.levels[1]}」を使っている版があります: ${rows.map((r) => `${r.fy}年度版 ${r.n}件`).join('、')}。先にそれらを削除してから階層を1つにしてください`,
-          'levels',
-          409,
-        );
-    }
     if (after.settings.departmentRequired && !before.settings.departmentRequired) {
       const lacking = await tx.execute(sql`
         SELECT e.fiscal_year AS fy, y.title FROM initiative_years y JOIN editions e ON e.id = y.edition_id
@@ -375,14 +370,40 @@ export function updatePlan(db: Db, actor: Actor, ref: PlanRef, change: PlanChang
           409,
         );
     }
+    // What the editions hold that the new shape has no place for (fewer levels, a section, kind, grade or
+    // phase taken away): refused with the list, unless the admin chose to remove it.
+    const entries: AuditEntry[] = [];
+    if (SHAPE_SETTINGS.some((k) => canonical(before.settings[k]) !== canonical(after.settings[k])) && editions.length) {
+      const loaded = [];
+      for (const e of editions) {
+        const eref = { organizationId: actor.organizationId, organization: org!, planId: plan.id, editionId: e.id };
+        loaded.push({ ref: eref, fiscalYear: e.fiscalYear, data: await loadEditionById(tx, eref) });
+      }
+      const losses = definitionLosses(
+        before.settings,
+        after.settings,
+        loaded.map((e) => e.data),
+      );
+      if (losses.length && !change.dropLosses) throw new DefinitionLossRefusal(losses);
+      if (losses.length)
+        entries.push(
+          ...(await dropDefinitionLosses(
+            tx,
+            loaded.map((e) => ({ ref: e.ref, fiscalYear: e.fiscalYear, pillars: e.data.pillars })),
+            before.settings,
+            after.settings,
+          )),
+        );
+    }
     await tx
       .update(t.plans)
       .set({ title: after.title, startFiscalYear: after.period.from, endFiscalYear: after.period.to, settings: after.settings, updatedAt: new Date() })
       .where(eq(t.plans.id, plan.id));
+    const removed = entries.length;
     return {
-      summary: `計画「${after.title}」の設定を変更（${changedParts(before, after).join('、')}）`,
-      entries: [{ entity: 'plan', entityKey: String(plan.id), action: 'update', before: planRecord(before), after: planRecord(after) }],
-      value: { changed: true },
+      summary: `計画「${after.title}」の設定を変更（${changedParts(before, after).join('、')}）${removed ? `、失われる値を削除（${removed} 件）` : ''}`,
+      entries: [{ entity: 'plan', entityKey: String(plan.id), action: 'update', before: planRecord(before), after: planRecord(after) }, ...entries],
+      value: { changed: true, removed },
     };
   });
 }
@@ -405,6 +426,10 @@ function changedParts(a: PlanState, b: PlanState): string[] {
     [a.settings.initiativeName !== b.settings.initiativeName, `呼び名 ${b.settings.initiativeName}`],
     [a.settings.departmentRequired !== b.settings.departmentRequired, b.settings.departmentRequired ? '担当課所は必須' : '担当課所は任意'],
     [!same(a.settings.progress, b.settings.progress), '進捗率の計算規則'],
+    [!same(a.settings.fields, b.settings.fields), '記入項目'],
+    [!same(a.settings.indicatorKinds, b.settings.indicatorKinds), '指標の種類'],
+    [!same(a.settings.grades, b.settings.grades), '評価の基準'],
+    [!same(a.settings.schedule, b.settings.schedule), 'スケジュール'],
   ];
   return parts.filter(([c]) => c).map(([, s]) => s);
 }

@@ -104,6 +104,7 @@ const ROWS_OF_A: Record<string, string> = {
   organizations: `id = ${ORG_A}`,
   plans: `organization_id = ${ORG_A}`,
   editions: `plan_id IN ${PLANS_A}`,
+  edition_archives: `plan_id IN ${PLANS_A}`,
   edition_publications: `edition_id IN ${EDITIONS_A}`,
   edition_sources: `edition_id IN ${EDITIONS_A}`,
   departments: `organization_id = ${ORG_A}`,

@@ -84,6 +84,8 @@ function writeRoutes({ form, k03Version }: { form: Record<string, string | strin
     { path: `/admin/e/2024/i/${K01}/submit`, form: {}, allowed: ['admin', 'digital'] },
     { path: `/admin/e/2024/i/${K01}/review`, form: { decision: 'return', comment: '理由' }, allowed: ['admin'] },
     { path: `/admin/e/2024/i/${K01}/assess`, form: { grade: 'B', comment: '良い' }, allowed: ['admin', 'expert'] },
+    { path: `/admin/e/2024/i/${K01}/shape`, form: { version: '1', field_content: '内容' }, allowed: ['admin', 'digital'] },
+    { path: '/admin/plan/shape', form: { plan: '1', shape: 'levels: [施策体系, 分野]\ninitiative: 施策\n' }, allowed: ['admin'] },
     { path: '/admin/e/2024/publish', form: {}, allowed: ['admin'] },
     { path: '/admin/e/2024/reopen', form: { reason: '訂正' }, allowed: ['admin'] },
     { path: '/admin/e/2024/remind', form: {}, allowed: ['admin'] },

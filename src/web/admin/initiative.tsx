@@ -17,6 +17,8 @@ import {
 } from '../../db/workspace.ts';
 import { addInitiative, moveInitiative, removeInitiative, updateIdentity } from '../../db/initiatives.ts';
 import { planSettingsFor } from '../../db/plans.ts';
+import { planHasShape } from '../../db/initiative-shape.ts';
+import { shapeUrl } from './initiative-shape.tsx';
 import { can } from '../../domain/roles.ts';
 import { diffInitiative } from '../../domain/edition-diff.ts';
 import { renderInitiativeChange } from '../../report/diff-html.ts';
@@ -87,6 +89,8 @@ async function itemPage(
   const action = `/admin/e/${fy}/i/${encodeURIComponent(key)}`;
   // The pillars, sub-areas and department master feed only the admin's identity form.
   const structure = workspace.state === 'draft' && can(actor, 'manage') ? await loadEdition(db, await orgCode(c), fy) : null;
+  // A plan with its own sections, indicators, grades or a schedule edits them on the shape page.
+  const shaped = planHasShape(await planSettingsFor(db, actor.organizationId, fy));
   return page(
     c,
     `${i.number ?? '新'} ${i.title}`,
@@ -102,6 +106,12 @@ async function itemPage(
       <p>
         担当課所: {i.departments.join('、')} ／ 提出: {workspace.round ? <SubmissionBadge state={sub?.state} /> : '—'} ／{' '}
         <a href={`/admin/i/${encodeURIComponent(key)}/history`}>変更履歴</a>
+        {shaped ? (
+          <>
+            {' '}
+            ／ <a href={shapeUrl(fy, key)}>記入項目・評価・スケジュール・指標</a>
+          </>
+        ) : null}
       </p>
       {sub?.comment ? (
         <p class="panel">

@@ -5,6 +5,7 @@ import type { Context, Hono } from 'hono';
 import { loadEdition } from '../../db/repository.ts';
 import { WorkspaceError } from '../../db/workspace.ts';
 import type { EditionData } from '../../domain/model.ts';
+import { flattenGroups, groupPath, groupTree } from '../../domain/groups.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { Csrf, type FormState } from './views.tsx';
 import { fyParam, manageWrite, orgCode, shownAgain } from './respond.tsx';
@@ -58,9 +59,20 @@ export function DepartmentList({ data }: { data: Pick<EditionData, 'departments'
   );
 }
 
+/**
+ * The groups an initiative can be placed in, at every level, parents before their children: a group
+ * directly under its pillar reads 「柱 ／ 分野」, a deeper one is indented by its level and names its path.
+ */
 export const subAreaOptions = (data: EditionData): [string, string][] => [
   ['', 'なし'],
-  ...data.pillars.flatMap((p) => p.subAreas.map((s): [string, string] => [s.key, `${p.name} ／ ${s.name}`])),
+  ...flattenGroups(groupTree(data.pillars))
+    .filter((g) => g.level > 1)
+    .map((g): [string, string] => [
+      g.key,
+      `${'\u3000'.repeat(g.level - 2)}${groupPath(data.pillars, g.pillarKey, g.key)
+        .map((x) => x.name)
+        .join(' ／ ')}`,
+    ]),
 ];
 
 export function direction(b: Body) {

@@ -4,15 +4,26 @@
 // db/plans.ts and uses the rules of plan.yaml (src/domain/plan-definition.ts); a form with errors or a
 // refusal comes back with what was typed and each message next to its field.
 import { Hono, type Context } from 'hono';
-import { actorOrganization, createEdition, createPlan, DefinitionRefusal, listPlans, loadPlan, updatePlan, type PlanSummary } from '../../db/plans.ts';
+import {
+  actorOrganization,
+  createEdition,
+  createPlan,
+  DefinitionLossRefusal,
+  DefinitionRefusal,
+  listPlans,
+  loadPlan,
+  updatePlan,
+  type PlanSummary,
+} from '../../db/plans.ts';
+import type { DefinitionLoss } from '../../domain/definition-change.ts';
 import { WorkspaceError } from '../../db/workspace.ts';
-import { DEFAULT_PLAN_SETTINGS, type PlanSettings } from '../../domain/model.ts';
+import { DEFAULT_PLAN_SETTINGS, type Organization, type PlanInfo, type PlanSettings } from '../../domain/model.ts';
 import { periodText, planTerms } from '../../domain/plan-rules.ts';
 import { fiscalYearLabel, japanDate } from '../../domain/wareki.ts';
 import { Csrf, ERROR_LEAD, Field, type FormState } from './views.tsx';
 import { back, FormErrors, manageWrite, mustManage, page, refusal, shownAgain } from './respond.tsx';
 import { one, typedOf, type Body } from './forms.ts';
-import { fieldOf, parsePlanForm } from './plan-form.ts';
+import { fieldOf, parsePlanForm, parseShapeText, shapeYaml } from './plan-form.ts';
 import type { AdminEnv } from './auth.ts';
 
 export const planRoutes = new Hono<AdminEnv>();
@@ -32,6 +43,8 @@ interface PlanValues {
   to: string;
   level1: string;
   level2: string;
+  level3: string;
+  level4: string;
   initiative: string;
   departmentRequired: 'yes' | 'no';
   rounding: string;
@@ -49,6 +62,8 @@ function valuesOf(p: { title: string; period: { from: number; to: number }; sett
     to: String(p.period.to),
     level1: s.levels[0] ?? '',
     level2: s.levels[1] ?? '',
+    level3: s.levels[2] ?? '',
+    level4: s.levels[3] ?? '',
     initiative: s.initiativeName,
     departmentRequired: s.departmentRequired ? 'yes' : 'no',
     rounding: s.progress.rounding,
@@ -95,13 +110,54 @@ function Choice({
   );
 }
 
-function PlanFields({ form, values, state, isNew }: { form: string; values: PlanValues; state?: FormState; isNew: boolean }) {
+/** A refusal for what a definition change would lose, and the form it was posted from (shown again with the choice to remove it). */
+interface Losses {
+  form: string;
+  losses: DefinitionLoss[];
+}
+
+/**
+ * What the change would lose, place by place, and the explicit choice to remove it: without the tick the
+ * change is refused and nothing is lost; with it the listed values are removed in the same save.
+ */
+function LossList({ losses }: { losses: DefinitionLoss[] }) {
+  return (
+    <div class="panel" role="alert">
+      <p>
+        <strong>この変更で、年度版に入っている次の値が失われます。変更していません。</strong>
+      </p>
+      <ul>
+        {losses.map((l) => (
+          <li>
+            {l.message}
+            {l.where.length ? (
+              <>
+                （{l.where.join('、')}
+                {l.count > l.where.length ? ' ほか' : ''}）
+              </>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <label>
+          <input type="checkbox" name="dropLosses" /> 失われる値を削除して変更する
+        </label>
+      </p>
+      <p>印を付けて保存すると、上の値を削除してから変更します（削除は変更履歴に残ります）。印を付けなければ何も変わりません。</p>
+    </div>
+  );
+}
+
+function PlanFields({ form, values, state, isNew, losses }: { form: string; values: PlanValues; state?: FormState; isNew: boolean; losses?: Losses }) {
   const typed = (name: keyof PlanValues) => (state?.form === form ? (state.typed[name] ?? '') : String(values[name] ?? ''));
   const error = (name: string) => (state?.form === form ? state.errors[name] : undefined);
   const general = error('_');
   return (
     <>
-      {general ? (
+      {losses?.form === form ? (
+        <LossList losses={losses.losses} />
+      ) : general ? (
         <p class="field-error" role="alert">
           {general}
         </p>
@@ -117,10 +173,12 @@ function PlanFields({ form, values, state, isNew }: { form: string; values: Plan
       </fieldset>
       <fieldset>
         <legend>構成の名前</legend>
-        <p>施策をまとめる階層の名前です。階層は1つか2つ（外側から順に）。2つ目は任意で、空欄なら階層は1つです。</p>
+        <p>施策をまとめる階層の名前です。階層は1つから4つまで（外側から順に）。2つ目からは任意で、空欄の階層はありません。</p>
         <p>
           <Field form={form} name="level1" label="第1階層（例: 施策体系、取組の柱）" value={values.level1} state={state} size={20} required />{' '}
-          <Field form={form} name="level2" label="第2階層（任意。例: 分野）" value={values.level2} state={state} size={20} />
+          <Field form={form} name="level2" label="第2階層（任意。例: 分野）" value={values.level2} state={state} size={20} />{' '}
+          <Field form={form} name="level3" label="第3階層（任意）" value={values.level3} state={state} size={20} />{' '}
+          <Field form={form} name="level4" label="第4階層（任意）" value={values.level4} state={state} size={20} />
         </p>
         <p>
           <Field form={form} name="initiative" label="施策1件の呼び名（例: 施策、取組項目）" value={values.initiative} state={state} size={20} required />
@@ -247,7 +305,12 @@ function againWith(form: string, b: Body, refused: WorkspaceError): FormState {
 }
 
 /** The page's lead: a form's field errors have their own lead; a command's refusal is said as it is. */
-const leadOf = (refused: WorkspaceError) => (refused instanceof FormErrors ? undefined : refused.message);
+const leadOf = (refused: WorkspaceError) =>
+  refused instanceof FormErrors
+    ? undefined
+    : refused instanceof DefinitionLossRefusal
+      ? 'この変更で年度版の値が失われるため、変更していません。失われるものの一覧を確認してください。'
+      : refused.message;
 
 manageWrite(
   planRoutes,
@@ -301,7 +364,7 @@ export function NewEditionForm({ plan, csrf, heading }: { plan: PlanSummary; csr
   );
 }
 
-async function planPage(c: Context<AdminEnv>, planId: number | null, state?: FormState, status = 200, error?: string) {
+async function planPage(c: Context<AdminEnv>, planId: number | null, state?: FormState, status = 200, error?: string, losses?: Losses) {
   mustManage(c);
   const plans = await listPlans(db(c), c.get('actor'));
   if (!plans.length) return c.redirect('/admin/plan/new', 303);
@@ -360,16 +423,70 @@ async function planPage(c: Context<AdminEnv>, planId: number | null, state?: For
           計画期間を変えるときは、すべての年度版と KPI
           の目標年度が新しい期間の中にある必要があります。名前と規則は、公開済みの版も含めてすべての年度版に反映されます。
         </p>
-        <PlanFields form={form} values={valuesOf(plan)} state={state} isNew={false} />
+        <PlanFields form={form} values={valuesOf(plan)} state={state} isNew={false} losses={losses} />
         <p>
           <button type="submit">保存</button>
         </p>
       </form>
+      <ShapeForm plan={plan} org={await actorOrganization(db(c), c.get('actor'))} csrf={csrf} state={state} losses={losses} />
       <p>
         <a href="/admin/plan/new">新しい計画を作成（次の計画期間など）</a>
       </p>
     </>,
     { error: error ?? (state ? ERROR_LEAD : undefined), status },
+  );
+}
+
+/** The plan as the definition's writers and readers take it. */
+const infoOf = (p: PlanSummary): PlanInfo => ({ title: p.title, startFiscalYear: p.period.from, endFiscalYear: p.period.to, settings: p.settings });
+
+const shapeForm = (planId: number | null) => `shape-${planId}`;
+
+/**
+ * The plan's shape as YAML: its levels, the name of an initiative, its sections, indicator kinds, how
+ * progress is measured, its grades and its schedule, as plan.yaml writes them. A part left out is taken
+ * away; a change that would lose what an edition holds is refused with the list, unless confirmed.
+ */
+function ShapeForm({ plan, org, csrf, state, losses }: { plan: PlanSummary; org: Organization; csrf: string; state?: FormState; losses?: Losses }) {
+  const form = shapeForm(plan.id);
+  const again = state?.form === form;
+  const error = again ? state.errors.shape : undefined;
+  return (
+    <form method="post" action="/admin/plan/shape" class="panel">
+      <h2 id="shape-h">計画の形（YAML）</h2>
+      <Csrf token={csrf} />
+      <input type="hidden" name="plan" value={String(plan.id)} />
+      <p id={`${form}-hint`}>
+        階層（levels、4つまで）、施策1件の呼び名（initiative）、記入項目（fields）、指標の種類（indicators）、進捗の測り方（progress の method と
+        curve）、評価（grades）、スケジュール（schedule）を plan.yaml
+        と同じ書き方で書きます（docs/plan-definition.schema.json）。書かなかった項目はなくなります。
+        年度版に入っている値が失われる変更は、失われるものを一覧して断ります。
+      </p>
+      {losses?.form === form ? <LossList losses={losses.losses} /> : null}
+      <p>
+        <label for={`${form}-shape`}>計画の形</label>
+        <br />
+        <textarea
+          id={`${form}-shape`}
+          name="shape"
+          rows={18}
+          cols={80}
+          spellcheck={false}
+          aria-invalid={error ? 'true' : undefined}
+          aria-describedby={error ? `${form}-hint ${form}-shape-error` : `${form}-hint`}
+        >
+          {again ? (state.typed.shape ?? '') : shapeYaml(org, infoOf(plan))}
+        </textarea>
+        {error ? (
+          <span class="field-error pre" id={`${form}-shape-error`}>
+            {error}
+          </span>
+        ) : null}
+      </p>
+      <p>
+        <button type="submit">計画の形を保存</button>
+      </p>
+    </form>
   );
 }
 
@@ -395,6 +512,9 @@ manageWrite(
     const parsed = parsePlanForm(b, await actorOrganization(db(c), c.get('actor')));
     if (!parsed.ok) throw new FormErrors(parsed.errors);
     const d = parsed.value;
+    // How progress is measured (method, curve) is edited with the plan's shape; this form keeps it.
+    const stored = (await loadPlan(db(c), c.get('actor'), planId)).settings.progress;
+    const progress = { ...(stored.method ? { method: stored.method } : {}), ...(stored.curve ? { curve: stored.curve } : {}), ...d.progress };
     const r = await updatePlan(
       db(c),
       c.get('actor'),
@@ -402,14 +522,70 @@ manageWrite(
       {
         title: d.title,
         period: d.period,
-        settings: { levels: d.levels, initiativeName: d.initiative, departmentRequired: d.departmentRequired, progress: d.progress },
+        settings: { levels: d.levels, initiativeName: d.initiative, departmentRequired: d.departmentRequired, progress },
+        dropLosses: one(b, 'dropLosses') === 'on',
       },
     );
-    return back(c, `/admin/plan?id=${planId}`, r.changed ? '計画の設定を保存しました' : '変更はありませんでした');
+    return back(
+      c,
+      `/admin/plan?id=${planId}`,
+      !r.changed ? '変更はありませんでした' : r.removed ? `計画の設定を保存しました（失われる値を ${r.removed} 件削除しました）` : '計画の設定を保存しました',
+    );
   },
   (c, b, refused) => {
     const planId = planIdOf(one(b, 'plan'));
-    return planPage(c, planId, againWith(`plan-${planId}`, b, refused), refused.status, leadOf(refused));
+    const form = `plan-${planId}`;
+    return planPage(c, planId, againWith(form, b, refused), refused.status, leadOf(refused), lossesOf(form, refused));
+  },
+);
+
+/** The losses of a refused definition change, for the form it came from. */
+const lossesOf = (form: string, refused: WorkspaceError): Losses | undefined =>
+  refused instanceof DefinitionLossRefusal ? { form, losses: refused.losses } : undefined;
+
+manageWrite(
+  planRoutes,
+  '/plan/shape',
+  async (c, b) => {
+    const planId = planIdOf(one(b, 'plan')) ?? -1;
+    const plan = await loadPlan(db(c), c.get('actor'), planId);
+    const parsed = parseShapeText(one(b, 'shape'), await actorOrganization(db(c), c.get('actor')), infoOf(plan));
+    if (!parsed.ok) throw new FormErrors({ shape: parsed.errors.join('\n') });
+    const s = parsed.settings;
+    // Every shape key given, the absent ones as undefined: a part the text leaves out is taken away.
+    const r = await updatePlan(
+      db(c),
+      c.get('actor'),
+      { planId },
+      {
+        settings: {
+          levels: s.levels,
+          initiativeName: s.initiativeName,
+          progress: s.progress,
+          fields: s.fields,
+          indicatorKinds: s.indicatorKinds,
+          grades: s.grades,
+          schedule: s.schedule,
+        },
+        dropLosses: one(b, 'dropLosses') === 'on',
+      },
+    );
+    return back(
+      c,
+      `/admin/plan?id=${planId}`,
+      !r.changed ? '変更はありませんでした' : r.removed ? `計画の形を保存しました（失われる値を ${r.removed} 件削除しました）` : '計画の形を保存しました',
+    );
+  },
+  (c, b, refused) => {
+    const planId = planIdOf(one(b, 'plan'));
+    const form = shapeForm(planId);
+    const state: FormState =
+      refused instanceof DefinitionLossRefusal
+        ? { form, errors: {}, typed: typedOf(b) }
+        : refused instanceof DefinitionRefusal || !(refused instanceof FormErrors)
+          ? { form, errors: { shape: refused.message }, typed: typedOf(b) }
+          : shownAgain(form, typedOf(b), refused);
+    return planPage(c, planId, state, refused.status, leadOf(refused), lossesOf(form, refused));
   },
 );
 

@@ -18,6 +18,7 @@ import { planRoutes } from './plan-setup.tsx';
 import { editionRoutes } from './edition.tsx';
 import { outboxRoutes } from './outbox.tsx';
 import { initiativeRoutes } from './initiative.tsx';
+import { shapeRoutes } from './initiative-shape.tsx';
 import { historyRoutes } from './history.tsx';
 import { uploadRoutes } from './upload.tsx';
 import { editionDisplayRoutes } from './edition-display.tsx';
@@ -51,6 +52,7 @@ adminRoutes.route('/', planRoutes); // the organization's plans: a new plan, its
 adminRoutes.route('/', editionRoutes); // one edition: to-do list, progress, publish, reopen, remind, settings
 adminRoutes.route('/', outboxRoutes); // notices sent
 adminRoutes.route('/', initiativeRoutes); // one initiative: page, save, submit, review, assess, identity, order, removal, add
+adminRoutes.route('/', shapeRoutes); // one initiative's sections, grade, schedule, milestones and indicators, as its plan declares them
 adminRoutes.route('/', historyRoutes); // an initiative's change history
 adminRoutes.route('/', uploadRoutes); // Excel / CSV upload
 adminRoutes.route('/', editionDisplayRoutes); // an edition's title, catch copy, lead and 出典 as shown

@@ -4,15 +4,16 @@
 import { Hono, type Context } from 'hono';
 import { deletePillar, deleteSubArea, movePillar, moveSubArea, savePillar, saveSubArea } from '../../db/structure.ts';
 import { renumberEdition } from '../../db/initiatives.ts';
-import { initiativeLabel } from '../../domain/model.ts';
+import { initiativeLabel, type Pillar, type PlanSettings } from '../../domain/model.ts';
 import { planTerms } from '../../domain/plan-rules.ts';
 import { planSettingsFor } from '../../db/plans.ts';
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { Csrf, ERROR_LEAD, Field, type FormState } from './views.tsx';
-import { back, fyParam, mustManage, page, parseForm, refusal } from './respond.tsx';
+import { back, fyParam, manageWrite, mustManage, page, parseForm, refusal, shownAgain } from './respond.tsx';
 import { direction, editionFor, MoveButtons, planWrite, structureUrl, type OnRefusal } from './plan-parts.tsx';
 import type { AdminEnv } from './auth.ts';
-import { pillarSchema, subAreaSchema } from './forms.ts';
+import { one, pillarSchema, subAreaSchema, typedOf } from './forms.ts';
+import { flattenGroups, groupPath, groupTree, levelName, type GroupNode } from '../../domain/groups.ts';
 
 export const structureRoutes = new Hono<AdminEnv>();
 
@@ -59,7 +60,17 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
       ) : null}
       {locked ? <p class="panel">この版は公開済みのため変更できません。変えるには版の画面で理由を記録して再開します。</p> : null}
       {data.pillars.map((p, pi) => {
-        const groups = [{ key: null as string | null, name: `${S}なし` }, ...p.subAreas.map((s) => ({ key: s.key as string | null, name: s.name }))];
+        // Every group in print order (parents before their children), a deeper one named by its path.
+        const groups = [
+          { key: null as string | null, name: `${S}なし` },
+          ...flattenGroups(groupTree([p])[0]!.children).map((g) => ({
+            key: g.key as string | null,
+            name: groupPath(data.pillars, p.key, g.key)
+              .slice(1)
+              .map((x) => x.name)
+              .join(' ／ '),
+          })),
+        ];
         return (
           <section class="panel" aria-labelledby={`h-${p.key}`}>
             <h2 id={`h-${p.key}`}>
@@ -92,34 +103,7 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
             </div>
             {twoLevels || p.subAreas.length ? <h3>{S}</h3> : null}
             {p.subAreas.length ? (
-              <ul class="plain">
-                {p.subAreas.map((s, si) => (
-                  <li>
-                    <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}/subareas/${encodeURIComponent(s.key)}`} class="inline">
-                      <Csrf token={csrf} />
-                      <Field form={`sub-${s.key}`} name="name" label={`${S}${si + 1}`} value={s.name} state={state} size={30} required inline />{' '}
-                      <button type="submit" class="small" disabled={locked}>
-                        保存
-                      </button>
-                    </form>{' '}
-                    <MoveButtons
-                      action={`${base}/pillars/${encodeURIComponent(p.key)}/subareas/${encodeURIComponent(s.key)}/move`}
-                      csrf={csrf}
-                      what={s.name}
-                      first={si === 0}
-                      last={si === p.subAreas.length - 1}
-                      disabled={locked}
-                    />{' '}
-                    <form method="post" action={`${base}/pillars/${encodeURIComponent(p.key)}/subareas/${encodeURIComponent(s.key)}/delete`} class="inline">
-                      <Csrf token={csrf} />
-                      <button type="submit" class="small secondary" disabled={locked} aria-label={`${S}「${s.name}」を削除`}>
-                        削除
-                      </button>
-                    </form>{' '}
-                    （{I} {count(p.key, s.key)} 件{count(p.key, s.key) ? `。削除すると${S}なしになります` : ''}）
-                  </li>
-                ))}
-              </ul>
+              <GroupList nodes={groupTree([p])[0]!.children} ctx={{ base, csrf, state, locked, settings: data.plan.settings, S, I, pillar: p, count }} />
             ) : twoLevels ? (
               <p>{S}はありません。</p>
             ) : null}
@@ -189,6 +173,86 @@ async function structurePage(c: Context<AdminEnv>, fy: number, state?: FormState
   );
 }
 
+interface GroupCtx {
+  base: string;
+  csrf: string;
+  state?: FormState;
+  locked: boolean;
+  settings: PlanSettings;
+  /** The plan's words for the second level and for an initiative. */
+  S: string;
+  I: string;
+  pillar: Pillar;
+  count: (pillarKey: string, subAreaKey?: string | null) => number;
+}
+
+/** The form id of the add-a-group form inside `parentKey` (none: directly under the pillar). */
+export const newGroupForm = (pillarKey: string, parentKey: string) => (parentKey ? `sub-new-${pillarKey}-${parentKey}` : `sub-new-${pillarKey}`);
+
+/**
+ * The groups under a pillar or a group, each with its rename form, up/down among the groups that share its
+ * parent, its removal, and, where the plan has a deeper level, a form to add a group inside it.
+ */
+function GroupList({ nodes, ctx }: { nodes: GroupNode[]; ctx: GroupCtx }) {
+  const { base, csrf, state, locked, settings, S, I, pillar, count } = ctx;
+  const at = `${base}/pillars/${encodeURIComponent(pillar.key)}/subareas`;
+  const word = (level: number) => (level === 2 ? S : levelName(settings, level));
+  return (
+    <ul class="plain">
+      {nodes.map((s, si) => {
+        const n = count(pillar.key, s.key);
+        const parentName = s.level > 2 ? pillar.subAreas.find((x) => x.key === s.parentKey)?.name : undefined;
+        return (
+          <li>
+            <form method="post" action={`${at}/${encodeURIComponent(s.key)}`} class="inline">
+              <Csrf token={csrf} />
+              <Field form={`sub-${s.key}`} name="name" label={`${word(s.level)}${si + 1}`} value={s.name} state={state} size={30} required inline />{' '}
+              <button type="submit" class="small" disabled={locked}>
+                保存
+              </button>
+            </form>{' '}
+            <MoveButtons
+              action={`${at}/${encodeURIComponent(s.key)}/move`}
+              csrf={csrf}
+              what={s.name}
+              first={si === 0}
+              last={si === nodes.length - 1}
+              disabled={locked}
+            />{' '}
+            <form method="post" action={`${at}/${encodeURIComponent(s.key)}/delete`} class="inline">
+              <Csrf token={csrf} />
+              <button type="submit" class="small secondary" disabled={locked || s.children.length > 0} aria-label={`${word(s.level)}「${s.name}」を削除`}>
+                削除
+              </button>
+            </form>{' '}
+            （{I} {n} 件{n ? (parentName ? `。削除すると「${parentName}」に移ります` : `。削除すると${S}なしになります`) : ''}
+            {s.children.length ? `。中のグループがあるうちは削除できません` : ''}）{s.children.length ? <GroupList nodes={s.children} ctx={ctx} /> : null}
+            {s.level < settings.levels.length ? (
+              <form method="post" action={at}>
+                <Csrf token={csrf} />
+                <input type="hidden" name="parent" value={s.key} />
+                <Field
+                  form={newGroupForm(pillar.key, s.key)}
+                  name="name"
+                  label={`「${s.name}」の中に${word(s.level + 1)}を追加`}
+                  value=""
+                  state={state}
+                  size={30}
+                  required
+                  inline
+                />{' '}
+                <button type="submit" class="small" disabled={locked}>
+                  追加
+                </button>
+              </form>
+            ) : null}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
 structureRoutes.get('/e/:fy/structure', async (c) => {
   try {
     return await structurePage(c, fyParam(c));
@@ -245,17 +309,34 @@ planWrite(
   onStructure(),
 );
 
-planWrite(
+// Adds a group directly under the pillar, or inside the group the form names (`parent`).
+manageWrite(
   structureRoutes,
   '/e/:fy/pillars/:pillar/subareas',
-  async (c, fy, b) => {
-    const pillar = c.req.param('pillar');
+  async (c, b) => {
+    const [fy, pillar, parent] = [fyParam(c), c.req.param('pillar'), one(b, 'parent').trim()];
     const v = parseForm(subAreaSchema, b);
-    await saveSubArea(c.get('database').db, c.get('actor'), fy, pillar, null, v.name);
-    return back(c, structureUrl(fy), `${(await termsOf(c, fy)).subArea ?? '下位の階層'}「${v.name}」を追加しました`);
+    await saveSubArea(c.get('database').db, c.get('actor'), fy, pillar, null, v.name, { parentKey: parent || null });
+    const settings = await planSettingsFor(c.get('database').db, c.get('actor').organizationId, fy);
+    const word = parent ? levelName(settings, (await levelOf(c, fy, pillar, parent)) ?? 3) : (planTerms(settings).subArea ?? '下位の階層');
+    return back(c, structureUrl(fy), `${word}「${v.name}」を追加しました`);
   },
-  onStructure((c) => `sub-new-${c.req.param('pillar')}`),
+  (c, b, refused) =>
+    structurePage(
+      c,
+      fyParam(c),
+      shownAgain(newGroupForm(c.req.param('pillar'), one(b, 'parent').trim()), typedOf(b), refused),
+      refused.status,
+      refused.message,
+    ),
 );
+
+/** The level of a group just added (its parent's and one more), for the message. */
+async function levelOf(c: Context<AdminEnv>, fy: number, pillarKey: string, parentKey: string): Promise<number | null> {
+  const data = await editionFor(c, fy);
+  const path = groupPath(data.pillars, pillarKey, parentKey);
+  return path.length > 1 ? path.length + 1 : null;
+}
 
 planWrite(
   structureRoutes,
