@@ -52,7 +52,10 @@ const USAGE: Record<string, string[]> = {
   org: ['shisaku org add CODE --name 名称', 'shisaku org list'],
   backup: ['shisaku backup --out FILE（すべてのデータを1つのファイルに / everything, in one checksummed file）'],
   restore: ['shisaku restore FILE [--replace]（空のデータベースへ。--replace で置き換え / into an empty database; --replace replaces）'],
-  plan: ['shisaku plan create --org CODE --file plan.yaml（YAML か JSON / YAML or JSON: docs/plan-definition.schema.json）'],
+  plan: [
+    'shisaku plan create --org CODE --file plan.yaml（YAML か JSON / YAML or JSON: docs/plan-definition.schema.json）',
+    'shisaku plan update --org CODE --file plan.yaml [--year YYYY] [--drop-losses]（失われる値があれば一覧して中止 / refused with what it would lose）',
+  ],
   'platform-admin': [
     'shisaku platform-admin LOGIN [--name 表示名] [--email ADDR]',
     '    （1つの設置に1人。パスワードは標準入力の1行目から / one per installation; password from the first line of standard input）',

@@ -1,7 +1,7 @@
 // What changed between two editions of a plan. Initiatives are matched by their stable key, so a
 // renumbering is reported as such and not as one removal plus one addition.
 import { diffChars } from 'diff';
-import type { EditionData, FieldValue, Initiative, Kpi, Status } from './model.ts';
+import { planFields, type EditionData, type FieldValue, type Initiative, type Kpi, type Status } from './model.ts';
 import { indicatorLine } from './describe-changes.ts';
 
 export interface TextChange {
@@ -211,12 +211,15 @@ export function diffEditions(a: EditionData, b: EditionData): EditionDiff {
   const after = new Map(b.initiatives.map((i) => [i.key, i]));
   const changed: InitiativeChange[] = [];
   const finished: Initiative[] = [];
+  const fieldLabel = new Map(planFields(b.plan.settings).map((f) => [f.key, f.label]));
   for (const y of b.initiatives) {
     const x = before.get(y.key);
     if (!x) continue;
     if (y.status === 'completed' && x.status !== 'completed') finished.push(y);
     const change = diffInitiative(x, y);
     if (change) changed.push(change);
+    // The plan's own sections are named by their labels where the later edition's plan gives them.
+    for (const sc of change?.shape ?? []) if (sc.part === 'field') sc.label = fieldLabel.get(sc.key) ?? sc.key;
   }
   return {
     from: a.edition.fiscalYear,

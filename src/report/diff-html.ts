@@ -42,6 +42,8 @@ export function renderInitiativeChange(c: InitiativeChange, heading: 'h3' | 'h4'
         : `<li>実績${esc(lab(r.label, r.occurrence))}: ${esc(v(r.before))} → ${esc(v(r.after))}</li>`,
     );
   }
+  // The parts that follow the plan's shape, each as before → after on one line.
+  for (const x of c.shape ?? []) out.push(`<li>${esc(x.label)}: ${esc(x.before ?? '—')} → ${esc(x.after ?? '—')}</li>`);
   out.push(`</ul></section>`);
   return out.join('');
 }

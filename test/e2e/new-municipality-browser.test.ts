@@ -351,7 +351,8 @@ test('a new municipality, from nothing to its published plan, in a browser', { t
   await admin.getByLabel('取組項目名').fill(EDITED.title);
   await admin.getByRole('button', { name: '基本情報を保存' }).click();
   await admin.getByText('基本情報を保存しました').waitFor();
-  await admin.getByLabel('施策内容').fill(EDITED.content);
+  // The edit form names the section in the plan's words (取組項目内容), as the workbook does.
+  await admin.getByLabel('取組項目内容').fill(EDITED.content);
   await admin.getByRole('button', { name: '下書きを保存' }).click();
   await admin.getByText('保存しました', { exact: true }).waitFor();
   await admin.getByRole('heading', { level: 1, name: `新 ${EDITED.title}` }).waitFor();

@@ -26,7 +26,7 @@ import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.t
 import { fiscalYearLabel } from '../../domain/wareki.ts';
 import { resultsHeading } from '../../domain/results-year.ts';
 import { adminPost, back, fyParam, manageWrite, orgCode, page, parseForm, refusal, shownAgain, type WriteAgain } from './respond.tsx';
-import { type FormState, Csrf, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
+import { type FormState, builtinLabels, Csrf, InitiativeForm, SubmissionBadge, TrustedHtml } from './views.tsx';
 import { IdentityPanel, NewInitiativeForm } from './initiative-forms.tsx';
 import { direction, editionFor, planWrite, structureUrl } from './plan-parts.tsx';
 import type { AdminEnv } from './auth.ts';
@@ -90,7 +90,10 @@ async function itemPage(
   // The pillars, sub-areas and department master feed only the admin's identity form.
   const structure = workspace.state === 'draft' && can(actor, 'manage') ? await loadEdition(db, await orgCode(c), fy) : null;
   // A plan with its own sections, indicators, grades or a schedule edits them on the shape page.
-  const shaped = planHasShape(await planSettingsFor(db, actor.organizationId, fy));
+  const settings = await planSettingsFor(db, actor.organizationId, fy);
+  const shaped = planHasShape(settings);
+  // The sample's two sections under the plan's labels; a plan that does not hold one keeps it out of the form.
+  const labels = builtinLabels(settings);
   return page(
     c,
     `${i.number ?? '新'} ${i.title}`,
@@ -130,17 +133,32 @@ async function itemPage(
           <dl>
             <dt>状況</dt>
             <dd>{statusLabel(opts.conflict.current.status)}</dd>
-            <dt>施策内容</dt>
-            <dd class="pre">{opts.conflict.current.content}</dd>
-            <dt>今年度の取組</dt>
-            <dd class="pre">{opts.conflict.current.plan}</dd>
+            {labels.content !== null ? (
+              <>
+                <dt>{labels.content}</dt>
+                <dd class="pre">{opts.conflict.current.content}</dd>
+              </>
+            ) : null}
+            {labels.plan !== null ? (
+              <>
+                <dt>{labels.plan}</dt>
+                <dd class="pre">{opts.conflict.current.plan}</dd>
+              </>
+            ) : null}
             <dt>実績（本文）</dt>
             <dd class="pre">{opts.conflict.current.resultsText || '（なし）'}</dd>
           </dl>
         </section>
       ) : null}
       {editable ? (
-        <InitiativeForm action={action} csrf={c.get('csrf')} version={opts.version ?? item.version} initiative={opts.typed ?? i} errors={opts.errors} />
+        <InitiativeForm
+          action={action}
+          csrf={c.get('csrf')}
+          version={opts.version ?? item.version}
+          initiative={opts.typed ?? i}
+          errors={opts.errors}
+          labels={labels}
+        />
       ) : (
         <section>
           <p>
@@ -152,10 +170,18 @@ async function itemPage(
           </p>
           <h2>状況</h2>
           <p>{statusLabel(i.status)}</p>
-          <h2>施策内容</h2>
-          <p class="pre">{i.content}</p>
-          <h2>今年度の取組</h2>
-          <p class="pre">{i.plan}</p>
+          {labels.content !== null ? (
+            <>
+              <h2>{labels.content}</h2>
+              <p class="pre">{i.content}</p>
+            </>
+          ) : null}
+          {labels.plan !== null ? (
+            <>
+              <h2>{labels.plan}</h2>
+              <p class="pre">{i.plan}</p>
+            </>
+          ) : null}
           <h2>{resultsHeading(i.resultsFiscalYear)}</h2>
           <ul>
             {i.results.map((r) => (

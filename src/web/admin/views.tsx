@@ -2,7 +2,7 @@
 import type { Child } from 'hono/jsx';
 import { raw } from 'hono/html';
 import { assetUrl } from '../static.ts';
-import { STATUS_ORDER, statusLabel, type Initiative } from '../../domain/model.ts';
+import { planFields, STATUS_ORDER, statusLabel, type Initiative, type PlanSettings } from '../../domain/model.ts';
 import { ROLE_LABELS, type Actor } from '../../domain/roles.ts';
 import { resultsHeading } from '../../domain/results-year.ts';
 import { SUBMISSION_LABELS, type SubmissionState } from '../../db/workspace.ts';
@@ -117,6 +117,17 @@ const RESULTS_TEXT_HINT = [
   '文章と値を同じ保存で変えたときは値が優先です。書いた文章に値の元の行が残っていればその行を新しい値に書き換え、残っていなければ新しい値の行を末尾に加えます（同じ行を書いてあれば加えません）。',
 ].join('');
 
+export interface BuiltinLabels {
+  content: string | null;
+  plan: string | null;
+}
+
+/** The labels a plan gives the sample's two sections (施策内容, 今年度の取組), null for one it does not hold. */
+export function builtinLabels(settings: Pick<PlanSettings, 'fields' | 'initiativeName'>): BuiltinLabels {
+  const of = (key: string) => planFields(settings).find((f) => f.key === key)?.label ?? null;
+  return { content: of('content'), plan: of('plan') };
+}
+
 /** The edit form of one initiative; `values` are what the person typed when the page is shown again. */
 export function InitiativeForm({
   action,
@@ -125,6 +136,7 @@ export function InitiativeForm({
   initiative,
   errors,
   disabled,
+  labels = { content: '施策内容', plan: '今年度の取組' },
 }: {
   action: string;
   csrf: string;
@@ -132,6 +144,8 @@ export function InitiativeForm({
   initiative: Initiative;
   errors?: FieldErrors;
   disabled?: boolean;
+  /** The plan's labels of its two built-in sections; null for one the plan does not hold (kept as stored). */
+  labels?: BuiltinLabels;
 }) {
   const results = [
     ...initiative.results,
@@ -157,22 +171,30 @@ export function InitiativeForm({
           </select>
           <FieldError errors={errors} name="status" />
         </p>
-        <p>
-          <label for="content">施策内容</label>
-          <br />
-          <textarea id="content" name="content" rows={4} {...described('content')}>
-            {initiative.content}
-          </textarea>
-          <FieldError errors={errors} name="content" />
-        </p>
-        <p>
-          <label for="plan">今年度の取組</label>
-          <br />
-          <textarea id="plan" name="plan" rows={4} {...described('plan')}>
-            {initiative.plan}
-          </textarea>
-          <FieldError errors={errors} name="plan" />
-        </p>
+        {labels.content !== null ? (
+          <p>
+            <label for="content">{labels.content}</label>
+            <br />
+            <textarea id="content" name="content" rows={4} {...described('content')}>
+              {initiative.content}
+            </textarea>
+            <FieldError errors={errors} name="content" />
+          </p>
+        ) : (
+          <input type="hidden" name="content" value={initiative.content} />
+        )}
+        {labels.plan !== null ? (
+          <p>
+            <label for="plan">{labels.plan}</label>
+            <br />
+            <textarea id="plan" name="plan" rows={4} {...described('plan')}>
+              {initiative.plan}
+            </textarea>
+            <FieldError errors={errors} name="plan" />
+          </p>
+        ) : (
+          <input type="hidden" name="plan" value={initiative.plan} />
+        )}
         <h3>今年度の目標値</h3>
         <div class="table-wrap">
           <table>

@@ -5,7 +5,7 @@ import type { EditionData, Initiative, Status } from '../../domain/model.ts';
 
 interface Doc {
   initiative: Initiative;
-  fields: { name: 'title' | 'content' | 'plan' | 'results'; text: string; norm: string }[];
+  fields: { name: 'title' | 'content' | 'plan' | 'results' | 'shape'; text: string; norm: string }[];
 }
 
 export interface SearchIndex {
@@ -26,6 +26,11 @@ export function buildSearchIndex(data: EditionData): SearchIndex {
           ['content', initiative.content],
           ['plan', initiative.plan],
           ['results', initiative.resultsText],
+          // The plan's own sections and the indicators' names and qualitative targets are searched too.
+          ...Object.values(initiative.fields ?? {})
+            .filter((v): v is string => typeof v === 'string')
+            .map((v) => ['shape', v] as const),
+          ...(initiative.indicators ?? []).map((x) => ['shape', [x.name, x.qualitative ?? ''].join(' ').trim()] as const),
         ] as const
       ).map(([name, text]) => ({ name, text, norm: normalize(text) })),
     })),
