@@ -17,7 +17,9 @@ export function text(c: Cell): string | null {
   if (c === null) return null;
   if (typeof c === 'number') return String(c);
   if (typeof c === 'string') {
-    const t = cellForm(restoreFormula(c.replace(/\r\n?/g, '\n')));
+    // The export's quote is taken off first: it quotes a text that starts with a CR as '\r…, which reads
+    // as '\n… once line ends are normalised and would keep its apostrophe.
+    const t = cellForm(restoreFormula(c).replace(/\r\n?/g, '\n'));
     return t === '' ? null : t;
   }
   if (c instanceof Date) return c.toISOString().slice(0, 10);
