@@ -1,7 +1,7 @@
 // Staff accounts and their sessions. Passwords are argon2id hashes; a session cookie carries a random
 // token whose SHA-256 is the row id, so a copy of the table cannot be replayed as cookies.
 import { createHash, randomBytes } from 'node:crypto';
-import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt } from 'drizzle-orm';
 import { hash, verify } from '@node-rs/argon2';
 import type { Db, DbOrTx } from './client.ts';
 import * as t from './schema.ts';
@@ -267,27 +267,4 @@ export async function editorsByDepartment(
   return out;
 }
 
-// ---- login rate limiting -----------------------------------------------------------------------------
-
-/** Five failures per client address or per login name within 15 minutes block further attempts. */
-export const LOGIN_LIMIT = { max: 5, windowMs: 15 * 60_000 };
-
-export async function loginBlocked(db: DbOrTx, keys: string[], now = new Date()): Promise<boolean> {
-  const since = new Date(now.getTime() - LOGIN_LIMIT.windowMs);
-  const rows = await db
-    .select({ key: t.loginFailures.key, n: sql<number>`count(*)::int` })
-    .from(t.loginFailures)
-    .where(and(inArray(t.loginFailures.key, keys), gt(t.loginFailures.at, since)))
-    .groupBy(t.loginFailures.key);
-  return rows.some((r) => r.n >= LOGIN_LIMIT.max);
-}
-
-export async function recordLoginFailure(db: DbOrTx, keys: string[], now = new Date()): Promise<void> {
-  await db.insert(t.loginFailures).values(keys.map((key) => ({ key, at: now })));
-  // Failures older than the window no longer count; pruning them bounds the table by the window.
-  await db.delete(t.loginFailures).where(lt(t.loginFailures.at, new Date(now.getTime() - LOGIN_LIMIT.windowMs)));
-}
-
-export async function clearLoginFailures(db: DbOrTx, keys: string[]): Promise<void> {
-  await db.delete(t.loginFailures).where(inArray(t.loginFailures.key, keys));
-}
+// Login throttling (failed sign-ins counted per client and account) lives in login-throttle.ts.

@@ -3,6 +3,7 @@ import { serve, type ServerType } from '@hono/node-server';
 import type { AddressInfo } from 'node:net';
 import type { Database } from '../db/client.ts';
 import { createApp } from './app.tsx';
+import { parseTrustedProxies } from './client-address.ts';
 
 export interface RunningServer {
   port: number;
@@ -11,6 +12,8 @@ export interface RunningServer {
 }
 
 export function startServer({ database, port, hostname }: { database: Database; port: number; hostname?: string }): Promise<RunningServer> {
+  // A bad SHISAKU_TRUSTED_PROXIES stops the start with its message instead of being read as "trust none" unnoticed.
+  parseTrustedProxies(process.env.SHISAKU_TRUSTED_PROXIES);
   const app = createApp({ database });
   return new Promise((resolve, reject) => {
     const server = serve({ fetch: app.fetch, port, hostname }, (info: AddressInfo) => {

@@ -262,7 +262,7 @@ test('probes: CSRF, XSS, SQL injection, bad form values, login rate limiting', a
       assert.equal((await app.request('/api/v1/organizations/082023/editions/2024')).status, 404);
     });
 
-    await t.test('login rate limiting: after 5 failures even the right password waits, until the window passes', async () => {
+    await t.test('login rate limiting: after 5 failures from the same client even the right password waits, until the window passes', async () => {
       // The probes above failed some logins from this address; start from a window that has passed.
       await database.db.execute(sql`UPDATE login_failures SET at = at - interval '16 minutes'`);
       const attempt = (password: string) => app.request('/admin/login', { method: 'POST', body: new URLSearchParams({ login: 'exec', password }) });

@@ -1,10 +1,14 @@
 // Signing in and out, and changing one's own password. The login form is the one POST of the workspace
-// without a session (and so without a CSRF token): it checks where it was posted from instead, and limits
-// failed attempts per address and per login name. The platform administrator signs in here too and lands
+// without a session (and so without a CSRF token): it checks where it was posted from instead, and is
+// throttled (src/db/login-throttle.ts): a client that keeps guessing one name, or many names, is made to
+// wait, while the account holder elsewhere still signs in; the client's address is the socket's unless a
+// trusted proxy is configured (src/web/client-address.ts). The platform administrator signs in here too and lands
 // on its own pages (/admin/platform); a member of an organization lands on that organization's dashboard.
 import { Hono, type Context } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { changePassword, clearLoginFailures, createSession, endSession, loginBlocked, recordLoginFailure, verifyLogin } from '../../db/accounts.ts';
+import { changePassword, createSession, endSession, verifyLogin } from '../../db/accounts.ts';
+import { admitLogin, loginFailed, loginSucceeded, throttleKeys } from '../../db/login-throttle.ts';
+import { clientAddress, clientBucket } from '../client-address.ts';
 import { adminPost, page } from './respond.tsx';
 import { AdminLayout, Csrf, FieldError } from './views.tsx';
 import { clearSessionCookie, landingFor, setSessionCookie, SESSION_COOKIE, type AdminEnv } from './auth.ts';
@@ -49,6 +53,25 @@ function loginPage(c: Context, opts: { error?: string; next?: string; login?: st
   );
 }
 
+/** "32秒", "4分16秒", "15分". */
+export function waitText(seconds: number): string {
+  const s = Math.max(1, Math.ceil(seconds));
+  if (s < 60) return `${s}秒`;
+  return s % 60 ? `${Math.floor(s / 60)}分${s % 60}秒` : `${s / 60}分`;
+}
+
+/**
+ * How long to wait, and why, in words that are the same whether the name is an account or not (the
+ * throttle counts names as typed), so the message tells no one which accounts exist.
+ */
+export function throttleMessage(by: 'pair' | 'client', waitSeconds: number, capSeconds: number): string {
+  const why = by === 'pair' ? 'このログイン名でのログインの失敗がこの接続元から続いたため' : 'この接続元からのログインの失敗が多いため';
+  return (
+    `${why}、あと${waitText(waitSeconds)}はログインできません。時間をおいて、ログイン名とパスワードを確かめてからお試しください` +
+    `（失敗が続くと待ち時間は長くなります。最長${waitText(capSeconds)}間）。パスワードが分からないときは、自治体の管理者に再設定を依頼してください。`
+  );
+}
+
 loginRoutes.get('/login', (c) => loginPage(c, { next: c.req.query('next') }));
 
 loginRoutes.post('/login', async (c) => {
@@ -59,20 +82,21 @@ loginRoutes.post('/login', async (c) => {
   const login = one(body, 'login').trim().slice(0, 100);
   const password = one(body, 'password').slice(0, 300);
   const next = one(body, 'next');
-  const ip =
-    c.req.header('x-forwarded-for')?.split(',')[0]?.trim() ??
-    (c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined)?.incoming?.socket?.remoteAddress ??
-    'local';
-  const keys = [`ip:${ip}`, `login:${login.toLowerCase()}`];
   const db = c.get('database').db;
-  if (await loginBlocked(db, keys)) return loginPage(c, { error: 'ログインの失敗が続いたため、15分間ログインできません。', login, next }, 429);
-  const actor = login && password ? await verifyLogin(c.get('database').db, login, password) : null;
+  const admission = await admitLogin(db, throttleKeys(login, clientBucket(clientAddress(c))));
+  if (!admission.allowed) {
+    c.header('Retry-After', String(admission.waitSeconds));
+    return loginPage(c, { error: throttleMessage(admission.by, admission.waitSeconds, admission.capSeconds), login, next }, 429);
+  }
+  // Many failures for this name from everywhere: slowed, never refused, so the holder still gets in.
+  if (admission.holdMs) await new Promise((done) => setTimeout(done, admission.holdMs));
+  const actor = login && password ? await verifyLogin(db, login, password) : null;
   if (!actor) {
-    await recordLoginFailure(db, keys);
+    await loginFailed(db);
     return loginPage(c, { error: 'ログイン名またはパスワードが違います。', login, next }, 401);
   }
-  await clearLoginFailures(db, keys);
-  const { token } = await createSession(c.get('database').db, actor.id);
+  await loginSucceeded(db, admission.attempt);
+  const { token } = await createSession(db, actor.id);
   setSessionCookie(c, token);
   return c.redirect(landingFor(actor, safeNext(next)), 303);
 });

@@ -1,4 +1,4 @@
-// Sessions, CSRF and login rate limiting for the staff workspace. Every /admin route except the login
+// Sessions and CSRF for the staff workspace (failed logins are throttled in src/db/login-throttle.ts). Every /admin route except the login
 // page needs a session; every POST needs the session's CSRF token. Permissions per action are checked
 // again by the workspace commands, so a route that forgets a check still cannot write.
 //
