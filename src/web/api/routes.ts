@@ -10,7 +10,7 @@ import { listPublishedEditions } from '../../db/publication.ts';
 import { validateOrgCode } from '../../domain/org-code.ts';
 import { editionToJson } from '../../export/json.ts';
 import { editionView, type EditionView } from '../public/edition-cache.ts';
-import { search } from '../public/search.ts';
+import { cachedSearch } from '../public/search-cache.ts';
 import { DIRECTIONS, FIELD_TYPES, ON_TRACK_CURVES, PROGRESS_METHODS, SCHEDULE_UNITS, STATUSES } from '../../domain/enums.ts';
 import { definitionOf, definitionYaml } from '../../domain/definition-yaml.ts';
 
@@ -577,7 +577,7 @@ apiRoutes.openapi(
     const q = c.req.valid('query');
     const view = await loadView(c, org, fy);
     if (!view) return notFoundJson(c, 'edition');
-    const hits = search(view.search, q.q, { pillarKey: q.pillar, status: q.status as never, department: q.department }).map((h) => ({
+    const hits = cachedSearch(view.search, q.q, { pillarKey: q.pillar, status: q.status as never, department: q.department }).map((h) => ({
       key: h.initiative.key,
       number: h.initiative.number,
       title: h.initiative.title,

@@ -1,10 +1,15 @@
 // Searching an edition: the form and its results, with the matches highlighted. Registered by routes.tsx.
-import type { Hono } from 'hono';
+// Under load the page is answered from search-cache.ts: the hits of a query and the rendered page are
+// kept per published version, and the page carries the same ETag as the edition's other pages, so a
+// browser asking again gets a 304 until the edition is published again.
+import type { Context, Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
 import { statusText, pt, t } from '../i18n.ts';
 import { STATUS_ORDER, type Status } from '../../domain/model.ts';
-import { highlight, search } from './search.ts';
+import { highlight } from './search.ts';
+import { cachedSearch, cachedSearchPage, searchDepartments } from './search-cache.ts';
+import type { EditionView } from './edition-cache.ts';
 import { StatusBadge, editionPath, initiativePath, numberLabel } from './components.tsx';
 import { notFoundPage, badRequest, loadView, editionCrumbs } from './page.tsx';
 
@@ -20,88 +25,112 @@ export function searchPage(app: Hono<AppEnv>): void {
     const department = c.req.query('department') || undefined;
     if (pillarKey && !view.data.pillars.some((p) => p.key === pillarKey)) return badRequest(c, `pillar: ${pillarKey}`);
     if (status && !STATUS_ORDER.includes(status)) return badRequest(c, `status: ${status}`);
-    const active = q !== '' || pillarKey || status || department;
-    const hits = active ? search(view.search, q, { pillarKey, status, department }) : [];
-    const departments = [...new Set(view.data.initiatives.flatMap((i) => i.departments))].sort((a, b) => a.localeCompare(b, 'ja'));
-    const Marked = ({ text, terms }: { text: string; terms: string[] }) => <>{highlight(text, terms).map((p) => (p.match ? <mark>{p.text}</mark> : p.text))}</>;
-    return c.html(
-      <Layout
-        title={q ? `${t(lang, 'search')}: ${q}` : t(lang, 'search')}
-        lang={lang}
-        path={c.req.path + (q ? `?q=${encodeURIComponent(q)}` : '')}
-        breadcrumbs={[...editionCrumbs(view, lang), { label: t(lang, 'search') }]}
-        editionBase={editionPath(view)}
-        planWords={view.data.plan.settings}
-      >
-        <h1>{t(lang, 'search')}</h1>
-        <form class="search-form" method="get" action={`${editionPath(view)}/search`} role="search">
-          <label>
-            {t(lang, 'keyword')}
-            <input type="search" name="q" value={q} placeholder={t(lang, 'searchPlaceholder')} />
-          </label>
-          <label>
-            {pt(view.data.plan.settings, lang, 'pillar')}
-            <select name="pillar">
-              <option value="">{pt(view.data.plan.settings, lang, 'allPillars')}</option>
-              {view.data.pillars.map((p) => (
-                <option value={p.key} selected={p.key === pillarKey}>
-                  {p.name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t(lang, 'status')}
-            <select name="status">
-              <option value="">{t(lang, 'allStatuses')}</option>
-              {STATUS_ORDER.map((s) => (
-                <option value={s} selected={s === status}>
-                  {statusText(lang, s)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t(lang, 'department')}
-            <select name="department">
-              <option value="">{t(lang, 'allDepartments')}</option>
-              {departments.map((d) => (
-                <option value={d} selected={d === department}>
-                  {d}
-                </option>
-              ))}
-            </select>
-          </label>
-          <button type="submit">{t(lang, 'search')}</button>
-        </form>
-        {active ? (
-          <section aria-live="polite">
-            <h2>
-              {hits.length} {t(lang, 'results_count')}
-            </h2>
-            {hits.length === 0 ? <p>{pt(view.data.plan.settings, lang, 'noResults')}</p> : null}
-            <ul class="initiative-list">
-              {hits.map((h) => (
-                <li>
-                  <span class="no">{numberLabel(h.initiative)}</span>{' '}
-                  <a href={initiativePath(view, h.initiative)}>
-                    <Marked text={h.initiative.title} terms={h.terms} />
-                  </a>{' '}
-                  <StatusBadge status={h.initiative.status} lang={lang} />
-                  <span class="depts">
-                    {t(lang, 'department')}: {h.initiative.departments.join('、')} ／ {view.pillarName.get(h.initiative.pillarKey)}
-                  </span>
-                  {h.snippet ? (
-                    <span class="snippet">
-                      <Marked text={h.snippet.text} terms={h.terms} />
-                    </span>
-                  ) : null}
-                </li>
-              ))}
-            </ul>
-          </section>
-        ) : null}
-      </Layout>,
-    );
+    const notModified = revalidated(c, view);
+    if (notModified) return notModified;
+    const filters = { pillarKey, status, department };
+    const html = await cachedSearchPage(view, { lang, path: c.req.path, q, filters }, async () => {
+      const active = q !== '' || pillarKey || status || department;
+      const hits = active ? cachedSearch(view.search, q, filters) : [];
+      const departments = searchDepartments(view);
+      const Marked = ({ text, terms }: { text: string; terms: string[] }) => (
+        <>{highlight(text, terms).map((p) => (p.match ? <mark>{p.text}</mark> : p.text))}</>
+      );
+      return String(
+        await (
+          <Layout
+            title={q ? `${t(lang, 'search')}: ${q}` : t(lang, 'search')}
+            lang={lang}
+            path={c.req.path + (q ? `?q=${encodeURIComponent(q)}` : '')}
+            breadcrumbs={[...editionCrumbs(view, lang), { label: t(lang, 'search') }]}
+            editionBase={editionPath(view)}
+            planWords={view.data.plan.settings}
+          >
+            <h1>{t(lang, 'search')}</h1>
+            <form class="search-form" method="get" action={`${editionPath(view)}/search`} role="search">
+              <label>
+                {t(lang, 'keyword')}
+                <input type="search" name="q" value={q} placeholder={t(lang, 'searchPlaceholder')} />
+              </label>
+              <label>
+                {pt(view.data.plan.settings, lang, 'pillar')}
+                <select name="pillar">
+                  <option value="">{pt(view.data.plan.settings, lang, 'allPillars')}</option>
+                  {view.data.pillars.map((p) => (
+                    <option value={p.key} selected={p.key === pillarKey}>
+                      {p.name}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t(lang, 'status')}
+                <select name="status">
+                  <option value="">{t(lang, 'allStatuses')}</option>
+                  {STATUS_ORDER.map((s) => (
+                    <option value={s} selected={s === status}>
+                      {statusText(lang, s)}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                {t(lang, 'department')}
+                <select name="department">
+                  <option value="">{t(lang, 'allDepartments')}</option>
+                  {departments.map((d) => (
+                    <option value={d} selected={d === department}>
+                      {d}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit">{t(lang, 'search')}</button>
+            </form>
+            {active ? (
+              <section aria-live="polite">
+                <h2>
+                  {hits.length} {t(lang, 'results_count')}
+                </h2>
+                {hits.length === 0 ? <p>{pt(view.data.plan.settings, lang, 'noResults')}</p> : null}
+                <ul class="initiative-list">
+                  {hits.map((h) => (
+                    <li>
+                      <span class="no">{numberLabel(h.initiative)}</span>{' '}
+                      <a href={initiativePath(view, h.initiative)}>
+                        <Marked text={h.initiative.title} terms={h.terms} />
+                      </a>{' '}
+                      <StatusBadge status={h.initiative.status} lang={lang} />
+                      <span class="depts">
+                        {t(lang, 'department')}: {h.initiative.departments.join('、')} ／ {view.pillarName.get(h.initiative.pillarKey)}
+                      </span>
+                      {h.snippet ? (
+                        <span class="snippet">
+                          <Marked text={h.snippet.text} terms={h.terms} />
+                        </span>
+                      ) : null}
+                    </li>
+                  ))}
+                </ul>
+              </section>
+            ) : null}
+          </Layout>
+        ),
+      );
+    });
+    return c.html(html);
   });
+}
+
+/**
+ * The ETag and cache headers of the edition's other pages (page.tsx): the published stamp and the
+ * language. A search page is a function of the published copy, the language and the URL, so a cache
+ * keeping it per URL may revalidate it with the edition's stamp. Returns the 304 when the copy is current.
+ */
+function revalidated(c: Context<AppEnv>, view: EditionView): Response | null {
+  const etag = `W/"${view.stamp}.${c.get('lang')}"`;
+  c.header('ETag', etag);
+  c.header('Cache-Control', 'public, no-cache');
+  c.header('Vary', 'Accept-Language, Cookie');
+  if ((c.req.header('if-none-match') ?? '').split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
+  return null;
 }

@@ -81,7 +81,7 @@ export function search(index: SearchIndex, q: string, filters: SearchFilters = {
       for (const term of ts) {
         let found = false;
         for (const f of d.fields) {
-          const n = f.norm.split(term).length - 1;
+          const n = occurrences(f.norm, term);
           if (n > 0) {
             found = true;
             score += n * (f.name === 'title' ? 10 : 1);
@@ -99,6 +99,14 @@ export function search(index: SearchIndex, q: string, filters: SearchFilters = {
     if (terms.length) hits = run(terms);
   }
   return hits.sort((a, b) => b.score - a.score);
+}
+
+/** Non-overlapping occurrences from the left, as `text.split(term).length - 1` counts them, without the array. */
+function occurrences(text: string, term: string): number {
+  if (term.length === 0) return text.split(term).length - 1;
+  let n = 0;
+  for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + term.length)) n++;
+  return n;
 }
 
 function snippetAround(text: string, norm: string, terms: string[]): string {
