@@ -28,6 +28,7 @@ const USAGE: Record<string, string[]> = {
   import: [
     'shisaku import plan-text FILE --org CODE [--year YYYY] [--name 自治体名] [--replace [--allow-remove]] [--dry-run]',
     'shisaku import xlsx|csv FILE --org CODE --year YYYY [--dry-run] [--allow-delete] [--create] [--reopen 理由]',
+    'shisaku import json FILE --org CODE [--year YYYY] [--replace [--allow-remove]] [--dry-run]（export json が書いた版 / an edition as export json writes it）',
   ],
   lint: ['shisaku lint [FILE] [--org CODE --year YYYY] [--lang ja|en] [--json]'],
   export: [
@@ -142,6 +143,7 @@ function readPlanFile(file: string): string {
 }
 
 async function importCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'json') return withDatabase(async (database) => (await import('./import-json.ts')).importJsonCommand(argv.slice(1), database));
   if (argv[0] === 'xlsx' || argv[0] === 'csv') {
     const format = argv[0];
     return withDatabase(async (database) => (await import('./spreadsheet.ts')).importSpreadsheetCommand(format, argv.slice(1), database));
@@ -274,6 +276,7 @@ async function lintCommand(argv: string[]): Promise<number> {
 }
 
 async function exportCommand(argv: string[]): Promise<number> {
+  if (argv[0] === 'json') return withDatabase(async (database) => (await import('./import-json.ts')).importJsonCommand(argv.slice(1), database));
   if (argv[0] === 'xlsx' || argv[0] === 'csv') {
     const format = argv[0];
     return withDatabase(async (database) => (await import('./spreadsheet.ts')).exportSpreadsheetCommand(format, argv.slice(1), database));

@@ -6,6 +6,7 @@ import { warekiFiscalYear } from '../domain/wareki.ts';
 import { indicatorProgress, initiativeProgress } from '../domain/progress.ts';
 import { initiativeGrade } from '../domain/grades.ts';
 import { groupSummaries, type GroupSummary } from '../domain/group-summary.ts';
+import { definitionOf } from '../domain/definition-yaml.ts';
 
 export const EXPORT_FORMAT_VERSION = 1;
 
@@ -124,18 +125,23 @@ export function editionToJson(data: EditionData) {
       startFiscalYear: data.plan.startFiscalYear,
       endFiscalYear: data.plan.endFiscalYear,
       progressRule: data.plan.settings.progress,
+      // The plan's definition as plan.json holds it, so `import json` into an empty database rebuilds the
+      // plan of the same shape (levels, sections, indicator kinds, grades, schedule).
+      definition: definitionOf(data.organization, data.plan),
     },
     edition: {
       fiscalYear: data.edition.fiscalYear,
       wareki: warekiFiscalYear(data.edition.fiscalYear),
       title: data.edition.title,
       tagline: data.edition.tagline,
+      lead: data.edition.lead,
       state: data.edition.state,
       source: data.edition.source,
     },
     pillars: data.pillars.map((p) => ({
       key: p.key,
       name: p.name,
+      tagline: p.tagline,
       subAreas: p.subAreas.map((s) => ({ key: s.key, name: s.name, ...(s.parentKey !== undefined ? { parentKey: s.parentKey } : {}) })),
     })),
     initiatives: data.initiatives.map((i) => ({
@@ -180,6 +186,7 @@ export function editionToJson(data: EditionData) {
       target: r.kpi.target,
       targetFiscalYear: r.kpi.targetFiscalYear,
       direction: r.kpi.direction,
+      baseline: r.kpi.baseline,
       actuals: r.kpi.actuals,
       progress: Object.fromEntries(r.cells.filter((c) => c.progressRate !== null).map((c) => [String(c.fiscalYear), c.progressRate])),
       progressRate: r.latest?.progressRate ?? null,
