@@ -6,9 +6,11 @@ type Suite = { name: string; load: () => Promise<() => Promise<BenchResult[]>> }
 const suites: Suite[] = [
   { name: 'foundation', load: async () => (await import('./foundation.ts')).benchFoundation },
   { name: 'portal', load: async () => (await import('./portal.ts')).benchPortal },
+  { name: 'search', load: async () => (await import('./search.ts')).benchSearch },
   { name: 'report', load: async () => (await import('./report.ts')).benchReport },
   { name: 'spreadsheet', load: async () => (await import('./spreadsheet.ts')).benchSpreadsheet },
   { name: 'structure', load: async () => (await import('./structure.ts')).benchStructure },
+  { name: 'upload', load: async () => (await import('./upload.ts')).benchUpload },
 ];
 
 function fmt(n: number): string {

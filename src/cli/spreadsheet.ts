@@ -2,7 +2,10 @@
 // file back safely (preview first, apply only a file with no errors, one transaction, one change set). A
 // year of the plan with no edition yet exports as a blank template (--blank) of the plan's shape, and the
 // filled-in template creates the edition; whatever a file would create (the edition, groups, departments)
-// is created only with --create, and without it the file is refused with the list.
+// is created only with --create, and without it the file is refused with the list. The file is read and
+// previewed on a worker thread within the same limits as an upload (src/import/upload-reader.ts); when
+// the installation is already reading as many files as it allows, the import exits with 75 (EX_TEMPFAIL)
+// and says to try again shortly.
 import { parseArgs } from 'node:util';
 import { readFileSync, statSync } from 'node:fs';
 import type { Database } from '../db/client.ts';
@@ -12,11 +15,16 @@ import { validateOrgCode } from '../domain/org-code.ts';
 import { exportWorkbook } from '../export/xlsx.ts';
 import { exportCsv, shiftJisLosses, type SheetTable } from '../export/csv.ts';
 import { writeAtomically } from '../report/pdf.ts';
-import { LIMITS, SpreadsheetError, readCsv, readXlsx, type SheetData } from '../import/spreadsheet.ts';
-import { createdLines, createsAnything, formatErrors, isEmptyPreview, previewSpreadsheet, type Preview } from '../domain/changes.ts';
+import { LIMITS, SpreadsheetError } from '../import/spreadsheet.ts';
+import { ImportBusyError } from '../import/import-slots.ts';
+import { previewUploaded } from '../import/upload-reader.ts';
+import { createdLines, createsAnything, formatErrors, isEmptyPreview, type Preview } from '../domain/changes.ts';
 import { applyPreview } from '../db/apply-changes.ts';
 import { systemActor } from '../db/command.ts';
 import { reopenEdition } from '../db/workspace.ts';
+
+/** sysexits.h: a temporary failure, to be retried (the installation is reading other files). */
+const EX_TEMPFAIL = 75;
 
 function fail(message: string, code = 2): number {
   process.stderr.write(`shisaku: ${message}\n`);
@@ -122,21 +130,20 @@ export async function importSpreadsheetCommand(format: string, argv: string[], d
     );
   }
   let stamp = target.stamp;
-  let sheets: SheetData[];
+  let preview: Preview;
   try {
-    const bytes = new Uint8Array(readFileSync(file));
-    sheets = format === 'xlsx' ? await readXlsx(bytes) : [readCsv(bytes).sheet];
+    // Groups the plan lacks are worked out as to be created, so a refusal can name everything the file would create.
+    preview = await previewUploaded(database, format === 'xlsx' ? 'xlsx' : 'csv', new Uint8Array(readFileSync(file)), current, {
+      allowDelete: values['allow-delete'],
+      create: true,
+      newEdition: target.newEdition,
+      planGroups: target.planGroups,
+    });
   } catch (e) {
     if (e instanceof SpreadsheetError) return fail(e.message, 1);
+    if (e instanceof ImportBusyError) return fail(e.message, EX_TEMPFAIL);
     throw e;
   }
-  // Groups the plan lacks are worked out as to be created, so a refusal can name everything the file would create.
-  const preview = previewSpreadsheet(current, sheets, {
-    allowDelete: values['allow-delete'],
-    create: true,
-    newEdition: target.newEdition,
-    planGroups: target.planGroups,
-  });
   if (preview.errors.length) {
     process.stderr.write(`エラーが ${preview.errors.length} 件あります。何も変更していません / ${preview.errors.length} errors; nothing was changed\n`);
     for (const line of formatErrors(preview.errors).slice(0, 200)) process.stderr.write(`${line}\n`);

@@ -3,15 +3,19 @@
 // A year of the plan with no edition yet takes a filled-in blank workbook: the preview lists the edition,
 // groups and departments it would create under 「新しく作成されるもの」, and they are created only when the
 // person confirms (a checkbox for the edition and groups; for each department, the choice between a new
-// department and another spelling of a registered one).
+// department and another spelling of a registered one). The file is read and previewed on a worker thread
+// (src/import/upload-reader.ts), so public pages keep answering meanwhile; when the installation is
+// already reading as many files as it allows, the upload is refused with 503 and Retry-After.
 import { Hono, type Context } from 'hono';
 import { WorkspaceError } from '../../db/workspace.ts';
 import { applyPreview, StalePreviewError } from '../../db/apply-changes.ts';
 import { loadImportTarget } from '../../db/import-target.ts';
 import { dropUpload, findUpload, keepUpload } from '../../db/uploads.ts';
-import { createdLines, formatErrors, isEmptyPreview, previewSpreadsheet, type Preview } from '../../domain/changes.ts';
+import { createdLines, formatErrors, isEmptyPreview, type Preview } from '../../domain/changes.ts';
 import { exportWorkbook } from '../../export/xlsx.ts';
-import { readCsv, readXlsx, SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
+import { SpreadsheetError, LIMITS } from '../../import/spreadsheet.ts';
+import { ImportBusyError } from '../../import/import-slots.ts';
+import { fileKind, previewUploaded, readUploaded } from '../../import/upload-reader.ts';
 import { back, fyParam, manageWrite, mustManage, orgCode, page, refusal } from './respond.tsx';
 import { Csrf } from './views.tsx';
 import type { AdminEnv } from './auth.ts';
@@ -36,11 +40,37 @@ async function targetOf(c: Context<AdminEnv>, fy: number) {
 
 /** Reads an uploaded file and previews it against the edition as it is now, with the stamp of that state. */
 async function previewUpload(c: Context<AdminEnv>, fy: number, filename: string, bytes: Uint8Array, aliases: Record<string, string> = {}) {
-  const sheets = /\.csv$/i.test(filename) ? [readCsv(bytes).sheet] : await readXlsx(bytes);
-  const target = await targetOf(c, fy);
+  const database = c.get('database');
+  const kind = fileKind(filename);
+  let target: Awaited<ReturnType<typeof targetOf>>;
+  try {
+    target = await targetOf(c, fy);
+  } catch (e) {
+    // A file that cannot be read says so before the edition is refused, as when the file was read first.
+    await readUploaded(database, kind, bytes);
+    throw e;
+  }
   // Groups the plan lacks are listed as to be created; they are created only when the apply form confirms it.
-  const preview = previewSpreadsheet(target.current, sheets, { aliases, create: true, newEdition: target.newEdition, planGroups: target.planGroups });
+  const preview = await previewUploaded(database, kind, bytes, target.current, {
+    aliases,
+    create: true,
+    newEdition: target.newEdition,
+    planGroups: target.planGroups,
+  });
   return { preview, stamp: target.stamp, current: target.current };
+}
+
+/** Too many files are being read: 503 with Retry-After, and the message to try again shortly. */
+function busy(c: Context<AdminEnv>, e: ImportBusyError) {
+  c.header('Retry-After', String(e.retryAfterSeconds));
+  return page(
+    c,
+    'しばらくお待ちください',
+    <p>
+      <a href={c.req.path.replace(/\/apply$/, '')}>取り込みの画面へ戻る</a>
+    </p>,
+    { error: e.ja, status: 503 },
+  );
 }
 
 /** The edition or a group is created: the apply form asks for a tick (a department is chosen on its own select). */
@@ -234,6 +264,7 @@ manageWrite(uploadRoutes, '/e/:fy/import', async (c, b) => {
       { status: preview.errors.length ? 400 : 200 },
     );
   } catch (e) {
+    if (e instanceof ImportBusyError) return busy(c, e);
     throw uploadRefusal(e);
   }
 });
@@ -268,6 +299,7 @@ manageWrite(uploadRoutes, '/e/:fy/import/apply', async (c, b) => {
       `取り込みました（変更 ${r.changed} 件${preview.created.edition !== null ? '、版を作成' : ''}）${r.reopened.length ? `。提出済み・承認済みだった ${r.reopened.length} 件は作成中に戻しました（再提出が必要です）` : ''}`,
     );
   } catch (e) {
+    if (e instanceof ImportBusyError) return busy(c, e);
     throw uploadRefusal(e);
   }
 });
