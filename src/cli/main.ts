@@ -276,7 +276,6 @@ async function lintCommand(argv: string[]): Promise<number> {
 }
 
 async function exportCommand(argv: string[]): Promise<number> {
-  if (argv[0] === 'json') return withDatabase(async (database) => (await import('./import-json.ts')).importJsonCommand(argv.slice(1), database));
   if (argv[0] === 'xlsx' || argv[0] === 'csv') {
     const format = argv[0];
     return withDatabase(async (database) => (await import('./spreadsheet.ts')).exportSpreadsheetCommand(format, argv.slice(1), database));
