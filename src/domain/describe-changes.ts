@@ -3,6 +3,7 @@
 import { BUILTIN_FIELD_KEYS, planFields, statusLabel, type EditionData, type FieldValue, type Indicator, type Initiative, type Kpi } from './model.ts';
 import type { FieldChange, Preview } from './changes.ts';
 import { initiativeColumns } from './sheets.ts';
+import { groupPath } from './groups.ts';
 import { fiscalYearLabel } from './wareki.ts';
 
 /** An initiative as a list names it: its number (新 for a new one) and title. */
@@ -23,16 +24,12 @@ export function describeChanges(
     const p = d.pillars.find((x) => x.key === i.pillarKey);
     return { pillar: p?.name ?? i.pillarKey, sub: i.subAreaKey ? (p?.subAreas.find((s) => s.key === i.subAreaKey)?.name ?? i.subAreaKey) : null };
   };
-  // The group an initiative sits in at each level below the pillar (a plan of three or four levels).
+  // The group an initiative sits in at each level below the pillar (a plan of three or four levels), as
+  // the portal's breadcrumbs name it; a sub-area the edition does not have shows its key, as before.
   const atLevel = (d: EditionData, i: Initiative, level: number): string | null => {
-    const p = d.pillars.find((x) => x.key === i.pillarKey);
-    const chain: string[] = [];
-    for (let k: string | null | undefined = i.subAreaKey; k && chain.length < 8; ) {
-      const s = p?.subAreas.find((x) => x.key === k);
-      chain.unshift(s?.name ?? k);
-      k = s?.parentKey;
-    }
-    return chain[level - 2] ?? null;
+    const path = groupPath(d.pillars, i.pillarKey, i.subAreaKey);
+    if (i.subAreaKey && path.length <= 1) return level === 2 ? i.subAreaKey : null;
+    return path[level - 1]?.name ?? null;
   };
   // Named as the file's columns are, in the plan's words (施策名 / 施策体系 / 分野 in the sample).
   const heading = new Map(initiativeColumns(next.plan.settings).map((c) => [c.field, c.header]));
@@ -58,9 +55,9 @@ export function describeChanges(
       .filter((f) => !BUILTIN_FIELD_KEYS.includes(f.key))
       .map((f): [string, (d: EditionData, i: Initiative) => string | null] => [f.label, (_, i) => shownValue(i.fields?.[f.key])]),
     ['指標', (_, i) => i.indicators?.map(indicatorLine).join('\n') || null],
-    ['評価（手動）', (_, i) => (i.grade ? `${i.grade.grade}（${i.grade.reason}）` : null)],
-    ['スケジュール', (_, i) => i.schedule?.map((c) => `${c.period} ${c.phase}`).join('、') || null],
-    ['マイルストーン', (_, i) => i.milestones?.map((m) => `${m.date} ${m.label}${m.done ? '（済）' : ''}`).join('\n') || null],
+    ['評価（手動）', (_, i) => gradeLine(i)],
+    ['スケジュール', (_, i) => scheduleLine(i)],
+    ['マイルストーン', (_, i) => milestonesLine(i)],
   ];
   const old = new Map(current.initiatives.map((i) => [i.key, i]));
   const nextKeys = new Set(next.initiatives.map((i) => i.key));
@@ -141,7 +138,21 @@ function kpiSame(a: Kpi, b: Kpi): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function shownValue(v: FieldValue | undefined): string | null {
+/** A grade set by hand, its schedule and its milestones as one line each (null when none): the preview and the diff print them so. */
+export function gradeLine(i: Pick<Initiative, 'grade'>): string | null {
+  return i.grade ? `${i.grade.grade}（${i.grade.reason}）` : null;
+}
+
+export function scheduleLine(i: Pick<Initiative, 'schedule'>): string | null {
+  return i.schedule?.map((c) => `${c.period} ${c.phase}`).join('、') || null;
+}
+
+export function milestonesLine(i: Pick<Initiative, 'milestones'>): string | null {
+  return i.milestones?.map((m) => `${m.date} ${m.label}${m.done ? '（済）' : ''}`).join('\n') || null;
+}
+
+/** A field value as a person reads it in a change list: はい / いいえ for a boolean. */
+export function shownValue(v: FieldValue | undefined): string | null {
   if (v === undefined || v === '') return null;
   return typeof v === 'boolean' ? (v ? 'はい' : 'いいえ') : v;
 }

@@ -1,8 +1,8 @@
 // What changed between two editions of a plan. Initiatives are matched by their stable key, so a
 // renumbering is reported as such and not as one removal plus one addition.
 import { diffChars } from 'diff';
-import { planFields, type EditionData, type FieldValue, type Initiative, type Kpi, type Status } from './model.ts';
-import { indicatorLine } from './describe-changes.ts';
+import { planFields, type EditionData, type Initiative, type Kpi, type Status } from './model.ts';
+import { gradeLine, indicatorLine, milestonesLine, scheduleLine, shownValue } from './describe-changes.ts';
 
 export interface TextChange {
   field: 'title' | 'content' | 'plan' | 'resultsText';
@@ -180,14 +180,12 @@ export function diffInitiative(x: Initiative, y: Initiative): InitiativeChange |
   };
 }
 
-const valueText = (v: FieldValue | undefined): string | null => (v === undefined ? null : typeof v === 'boolean' ? (v ? 'はい' : 'いいえ') : v);
-
 /** Differences in the shape parts of two versions of an initiative, each field and indicator on its own. */
 function shapeChanges(x: Initiative, y: Initiative): ShapeChange[] {
   const out: ShapeChange[] = [];
   const fieldKeys = [...new Set([...Object.keys(x.fields ?? {}), ...Object.keys(y.fields ?? {})])];
   for (const k of fieldKeys) {
-    const [a, b] = [valueText(x.fields?.[k]), valueText(y.fields?.[k])];
+    const [a, b] = [shownValue(x.fields?.[k]), shownValue(y.fields?.[k])];
     if (a !== b) out.push({ part: 'field', key: k, label: k, before: a, after: b });
   }
   const ia = new Map((x.indicators ?? []).map((i) => [i.key, i]));
@@ -197,12 +195,15 @@ function shapeChanges(x: Initiative, y: Initiative): ShapeChange[] {
     const [ta, tb] = [a ? indicatorLine(a) : null, b ? indicatorLine(b) : null];
     if (ta !== tb) out.push({ part: 'indicator', key: k, label: (b ?? a)!.name, before: ta, after: tb });
   }
-  const grade = (i: Initiative) => (i.grade ? `${i.grade.grade}（${i.grade.reason}）` : null);
-  if (grade(x) !== grade(y)) out.push({ part: 'grade', key: '', label: '評価', before: grade(x), after: grade(y) });
-  const schedule = (i: Initiative) => i.schedule?.map((c) => `${c.period} ${c.phase}`).join('、') || null;
-  if (schedule(x) !== schedule(y)) out.push({ part: 'schedule', key: '', label: 'スケジュール', before: schedule(x), after: schedule(y) });
-  const milestones = (i: Initiative) => i.milestones?.map((m) => `${m.date} ${m.label}${m.done ? '（済）' : ''}`).join('\n') || null;
-  if (milestones(x) !== milestones(y)) out.push({ part: 'milestones', key: '', label: 'マイルストーン', before: milestones(x), after: milestones(y) });
+  const parts = [
+    ['grade', '評価', gradeLine],
+    ['schedule', 'スケジュール', scheduleLine],
+    ['milestones', 'マイルストーン', milestonesLine],
+  ] as const;
+  for (const [part, label, line] of parts) {
+    const [a, b] = [line(x), line(y)];
+    if (a !== b) out.push({ part, key: '', label, before: a, after: b });
+  }
   return out;
 }
 

@@ -87,7 +87,7 @@ export function cachedHtml(c: Context<AppEnv>, view: EditionView): Response | nu
  * seen at once; the ETag is the published edition's stamp and the language, and an unchanged page is a
  * 304 with no body. Returns that 304, or null when the page is to be sent.
  */
-function revalidated(c: Context<AppEnv>, view: EditionView): Response | null {
+export function revalidated(c: Context<AppEnv>, view: EditionView): Response | null {
   const etag = `W/"${view.stamp}.${c.get('lang')}"`;
   c.header('ETag', etag);
   c.header('Cache-Control', 'public, no-cache');

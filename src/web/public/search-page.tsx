@@ -2,16 +2,15 @@
 // Under load the page is answered from search-cache.ts: the hits of a query and the rendered page are
 // kept per published version, and the page carries the same ETag as the edition's other pages, so a
 // browser asking again gets a 304 until the edition is published again.
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { AppEnv } from '../env.ts';
 import { Layout } from '../layout.tsx';
 import { statusText, pt, t } from '../i18n.ts';
 import { STATUS_ORDER, type Status } from '../../domain/model.ts';
 import { highlight } from './search.ts';
 import { cachedSearch, cachedSearchPage, searchDepartments } from './search-cache.ts';
-import type { EditionView } from './edition-cache.ts';
 import { StatusBadge, editionPath, initiativePath, numberLabel } from './components.tsx';
-import { notFoundPage, badRequest, loadView, editionCrumbs } from './page.tsx';
+import { notFoundPage, badRequest, loadView, editionCrumbs, revalidated } from './page.tsx';
 
 /** GET /o/:org/:fy/search. */
 export function searchPage(app: Hono<AppEnv>): void {
@@ -119,18 +118,4 @@ export function searchPage(app: Hono<AppEnv>): void {
     });
     return c.html(html);
   });
-}
-
-/**
- * The ETag and cache headers of the edition's other pages (page.tsx): the published stamp and the
- * language. A search page is a function of the published copy, the language and the URL, so a cache
- * keeping it per URL may revalidate it with the edition's stamp. Returns the 304 when the copy is current.
- */
-function revalidated(c: Context<AppEnv>, view: EditionView): Response | null {
-  const etag = `W/"${view.stamp}.${c.get('lang')}"`;
-  c.header('ETag', etag);
-  c.header('Cache-Control', 'public, no-cache');
-  c.header('Vary', 'Accept-Language, Cookie');
-  if ((c.req.header('if-none-match') ?? '').split(/\s*,\s*/).includes(etag)) return c.body(null, 304);
-  return null;
 }
